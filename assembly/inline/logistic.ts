@@ -1,0 +1,165 @@
+// The logistic-regression forward and backward pass over a run of rows, shared by the full-batch
+// gradient (kernels/loss.ts) and the mini-batch epoch (kernels/train.ts).
+//
+// Data layout, for every function here:
+//   X        f32[n * stride], row-major, each row zero-padded from d to stride (a multiple of 4)
+//   y        f32[n], labels 0 or 1
+//   sw       f32[n] sample weights, or 0 for all ones
+//   idx      u32[n] row order, or 0 for rows in storage order
+//   w        f32[stride + 4]: weights (zero-padded), the intercept at w[stride]
+//   grad     f64[stride + 1]: gradient accumulated into (not zeroed), intercept at grad[stride]
+//   scratch  16-byte aligned, 32 * stride + 16 bytes, for vector accumulators
+//
+// Narrow data (stride < 16) puts 4 rows in one vector, one vector per feature, so every lane does
+// useful work at d = 5; wide data vectorizes along each row and takes 4 rows one after another.
+
+import { madd, hsum, gather4 } from './simd';
+import { exp4_neg_abs, sigmoid4_from, bce4_from, sigmoid1, bce1 } from './expf';
+import { dot4_f32_padded, dot1_f32 } from './dot';
+
+/** Rows folded into the f64 gradient at a time: bounds the f32 accumulators' rounding error. */
+const BLOCK: i32 = 256;
+const NARROW_STRIDE: i32 = 16;
+
+// @ts-ignore: decorator
+@inline function row_at(idx: usize, k: i32): usize {
+  return idx ? <usize>load<u32>(idx + (<usize>k << 2)) : <usize>k;
+}
+
+/** Adds the loss gradient of rows start..start+count (of `idx`) into grad; returns their loss sum. */
+export function logistic_rows_f32(
+  X: usize, y: usize, sw: usize, idx: usize, start: i32, count: i32,
+  d: i32, stride: i32, w: usize, grad: usize, scratch: usize,
+): f64 {
+  let loss: f64 = 0;
+  for (let b = start, end = start + count; b < end; b += BLOCK) {
+    const m = min(BLOCK, end - b);
+    if (!ASC_FEATURE_SIMD) {
+      for (let k = b; k < b + m; k++) loss += row_scalar(X, y, sw, row_at(idx, k), d, stride, w, grad);
+    } else if (stride < NARROW_STRIDE) {
+      loss += rows_narrow(X, y, sw, idx, b, m, d, stride, w, grad, scratch);
+    } else {
+      loss += rows_wide(X, y, sw, idx, b, m, d, stride, w, grad, scratch);
+    }
+  }
+  return loss;
+}
+
+/** One row, scalar: the tail of the vector paths and the whole of the scalar build. */
+function row_scalar(X: usize, y: usize, sw: usize, r: usize, d: i32, stride: i32, w: usize, grad: usize): f64 {
+  const x = X + r * (<usize>stride << 2);
+  const z = dot1_f32(x, w, d) + load<f32>(w + (<usize>stride << 2));
+  const label = load<f32>(y + (r << 2));
+  const weight: f32 = sw ? load<f32>(sw + (r << 2)) : 1;
+  const err = (sigmoid1(z) - label) * weight;
+  for (let j = 0; j < d; j++) {
+    const gj = grad + (<usize>j << 3);
+    store<f64>(gj, load<f64>(gj) + <f64>(err * load<f32>(x + (<usize>j << 2))));
+  }
+  const gb = grad + (<usize>stride << 3);
+  store<f64>(gb, load<f64>(gb) + <f64>err);
+  return <f64>(bce1(z, label) * weight);
+}
+
+/** Up to BLOCK rows, 4 rows per vector: lane i of feature j's vector is row i's x_j. */
+function rows_narrow(
+  X: usize, y: usize, sw: usize, idx: usize, start: i32, count: i32,
+  d: i32, stride: i32, w: usize, grad: usize, scratch: usize,
+): f64 {
+  const rowBytes = <usize>stride << 2;
+  const block = scratch; // the 4 rows' features, one vector per feature
+  const acc = scratch + (<usize>stride << 4); // per-feature gradient vectors
+  memory.fill(acc, 0, <usize>d << 4);
+  const bias = v128.load32_splat(w + rowBytes);
+  let lossAcc = f32x4.splat(0), errAcc = f32x4.splat(0);
+  let k = start;
+  const end = start + count;
+  for (; k + 4 <= end; k += 4) {
+    const r0 = row_at(idx, k), r1 = row_at(idx, k + 1), r2 = row_at(idx, k + 2), r3 = row_at(idx, k + 3);
+    const x0 = X + r0 * rowBytes, x1 = X + r1 * rowBytes, x2 = X + r2 * rowBytes, x3 = X + r3 * rowBytes;
+    let z = bias;
+    for (let j = 0; j < d; j++) {
+      const o = <usize>j << 2;
+      const xj = gather4(x0 + o, x1 + o, x2 + o, x3 + o);
+      v128.store(block + (<usize>j << 4), xj);
+      z = madd(xj, v128.load32_splat(w + o), z);
+    }
+    const labels = gather4(y + (r0 << 2), y + (r1 << 2), y + (r2 << 2), y + (r3 << 2));
+    const e = exp4_neg_abs(z);
+    let err = f32x4.sub(sigmoid4_from(z, e), labels);
+    let loss = bce4_from(z, labels, e);
+    if (sw) {
+      const weights = gather4(sw + (r0 << 2), sw + (r1 << 2), sw + (r2 << 2), sw + (r3 << 2));
+      err = f32x4.mul(err, weights);
+      loss = f32x4.mul(loss, weights);
+    }
+    lossAcc = f32x4.add(lossAcc, loss);
+    errAcc = f32x4.add(errAcc, err);
+    for (let j = 0; j < d; j++) {
+      const a = acc + (<usize>j << 4);
+      v128.store(a, madd(err, v128.load(block + (<usize>j << 4)), v128.load(a)));
+    }
+  }
+  for (let j = 0; j < d; j++) {
+    const gj = grad + (<usize>j << 3);
+    store<f64>(gj, load<f64>(gj) + <f64>hsum(v128.load(acc + (<usize>j << 4))));
+  }
+  const gb = grad + (<usize>stride << 3);
+  store<f64>(gb, load<f64>(gb) + <f64>hsum(errAcc));
+  let loss = <f64>hsum(lossAcc);
+  for (; k < end; k++) loss += row_scalar(X, y, sw, row_at(idx, k), d, stride, w, grad);
+  return loss;
+}
+
+/** Up to BLOCK rows, vectorized along each row, 4 rows at a time sharing one gradient update. */
+function rows_wide(
+  X: usize, y: usize, sw: usize, idx: usize, start: i32, count: i32,
+  d: i32, stride: i32, w: usize, grad: usize, scratch: usize,
+): f64 {
+  const rowBytes = <usize>stride << 2;
+  const acc = scratch; // f32[stride] gradient for this block
+  memory.fill(acc, 0, rowBytes);
+  const bias = v128.load32_splat(w + rowBytes);
+  let lossAcc = f32x4.splat(0), errAcc = f32x4.splat(0);
+  let k = start;
+  const end = start + count;
+  for (; k + 4 <= end; k += 4) {
+    const r0 = row_at(idx, k), r1 = row_at(idx, k + 1), r2 = row_at(idx, k + 2), r3 = row_at(idx, k + 3);
+    const x0 = X + r0 * rowBytes, x1 = X + r1 * rowBytes, x2 = X + r2 * rowBytes, x3 = X + r3 * rowBytes;
+    let z = f32x4.splat(dot4_f32_padded(x0, w, stride));
+    z = f32x4.replace_lane(z, 1, dot4_f32_padded(x1, w, stride));
+    z = f32x4.replace_lane(z, 2, dot4_f32_padded(x2, w, stride));
+    z = f32x4.replace_lane(z, 3, dot4_f32_padded(x3, w, stride));
+    z = f32x4.add(z, bias);
+    const labels = gather4(y + (r0 << 2), y + (r1 << 2), y + (r2 << 2), y + (r3 << 2));
+    const e = exp4_neg_abs(z);
+    let err = f32x4.sub(sigmoid4_from(z, e), labels);
+    let loss = bce4_from(z, labels, e);
+    if (sw) {
+      const weights = gather4(sw + (r0 << 2), sw + (r1 << 2), sw + (r2 << 2), sw + (r3 << 2));
+      err = f32x4.mul(err, weights);
+      loss = f32x4.mul(loss, weights);
+    }
+    lossAcc = f32x4.add(lossAcc, loss);
+    errAcc = f32x4.add(errAcc, err);
+    const e0 = f32x4.splat(f32x4.extract_lane(err, 0)), e1 = f32x4.splat(f32x4.extract_lane(err, 1));
+    const e2 = f32x4.splat(f32x4.extract_lane(err, 2)), e3 = f32x4.splat(f32x4.extract_lane(err, 3));
+    for (let o: usize = 0; o < rowBytes; o += 16) {
+      let g = v128.load(acc + o);
+      g = madd(v128.load(x0 + o), e0, g);
+      g = madd(v128.load(x1 + o), e1, g);
+      g = madd(v128.load(x2 + o), e2, g);
+      g = madd(v128.load(x3 + o), e3, g);
+      v128.store(acc + o, g);
+    }
+  }
+  for (let j = 0; j < d; j++) {
+    const gj = grad + (<usize>j << 3);
+    store<f64>(gj, load<f64>(gj) + <f64>load<f32>(acc + (<usize>j << 2)));
+  }
+  const gb = grad + (<usize>stride << 3);
+  store<f64>(gb, load<f64>(gb) + <f64>hsum(errAcc));
+  let loss = <f64>hsum(lossAcc);
+  for (; k < end; k++) loss += row_scalar(X, y, sw, row_at(idx, k), d, stride, w, grad);
+  return loss;
+}

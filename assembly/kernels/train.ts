@@ -1,0 +1,36 @@
+import { logistic_rows_f32 } from '../inline/logistic';
+import { shuffle_u32 } from '../inline/rng';
+
+/**
+ * One whole epoch of mini-batch SGD for binary logistic regression, in one call: shuffle the row
+ * order `idx` (u32[n]) with the xoshiro128** state at `rng` when `shuffle` is set, then for each
+ * batch of `batch` rows: forward, backward, and the plain SGD update
+ *   w_j -= lr * (grad_j / rows + l2 * w_j),   intercept -= lr * grad_b / rows (when fitIntercept).
+ * Layout as in inline/logistic.ts; grad (f64[stride + 1]) is scratch here.
+ * Returns the epoch's summed (sample-weighted) loss, each row's taken before its batch's update.
+ */
+export function epoch_sgd_logistic_f32(
+  X: usize, y: usize, sw: usize, idx: usize, n: i32, d: i32, stride: i32,
+  w: usize, grad: usize, scratch: usize, rng: usize,
+  batch: i32, lr: f32, l2: f32, fitIntercept: bool, shuffle: bool,
+): f64 {
+  if (shuffle) shuffle_u32(idx, n, rng);
+  let loss: f64 = 0;
+  const gradBytes = <usize>(stride + 1) << 3;
+  for (let start = 0; start < n; start += batch) {
+    const rows = min(batch, n - start);
+    memory.fill(grad, 0, gradBytes);
+    loss += logistic_rows_f32(X, y, sw, idx, start, rows, d, stride, w, grad, scratch);
+    const scale = <f64>lr / <f64>rows;
+    for (let j = 0; j < d; j++) {
+      const wj = w + (<usize>j << 2);
+      const v = load<f32>(wj);
+      store<f32>(wj, v - <f32>(scale * load<f64>(grad + (<usize>j << 3))) - lr * l2 * v);
+    }
+    if (fitIntercept) {
+      const wb = w + (<usize>stride << 2);
+      store<f32>(wb, load<f32>(wb) - <f32>(scale * load<f64>(grad + (<usize>stride << 3))));
+    }
+  }
+  return loss;
+}

@@ -1,0 +1,105 @@
+import { fail } from '../errors.js';
+import { BACKENDS, type BackendName, type Engine } from './engine.js';
+import { JsEngine } from './js/engine.js';
+import { WasmEngine } from './wasm/engine.js';
+import type { WasmBuild, WasmExports } from './wasm/exports.js';
+import { instantiate, loadWasmBytes } from './wasm/load.js';
+
+export type BackendChoice = 'auto' | BackendName;
+
+export interface InitOptions {
+  /** 'auto' (default) picks the fastest backend this runtime validates. */
+  backend?: BackendChoice;
+}
+
+export interface InitInfo {
+  /** The default backend of models that do not pin one. */
+  backend: BackendName;
+  /** Every backend this runtime can run, fastest first. */
+  available: BackendName[];
+  /** Why each missing backend is missing, e.g. relaxed SIMD without its Node 20 flag. */
+  unavailable: Partial<Record<BackendName, string>>;
+}
+
+const BUILDS: Record<Exclude<BackendName, 'js'>, WasmBuild> = {
+  'wasm-relaxed': 'relaxed',
+  'wasm-simd': 'simd',
+  'wasm-scalar': 'scalar',
+};
+
+interface Loaded {
+  engines: Map<BackendName, Engine>;
+  unavailable: Partial<Record<BackendName, string>>;
+}
+
+let loading: Promise<Loaded> | null = null;
+let loaded: Loaded | null = null;
+let active: BackendName | null = null;
+
+async function loadAll(): Promise<Loaded> {
+  const engines = new Map<BackendName, Engine>();
+  const unavailable: Partial<Record<BackendName, string>> = {};
+  for (const name of BACKENDS) {
+    if (name === 'js') {
+      engines.set('js', new JsEngine());
+      continue;
+    }
+    if (typeof WebAssembly !== 'object') {
+      unavailable[name] = 'this runtime has no WebAssembly';
+      continue;
+    }
+    try {
+      const bytes = await loadWasmBytes(BUILDS[name]);
+      if (!WebAssembly.validate(bytes)) {
+        unavailable[name] = name === 'wasm-relaxed'
+          ? 'this runtime does not validate relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd)'
+          : `this runtime does not validate the ${BUILDS[name]} build`;
+        continue;
+      }
+      const instance = await instantiate(bytes);
+      engines.set(name, new WasmEngine(name, instance.exports as unknown as WasmExports));
+    } catch (e) {
+      unavailable[name] = `could not load ${BUILDS[name]}.wasm: ${(e as Error).message}`;
+    }
+  }
+  return { engines, unavailable };
+}
+
+/**
+ * Loads the WASM builds this runtime validates and chooses the default backend. The only async
+ * step of the library; calling it again just changes the default.
+ */
+export async function init(options: InitOptions = {}): Promise<InitInfo> {
+  const choice = options.backend ?? 'auto';
+  if (choice !== 'auto' && !BACKENDS.includes(choice)) {
+    fail('BAD_OPTION', `backend must be 'auto' or one of ${BACKENDS.join(', ')}; got ${JSON.stringify(choice)}`);
+  }
+  loading ??= loadAll();
+  loaded = await loading;
+  const available = BACKENDS.filter((b) => loaded!.engines.has(b));
+  if (choice !== 'auto' && !loaded.engines.has(choice)) {
+    fail('UNSUPPORTED', `backend '${choice}' is not available here: ${loaded.unavailable[choice]}; available: ${available.join(', ')}`);
+  }
+  active = choice === 'auto' ? available[0] : choice;
+  return { backend: active, available, unavailable: { ...loaded.unavailable } };
+}
+
+/** The default backend chosen by `init`. */
+export function backend(): BackendName {
+  if (active === null) fail('NOT_INITIALIZED', 'call `await init()` before using wasmlearn');
+  return active;
+}
+
+/** The engine for a backend choice; 'auto' means the default chosen by `init`. */
+export function getEngine(choice: BackendChoice = 'auto'): Engine {
+  const name = choice === 'auto' ? backend() : choice;
+  if (loaded === null) fail('NOT_INITIALIZED', 'call `await init()` before using wasmlearn');
+  const engine = loaded.engines.get(name);
+  if (!engine) {
+    if (!BACKENDS.includes(name)) fail('BAD_OPTION', `backend must be 'auto' or one of ${BACKENDS.join(', ')}; got ${JSON.stringify(name)}`);
+    fail('UNSUPPORTED', `backend '${name}' is not available here: ${loaded.unavailable[name]}`);
+  }
+  return engine;
+}
+
+export type { BackendName, Engine } from './engine.js';

@@ -1,0 +1,3 @@
+export { init, backend, type InitOptions, type InitInfo, type BackendChoice, type BackendName } from './engine/index.js';
+export { WasmlearnError, type ErrorCode } from './errors.js';
+export type { Matrix, MatrixLike } from './matrix.js';

@@ -1,0 +1,82 @@
+import { fail } from './errors.js';
+
+/** A dense row-major matrix: element (i, j) is `data[i * cols + j]`. */
+export interface Matrix {
+  data: Float32Array | Float64Array;
+  rows: number;
+  cols: number;
+}
+
+export type MatrixLike = number[][] | Matrix;
+
+export function isMatrix(x: unknown): x is Matrix {
+  return (
+    typeof x === 'object' && x !== null && 'data' in x && 'rows' in x && 'cols' in x &&
+    ((x as Matrix).data instanceof Float32Array || (x as Matrix).data instanceof Float64Array)
+  );
+}
+
+export function matrix(rows: number, cols: number, data?: Float32Array | Float64Array): Matrix {
+  return { data: data ?? new Float64Array(rows * cols), rows, cols };
+}
+
+export interface CheckOptions {
+  /** Name used in messages, e.g. 'X'. */
+  name?: string;
+  /** Let NaN through (imputers want it); Infinity is still refused. */
+  allowNaN?: boolean;
+  /** Refuse a matrix without rows. Default true. */
+  requireRows?: boolean;
+}
+
+/**
+ * Validates `X` and returns it as a Matrix without copying a Matrix input.
+ * Ragged rows, empty input and non-finite values are refused, naming the row and column.
+ */
+export function checkMatrix(X: MatrixLike, opts: CheckOptions = {}): Matrix {
+  const name = opts.name ?? 'X';
+  const requireRows = opts.requireRows ?? true;
+  let m: Matrix;
+  if (isMatrix(X)) {
+    if (!Number.isInteger(X.rows) || !Number.isInteger(X.cols) || X.rows < 0 || X.cols < 0) {
+      fail('SHAPE_MISMATCH', `${name} has rows=${X.rows}, cols=${X.cols}; both must be non-negative integers`);
+    }
+    if (X.data.length !== X.rows * X.cols) {
+      fail('SHAPE_MISMATCH', `${name}.data has ${X.data.length} values but rows x cols = ${X.rows} x ${X.cols} = ${X.rows * X.cols}`);
+    }
+    m = X;
+  } else if (Array.isArray(X)) {
+    const rows = X.length;
+    const first = X[0];
+    if (rows > 0 && !Array.isArray(first) && !ArrayBuffer.isView(first)) {
+      fail('SHAPE_MISMATCH', `${name} must be an array of rows (number[][]) or a Matrix; row 0 is ${typeof first}`);
+    }
+    const cols = rows > 0 ? (first as number[]).length : 0;
+    const data = new Float64Array(rows * cols);
+    for (let i = 0; i < rows; i++) {
+      const row = X[i] as ArrayLike<number> | undefined;
+      if (!row || typeof row !== 'object' || row.length !== cols) {
+        fail('SHAPE_MISMATCH', `${name} is ragged: row ${i} has ${row?.length ?? 'no'} values, row 0 has ${cols}`);
+      }
+      for (let j = 0; j < cols; j++) {
+        const v = row[j];
+        if (typeof v !== 'number') fail('NON_FINITE_INPUT', `${name}[${i}][${j}] is ${JSON.stringify(v)}, not a number`);
+        data[i * cols + j] = v;
+      }
+    }
+    m = { data, rows, cols };
+  } else {
+    return fail('SHAPE_MISMATCH', `${name} must be number[][] or a Matrix { data, rows, cols }`);
+  }
+  if (requireRows && m.rows === 0) fail('EMPTY_INPUT', `${name} has no rows`);
+  if (m.rows > 0 && m.cols === 0) fail('EMPTY_INPUT', `${name} has no columns`);
+  const d = m.data;
+  for (let k = 0; k < d.length; k++) {
+    const v = d[k]!;
+    if (v - v !== 0 && !(opts.allowNaN && v !== v)) {
+      const i = Math.floor(k / m.cols);
+      fail('NON_FINITE_INPUT', `${name} has ${v} at row ${i}, column ${k - i * m.cols}`);
+    }
+  }
+  return m;
+}
