@@ -1,0 +1,42 @@
+// Option checks shared by the estimators: each names the option and the value at fault.
+import { fail } from '../errors.js';
+
+export function positive(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) fail('BAD_OPTION', `${name} must be a positive finite number; got ${String(v)}`);
+  return v;
+}
+
+export function nonNegative(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) fail('BAD_OPTION', `${name} must be a finite number >= 0; got ${String(v)}`);
+  return v;
+}
+
+export function integerAtLeast(name: string, v: unknown, min: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail('BAD_OPTION', `${name} must be an integer >= ${min}; got ${String(v)}`);
+  return v;
+}
+
+export function oneOf<T extends string>(name: string, v: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(v as T)) fail('BAD_OPTION', `${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; got ${JSON.stringify(v)}`);
+  return v as T;
+}
+
+export function bool(name: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') fail('BAD_OPTION', `${name} must be true or false; got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** Sample weights: one finite, non-negative number per row, not all zero. */
+export function sampleWeights(sw: ArrayLike<number>, rows: number): Float64Array {
+  if (sw.length !== rows) fail('SHAPE_MISMATCH', `sampleWeight has ${sw.length} values but X has ${rows} rows`);
+  const out = new Float64Array(rows);
+  let total = 0;
+  for (let i = 0; i < rows; i++) {
+    const v = sw[i];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail('NON_FINITE_INPUT', `sampleWeight[${i}] is ${String(v)}; weights must be finite and >= 0`);
+    out[i] = v;
+    total += v;
+  }
+  if (!(total > 0)) fail('BAD_OPTION', 'sampleWeight sums to 0: nothing to fit');
+  return out;
+}

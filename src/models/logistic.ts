@@ -1,0 +1,257 @@
+import { BACKENDS, type Engine, type F32Buf } from '../engine/engine.js';
+import { getEngine, type BackendChoice } from '../engine/index.js';
+import { fail } from '../errors.js';
+import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
+import { classesOf, encodeLabels, type Label } from './labels.js';
+import { bool, integerAtLeast, oneOf, positive, sampleWeights } from './check.js';
+import { uploadMatrix, uploadRows, freeRows } from './rows.js';
+import { solveGd, solveLbfgs, solveSgd, type EpochLog, type SolverConfig, type SolverResult } from './logistic-solvers.js';
+
+export type { EpochLog } from './logistic-solvers.js';
+
+export interface LogisticRegressionOptions {
+  solver: 'lbfgs' | 'gd' | 'sgd';
+  /** Inverse regularization strength: the objective is sum of losses + ||w||^2 / (2C). */
+  C: number;
+  penalty: 'l2' | 'none';
+  fitIntercept: boolean;
+  /** Iterations (lbfgs, gd) or epochs (sgd). */
+  maxIter: number;
+  tol: number;
+  learningRate: number;
+  batchSize: number;
+  shuffle: boolean;
+  seed: number;
+  optimizer: 'sgd';
+  classWeight: 'balanced' | Record<string, number> | null;
+  nIterNoChange: number;
+  dtype: 'float32';
+  backend: BackendChoice;
+}
+
+export interface FitOptions {
+  sampleWeight?: ArrayLike<number>;
+  /** Called after every epoch (iteration for lbfgs and gd); returning false stops training. */
+  onEpochEnd?: (log: EpochLog) => boolean | void;
+}
+
+const DEFAULTS: LogisticRegressionOptions = {
+  solver: 'lbfgs', C: 1, penalty: 'l2', fitIntercept: true, maxIter: 100, tol: 1e-4,
+  learningRate: 0.1, batchSize: 256, shuffle: true, seed: 0, optimizer: 'sgd', classWeight: null,
+  nIterNoChange: 5, dtype: 'float32', backend: 'auto',
+};
+
+function checkOptions(o: LogisticRegressionOptions): void {
+  oneOf('solver', o.solver, ['lbfgs', 'gd', 'sgd']);
+  positive('C', o.C);
+  oneOf('penalty', o.penalty, ['l2', 'none']);
+  bool('fitIntercept', o.fitIntercept);
+  integerAtLeast('maxIter', o.maxIter, 1);
+  positive('tol', o.tol);
+  positive('learningRate', o.learningRate);
+  integerAtLeast('batchSize', o.batchSize, 1);
+  bool('shuffle', o.shuffle);
+  integerAtLeast('seed', o.seed, 0);
+  integerAtLeast('nIterNoChange', o.nIterNoChange, 1);
+  oneOf('backend', o.backend, ['auto', ...BACKENDS]);
+  if (o.optimizer !== 'sgd') fail('UNSUPPORTED', `optimizer '${o.optimizer}' is not available yet; this version has 'sgd' only`);
+  if (o.dtype !== 'float32') fail('UNSUPPORTED', `dtype '${o.dtype}' is not available yet; this version computes in 'float32'`);
+}
+
+/** Frees a model's WASM memory if it is garbage-collected without dispose(). */
+const leaks = new FinalizationRegistry<{ engine: Engine; w: F32Buf }>(({ engine, w }) => engine.free(w));
+
+/**
+ * Binary logistic regression with scikit-learn's objective and defaults: `fit` / `predict` /
+ * `predictProba` on any backend, trained by L-BFGS, full-batch gradient descent or mini-batch SGD.
+ */
+export class LogisticRegression {
+  readonly options: Readonly<LogisticRegressionOptions>;
+  private engine: Engine | null = null;
+  private w: F32Buf | null = null;
+  private d = 0;
+  private classList: Label[] = [];
+  private coefficients = new Float64Array(0);
+  private bias = 0;
+  private solved: SolverResult | null = null;
+  private disposed = false;
+
+  constructor(options: Partial<LogisticRegressionOptions> = {}) {
+    const o = { ...DEFAULTS, ...options };
+    checkOptions(o);
+    this.options = Object.freeze(o);
+  }
+
+  fit(X: MatrixLike, y: ArrayLike<Label>, opts: FitOptions = {}): this {
+    this.alive();
+    const engine = getEngine(this.options.backend);
+    const Xm = checkMatrix(X);
+    if (!y || typeof y.length !== 'number') fail('SHAPE_MISMATCH', 'y must be an array of labels, one per row of X');
+    if (y.length !== Xm.rows) fail('SHAPE_MISMATCH', `X has ${Xm.rows} rows but y has ${y.length} labels`);
+    const classes = classesOf(y);
+    if (classes.length < 2) fail('BAD_LABEL', `y has a single class (${JSON.stringify(classes[0])}); a classifier needs at least two`);
+    if (classes.length > 2) {
+      fail('UNSUPPORTED', `y has ${classes.length} classes (${JSON.stringify(classes.slice(0, 5))}${classes.length > 5 ? ', ...' : ''}); this version of LogisticRegression is binary, multinomial comes next`);
+    }
+    const codes = encodeLabels(y, classes);
+    const sw = this.weights(codes, classes, opts.sampleWeight);
+    let weightSum = Xm.rows;
+    if (sw) weightSum = sw.reduce((a, b) => a + b, 0);
+
+    this.release();
+    this.engine = engine;
+    this.classList = classes;
+    this.d = Xm.cols;
+    const rows = uploadRows(engine, Xm, codes, sw);
+    const w = engine.f32(rows.stride + 4);
+    this.w = w;
+    leaks.register(this, { engine, w }, this);
+    try {
+      const o = this.options;
+      const cfg: SolverConfig = {
+        maxIter: o.maxIter, tol: o.tol, l2: o.penalty === 'l2' ? 1 / (o.C * weightSum) : 0, weightSum,
+        fitIntercept: o.fitIntercept, learningRate: o.learningRate, batchSize: o.batchSize, shuffle: o.shuffle,
+        seed: o.seed, nIterNoChange: o.nIterNoChange, onEpochEnd: opts.onEpochEnd,
+      };
+      const solve = o.solver === 'lbfgs' ? solveLbfgs : o.solver === 'gd' ? solveGd : solveSgd;
+      this.solved = solve(engine, rows, w, cfg);
+    } catch (e) {
+      this.release();
+      throw e;
+    } finally {
+      freeRows(engine, rows);
+    }
+    const wv = w.view();
+    this.coefficients = Float64Array.from(wv.subarray(0, this.d));
+    this.bias = wv[rows.stride];
+    return this;
+  }
+
+  /** Sample weights times class weights, or null when every row weighs 1. */
+  private weights(codes: Uint32Array, classes: Label[], sampleWeight?: ArrayLike<number>): Float64Array | null {
+    const n = codes.length;
+    const sw = sampleWeight === undefined ? null : sampleWeights(sampleWeight, n);
+    const cw = this.options.classWeight;
+    if (cw === null || cw === undefined) return sw;
+    const perClass = new Float64Array(classes.length);
+    if (cw === 'balanced') {
+      // scikit-learn: n_samples / (n_classes * count of the class).
+      const counts = new Float64Array(classes.length);
+      for (let i = 0; i < n; i++) counts[codes[i]]++;
+      for (let k = 0; k < classes.length; k++) perClass[k] = n / (classes.length * counts[k]);
+    } else {
+      classes.forEach((c, k) => {
+        const v = cw[String(c)] ?? 1;
+        if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail('BAD_OPTION', `classWeight[${JSON.stringify(c)}] must be a finite number >= 0; got ${String(v)}`);
+        perClass[k] = v;
+      });
+    }
+    const out = sw ?? new Float64Array(n).fill(1);
+    for (let i = 0; i < n; i++) out[i] *= perClass[codes[i]];
+    return out;
+  }
+
+  /** The logits X w + b, as a rows x 1 Matrix. */
+  decisionFunction(X: MatrixLike): Matrix {
+    return { data: this.forward(X, false), rows: this.rowsOf(X), cols: 1 };
+  }
+
+  /** P(classes[0]) and P(classes[1]) for each row, as a rows x 2 Matrix. */
+  predictProba(X: MatrixLike): Matrix {
+    const p = this.forward(X, true);
+    const out = new Float64Array(p.length * 2);
+    for (let i = 0; i < p.length; i++) {
+      out[2 * i] = 1 - p[i];
+      out[2 * i + 1] = p[i];
+    }
+    return { data: out, rows: p.length, cols: 2 };
+  }
+
+  predict(X: MatrixLike): Label[] {
+    const z = this.forward(X, false);
+    const [neg, pos] = this.classList;
+    return Array.from(z, (v) => (v > 0 ? pos : neg));
+  }
+
+  /** Mean accuracy on (X, y). */
+  score(X: MatrixLike, y: ArrayLike<Label>): number {
+    const pred = this.predict(X);
+    if (y.length !== pred.length) fail('SHAPE_MISMATCH', `X has ${pred.length} rows but y has ${y.length} labels`);
+    let hits = 0;
+    for (let i = 0; i < pred.length; i++) if (pred[i] === y[i]) hits++;
+    return hits / pred.length;
+  }
+
+  get coef(): Matrix {
+    this.fitted();
+    return { data: Float64Array.from(this.coefficients), rows: 1, cols: this.d };
+  }
+  get intercept(): Float64Array {
+    this.fitted();
+    return Float64Array.of(this.bias);
+  }
+  get classes(): Label[] {
+    this.fitted();
+    return [...this.classList];
+  }
+  get nIter(): number {
+    return this.fitted().nIter;
+  }
+  get history(): EpochLog[] {
+    return this.fitted().history.map((h) => ({ ...h }));
+  }
+  /** Whether the solver met its stopping rule, and why it stopped. */
+  get converged(): boolean {
+    return this.fitted().converged;
+  }
+  get stopReason(): string {
+    return this.fitted().message;
+  }
+
+  /** Frees the model's WASM memory; any later call throws DISPOSED. */
+  dispose(): void {
+    this.release();
+    this.disposed = true;
+  }
+
+  private release(): void {
+    if (this.engine && this.w) {
+      leaks.unregister(this);
+      this.engine.free(this.w);
+    }
+    this.w = null;
+    this.solved = null;
+  }
+
+  private alive(): void {
+    if (this.disposed) fail('DISPOSED', 'this LogisticRegression was disposed; create a new one');
+  }
+
+  private fitted(): SolverResult {
+    this.alive();
+    if (!this.solved) fail('NOT_FITTED', 'this LogisticRegression is not fitted yet; call fit(X, y) first');
+    return this.solved;
+  }
+
+  private rowsOf(X: MatrixLike): number {
+    return Array.isArray(X) ? X.length : (X as Matrix).rows;
+  }
+
+  /** Logits (or probabilities) of the rows of X, computed by the engine the model was fitted on. */
+  private forward(X: MatrixLike, probability: boolean): Float64Array {
+    this.fitted();
+    const engine = this.engine!;
+    const Xm = checkMatrix(X);
+    if (Xm.cols !== this.d) fail('SHAPE_MISMATCH', `X has ${Xm.cols} features but the model was fitted with ${this.d}`);
+    const { buf, stride } = uploadMatrix(engine, Xm);
+    const out = engine.f32(Xm.rows);
+    try {
+      engine.gemvBias(buf, Xm.rows, this.d, stride, this.w!, out);
+      if (probability) engine.sigmoid(out, out, Xm.rows);
+      return Float64Array.from(out.view());
+    } finally {
+      engine.free(buf);
+      engine.free(out);
+    }
+  }
+}
