@@ -27,6 +27,8 @@ export interface CheckOptions {
   allowNaN?: boolean;
   /** Refuse a matrix without rows. Default true. */
   requireRows?: boolean;
+  /** Scan for NaN and Infinity. Default true; models skip it because their upload scans. */
+  checkFinite?: boolean;
 }
 
 /**
@@ -70,6 +72,7 @@ export function checkMatrix(X: MatrixLike, opts: CheckOptions = {}): Matrix {
   }
   if (requireRows && m.rows === 0) fail('EMPTY_INPUT', `${name} has no rows`);
   if (m.rows > 0 && m.cols === 0) fail('EMPTY_INPUT', `${name} has no columns`);
+  if (opts.checkFinite === false) return m;
   const d = m.data;
   for (let k = 0; k < d.length; k++) {
     const v = d[k]!;

@@ -64,3 +64,14 @@ export class Xoshiro128 {
     shuffleU32(idx, idx.length, this.state);
   }
 }
+
+/** Fills `out` with standard normal draws (Box–Muller; u in (0, 1] keeps the log finite). */
+export function fillNormal(rng: Xoshiro128, out: Float32Array | Float64Array): void {
+  for (let k = 0; k < out.length; k += 2) {
+    const u = (rng.nextU32() + 1) / 4294967296;
+    const v = rng.nextFloat();
+    const r = Math.sqrt(-2 * Math.log(u));
+    out[k] = r * Math.cos(2 * Math.PI * v);
+    if (k + 1 < out.length) out[k + 1] = r * Math.sin(2 * Math.PI * v);
+  }
+}

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { engines } from './helpers/backends.js';
 import { normals, uniforms } from './helpers/random.js';
-import { uploadRows } from '../src/models/rows.js';
+import { uploadMatrix, uploadRows } from '../src/models/rows.js';
+import { WasmlearnError } from '../src/errors.js';
 import type { Engine, F32Buf } from '../src/engine/engine.js';
 
 function f32(engine: Engine, values: ArrayLike<number>): F32Buf {
@@ -156,6 +157,33 @@ describe.each(engines)('kernels on %s', (_name, engine) => {
       }
       expect(worst).toBeLessThan(1e-3);
     });
+  });
+
+  it('pads rows in place and finds the first non-finite value', () => {
+    for (const d of [3, 5, 16, 19]) {
+      const n = 37;
+      const data = Float64Array.from({ length: n * d }, (_, k) => k + 0.5);
+      const { buf, stride } = uploadMatrix(engine, { data, rows: n, cols: d });
+      const v = buf.view();
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < stride; j++) expect(v[i * stride + j]).toBe(j < d ? data[i * d + j] : 0);
+      }
+      engine.free(buf);
+      for (const [row, col, bad] of [[0, 0, NaN], [17, d - 1, Infinity], [36, 1, -Infinity], [20, 2, 1e39]] as const) {
+        const copy = Float64Array.from(data);
+        copy[row * d + col] = bad;
+        if (row * d + col < n * d - 1) copy[n * d - 1] = NaN; // a later one must not be reported first
+        let err: unknown;
+        try {
+          uploadMatrix(engine, { data: copy, rows: n, cols: d });
+        } catch (e) {
+          err = e;
+        }
+        expect(err).toBeInstanceOf(WasmlearnError);
+        expect((err as Error).message).toContain(`${bad} at row ${row}, column ${col}`);
+        if (bad === 1e39) expect((err as Error).message).toContain('beyond float32 range');
+      }
+    }
   });
 
   it('sums f32 data (the roofline read)', () => {

@@ -47,6 +47,10 @@ export interface Engine {
   u32(length: number): U32Buf;
   free(buf: Buf<Float32Array | Float64Array | Uint32Array>): void;
 
+  /** Spreads n rows of d floats, stored back to back, to padded rows of `stride`, in place. */
+  padRows(X: F32Buf, n: number, d: number, stride: number): void;
+  /** Index of the first NaN or Infinity in x[0..n), or -1. */
+  findNonFinite(x: F32Buf, n: number): number;
   /** out[i] = sigmoid(z[i]); out may be z. */
   sigmoid(z: F32Buf, out: F32Buf, n: number): void;
   /** Summed binary cross-entropy of logits z against 0/1 labels y. */

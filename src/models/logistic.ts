@@ -2,7 +2,7 @@ import { BACKENDS, type Engine, type F32Buf } from '../engine/engine.js';
 import { getEngine, type BackendChoice } from '../engine/index.js';
 import { fail } from '../errors.js';
 import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
-import { classesOf, encodeLabels, type Label } from './labels.js';
+import { encodeClasses, type Label } from './labels.js';
 import { bool, integerAtLeast, oneOf, positive, sampleWeights } from './check.js';
 import { uploadMatrix, uploadRows, freeRows } from './rows.js';
 import { solveGd, solveLbfgs, solveSgd, type EpochLog, type SolverConfig, type SolverResult } from './logistic-solvers.js';
@@ -85,24 +85,23 @@ export class LogisticRegression {
   fit(X: MatrixLike, y: ArrayLike<Label>, opts: FitOptions = {}): this {
     this.alive();
     const engine = getEngine(this.options.backend);
-    const Xm = checkMatrix(X);
+    const Xm = checkMatrix(X, { checkFinite: false });
     if (!y || typeof y.length !== 'number') fail('SHAPE_MISMATCH', 'y must be an array of labels, one per row of X');
     if (y.length !== Xm.rows) fail('SHAPE_MISMATCH', `X has ${Xm.rows} rows but y has ${y.length} labels`);
-    const classes = classesOf(y);
+    const { classes, codes } = encodeClasses(y);
     if (classes.length < 2) fail('BAD_LABEL', `y has a single class (${JSON.stringify(classes[0])}); a classifier needs at least two`);
     if (classes.length > 2) {
       fail('UNSUPPORTED', `y has ${classes.length} classes (${JSON.stringify(classes.slice(0, 5))}${classes.length > 5 ? ', ...' : ''}); this version of LogisticRegression is binary, multinomial comes next`);
     }
-    const codes = encodeLabels(y, classes);
     const sw = this.weights(codes, classes, opts.sampleWeight);
     let weightSum = Xm.rows;
     if (sw) weightSum = sw.reduce((a, b) => a + b, 0);
 
+    const rows = uploadRows(engine, Xm, codes, sw);
     this.release();
     this.engine = engine;
     this.classList = classes;
     this.d = Xm.cols;
-    const rows = uploadRows(engine, Xm, codes, sw);
     const w = engine.f32(rows.stride + 4);
     this.w = w;
     leaks.register(this, { engine, w }, this);
@@ -241,7 +240,7 @@ export class LogisticRegression {
   private forward(X: MatrixLike, probability: boolean): Float64Array {
     this.fitted();
     const engine = this.engine!;
-    const Xm = checkMatrix(X);
+    const Xm = checkMatrix(X, { checkFinite: false });
     if (Xm.cols !== this.d) fail('SHAPE_MISMATCH', `X has ${Xm.cols} features but the model was fitted with ${this.d}`);
     const { buf, stride } = uploadMatrix(engine, Xm);
     const out = engine.f32(Xm.rows);

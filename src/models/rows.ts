@@ -1,22 +1,25 @@
 import type { Engine, F32Buf, RowsF32 } from '../engine/engine.js';
 import { paddedStride } from '../engine/engine.js';
 import type { Matrix } from '../matrix.js';
+import { fail } from '../errors.js';
 
 /**
  * Copies X into engine memory once, converted to f32 and with each row zero-padded to the SIMD
- * stride; the kernels then read it in place for every epoch.
+ * stride; the kernels then read it in place for every epoch. The copy is checked there for NaN
+ * and Infinity (including finite float64 values beyond float32's range), naming the first.
  */
-export function uploadMatrix(engine: Engine, X: Matrix): { buf: F32Buf; stride: number } {
+export function uploadMatrix(engine: Engine, X: Matrix, name = 'X'): { buf: F32Buf; stride: number } {
   const stride = paddedStride(X.cols);
   const buf = engine.f32(X.rows * stride);
-  const dst = buf.view();
-  const src = X.data;
-  if (stride === X.cols) {
-    dst.set(src);
-  } else {
-    for (let i = 0, d = X.cols; i < X.rows; i++) {
-      for (let j = 0; j < d; j++) dst[i * stride + j] = src[i * d + j];
-    }
+  buf.view().set(X.data);
+  engine.padRows(buf, X.rows, X.cols, stride);
+  const bad = engine.findNonFinite(buf, X.rows * stride);
+  if (bad >= 0) {
+    engine.free(buf);
+    const row = Math.floor(bad / stride), col = bad % stride;
+    const v = X.data[row * X.cols + col];
+    const why = Number.isFinite(v) ? ' (beyond float32 range)' : '';
+    fail('NON_FINITE_INPUT', `${name} has ${v} at row ${row}, column ${col}${why}`);
   }
   return { buf, stride };
 }

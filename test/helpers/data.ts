@@ -1,19 +1,21 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
 
-const repoShared = fileURLToPath(new URL('../../../shared/data', import.meta.url));
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const defaultDir = resolve(repo, '..', 'shared', 'data');
 
-/** Path of a reference dataset: $WASMLEARN_DATA_DIR, else ../shared/data beside the repository. */
+/** The path of a reference dataset: in WASMLEARN_DATA_DIR if set, else in ../shared/data. */
 export function dataPath(file: string): string {
-  const candidates = [process.env.WASMLEARN_DATA_DIR, repoShared].filter((d): d is string => !!d);
-  for (const dir of candidates) {
+  const envDir = process.env.WASMLEARN_DATA_DIR;
+  const dirs = envDir ? [resolve(envDir), defaultDir] : [defaultDir];
+  for (const dir of dirs) {
     const p = join(dir, file);
     if (existsSync(p)) return p;
   }
   throw new Error(
-    `reference dataset ${file} not found; looked in ${candidates.map((c) => JSON.stringify(c)).join(' and ')}. ` +
-      'Put the shared data beside the repository (../shared/data) or set WASMLEARN_DATA_DIR.',
+    `dataset ${file} not found: looked in WASMLEARN_DATA_DIR (${envDir ? resolve(envDir) : 'not set'}) and in ${defaultDir}. ` +
+      'Set WASMLEARN_DATA_DIR to the folder holding the reference datasets.',
   );
 }
 

@@ -1,6 +1,7 @@
 import type { Buf, Engine, F32Buf, F64Buf, RowsF32, SgdEpochOptions, U32Buf } from '../engine.js';
 import { sigmoidF32, bceLogitsF32 } from './activation.js';
 import { gemvBiasF32, sumF32 } from './linalg.js';
+import { padRowsF32, findNonFiniteF32 } from './layout.js';
 import { lossGradLogistic, epochSgdLogistic, type RowsView } from './logistic.js';
 
 class ArrayBuf<A extends Float32Array | Float64Array | Uint32Array> implements Buf<A> {
@@ -35,6 +36,12 @@ export class JsEngine implements Engine {
     // Garbage-collected.
   }
 
+  padRows(X: F32Buf, n: number, d: number, stride: number): void {
+    padRowsF32(X.view(), n, d, stride);
+  }
+  findNonFinite(x: F32Buf, n: number): number {
+    return findNonFiniteF32(x.view(), n);
+  }
   sigmoid(z: F32Buf, out: F32Buf, n: number): void {
     sigmoidF32(z.view(), out.view(), n);
   }

@@ -1,6 +1,5 @@
 // The TypeScript twin of assembly/inline/logistic.ts and kernels/train.ts: the same layout and
 // contract, computed in f64 over the f32 data.
-import { sigmoid, bceLogit } from './activation.js';
 import { shuffleU32 } from '../../rng.js';
 import type { SgdEpochOptions } from '../engine.js';
 
@@ -23,11 +22,16 @@ export function logisticRows(r: RowsView, idx: Uint32Array | null, start: number
     const base = row * stride;
     let z = bias;
     for (let j = 0; j < d; j++) z += X[base + j] * w[j];
-    const weight = sw ? sw[row] : 1;
-    const err = (sigmoid(z) - y[row]) * weight;
+    // One exponential serves both the sigmoid and the loss, as in the WASM kernel.
+    const e = Math.exp(-Math.abs(z));
+    const f = e / (1 + e);
+    const p = z > 0 ? 1 - f : f;
+    const label = y[row];
+    const weight = sw === null ? 1 : sw[row];
+    const err = (p - label) * weight;
     for (let j = 0; j < d; j++) grad[j] += err * X[base + j];
     gb += err;
-    loss += bceLogit(z, y[row]) * weight;
+    loss += (Math.max(z, 0) - z * label + Math.log1p(e)) * weight;
   }
   grad[stride] += gb;
   return loss;
@@ -50,7 +54,8 @@ export function epochSgdLogistic(
     grad.fill(0, 0, stride + 1);
     loss += logisticRows(r, idx, start, rows, w, grad);
     const scale = o.lr / rows;
-    for (let j = 0; j < d; j++) w[j] -= scale * grad[j] + o.lr * o.l2 * w[j];
+    const decay = o.lr * o.l2;
+    for (let j = 0; j < d; j++) w[j] -= scale * grad[j] + decay * w[j];
     if (o.fitIntercept) w[stride] -= scale * grad[stride];
   }
   return loss;

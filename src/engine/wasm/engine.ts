@@ -76,6 +76,12 @@ export class WasmEngine implements Engine {
     return this.grad.ptr;
   }
 
+  padRows(X: F32Buf, n: number, d: number, stride: number): void {
+    this.k.pad_rows_f32(ptr(X), n, d, stride);
+  }
+  findNonFinite(x: F32Buf, n: number): number {
+    return this.k.find_nonfinite_f32(ptr(x), n);
+  }
   sigmoid(z: F32Buf, out: F32Buf, n: number): void {
     this.k.sigmoid_f32(ptr(z), ptr(out), n);
   }

@@ -3,6 +3,8 @@ export interface WasmExports {
   memory: WebAssembly.Memory;
   alloc(bytes: number): number;
   free(ptr: number): void;
+  pad_rows_f32(X: number, n: number, d: number, stride: number): void;
+  find_nonfinite_f32(x: number, n: number): number;
   sigmoid_f32(z: number, out: number, n: number): void;
   bce_logits_f32(z: number, y: number, n: number): number;
   gemv_bias_f32(X: number, n: number, d: number, stride: number, w: number, out: number): void;
