@@ -4,6 +4,7 @@ import { init, type BackendName } from './engine/index.js';
 import { LogisticRegression, type LogisticRegressionOptions } from './models/logistic.js';
 import { makeLogistic } from './data/synthetic.js';
 import type { Matrix } from './matrix.js';
+import { logLoss } from './metrics.js';
 
 const N_TRAIN = 80_000;
 const N_TEST = 20_000;
@@ -13,17 +14,6 @@ const REPEATS = 5;
 
 function rowsOf(X: Matrix, start: number, end: number): Matrix {
   return { data: X.data.subarray(start * X.cols, end * X.cols), rows: end - start, cols: X.cols };
-}
-
-/** Mean binary log-loss of P(class 1) against 0/1 labels, clipped like scikit-learn. */
-function meanLogLoss(proba: Matrix, y: ArrayLike<number>): number {
-  const eps = 1e-15;
-  let s = 0;
-  for (let i = 0; i < proba.rows; i++) {
-    const p = Math.min(Math.max(proba.data[2 * i + 1], eps), 1 - eps);
-    s -= y[i] ? Math.log(p) : Math.log(1 - p);
-  }
-  return s / proba.rows;
 }
 
 interface Row {
@@ -61,7 +51,7 @@ export async function runDemo(out: (line: string) => void = console.log): Promis
         times.push(performance.now() - t0);
       }
       const ms = times.sort((a, b) => a - b)[REPEATS >> 1];
-      rows.push({ backend, solver, accuracy: model.score(Xtest, ytest), logLoss: meanLogLoss(model.predictProba(Xtest), ytest), ms, epochs: model.nIter });
+      rows.push({ backend, solver, accuracy: model.score(Xtest, ytest), logLoss: logLoss(ytest, model.predictProba(Xtest)), ms, epochs: model.nIter });
       model.dispose();
     }
   }

@@ -1,8 +1,9 @@
-import { BACKENDS, type Engine, type F32Buf } from '../engine/engine.js';
+import { BACKENDS, paddedStride, type Engine, type F32Buf } from '../engine/engine.js';
 import { getEngine, type BackendChoice } from '../engine/index.js';
-import { fail } from '../errors.js';
+import { fail, WasmlearnError } from '../errors.js';
 import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
-import { encodeClasses, type Label } from './labels.js';
+import { encodeClasses, sortLabels, type Label } from '../labels.js';
+import { checkModelJson, decodeArray, encodeArray, isPlainObject, registerLoader, type ModelJson } from '../persist.js';
 import { bool, integerAtLeast, oneOf, positive, sampleWeights } from './check.js';
 import { uploadMatrix, uploadRows, freeRows } from './rows.js';
 import { solveGd, solveLbfgs, solveSgd, type EpochLog, type SolverConfig, type SolverResult } from './logistic-solvers.js';
@@ -124,6 +125,65 @@ export class LogisticRegression {
     this.coefficients = Float64Array.from(wv.subarray(0, this.d));
     this.bias = wv[rows.stride];
     return this;
+  }
+
+  /** A plain, versioned object holding the options, classes and float32 weights exactly. */
+  toJSON(): ModelJson {
+    const solved = this.fitted();
+    const { backend: _backend, ...options } = this.options;
+    return {
+      name: 'LogisticRegression', version: 1, options, classes: [...this.classList], nFeatures: this.d,
+      coef: encodeArray(Float32Array.from(this.coefficients)), intercept: encodeArray(Float32Array.of(this.bias)),
+      nIter: solved.nIter, converged: solved.converged, stopReason: solved.message,
+    };
+  }
+
+  /** Rebuilds a model saved by `toJSON`, on `backend` (default: the one `init` chose). */
+  static fromJSON(obj: unknown, { backend = 'auto' }: { backend?: BackendChoice } = {}): LogisticRegression {
+    const o = checkModelJson(obj, 'LogisticRegression', 1);
+    const bad = (why: string): never => fail('BAD_MODEL_JSON', `LogisticRegression: ${why}`);
+    if (!isPlainObject(o.options)) bad('options must be an object');
+    const saved = o.options as Record<string, unknown>;
+    const options: Record<string, unknown> = {};
+    for (const key of Object.keys(DEFAULTS)) if (key in saved) options[key] = saved[key];
+    let model: LogisticRegression;
+    try {
+      model = new LogisticRegression({ ...(options as Partial<LogisticRegressionOptions>), backend });
+    } catch (e) {
+      throw e instanceof WasmlearnError && e.code === 'BAD_OPTION' ? new WasmlearnError('BAD_MODEL_JSON', `LogisticRegression: ${e.message}`) : e;
+    }
+    const classes = o.classes;
+    if (!Array.isArray(classes) || classes.length !== 2 || classes.some((c) => !['number', 'string', 'boolean'].includes(typeof c))) {
+      bad('classes must be two labels');
+    }
+    const sorted = sortLabels([...(classes as Label[])], 'classes');
+    if (sorted[0] === sorted[1] || sorted.some((c, i) => c !== (classes as Label[])[i])) bad('classes must be distinct and sorted');
+    const d = o.nFeatures;
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 1) bad(`nFeatures must be a positive integer, got ${JSON.stringify(d)}`);
+    const coef = decodeArray(o.coef, { name: 'LogisticRegression.coef', dtype: 'float32', expectedLength: d as number, finite: true });
+    const intercept = decodeArray(o.intercept, { name: 'LogisticRegression.intercept', dtype: 'float32', expectedLength: 1, finite: true });
+    const nIter = typeof o.nIter === 'number' && Number.isInteger(o.nIter) && o.nIter >= 0 ? o.nIter : bad('nIter must be a whole number');
+    model.restore(classes as Label[], coef, intercept[0], {
+      nIter, converged: o.converged === true, message: typeof o.stopReason === 'string' ? o.stopReason : '', history: [],
+    });
+    return model;
+  }
+
+  private restore(classes: Label[], coef: Float32Array, bias: number, solved: SolverResult): void {
+    const engine = getEngine(this.options.backend);
+    const d = coef.length;
+    const stride = paddedStride(d);
+    const w = engine.f32(stride + 4);
+    w.view().set(coef);
+    w.view()[stride] = bias;
+    this.engine = engine;
+    this.w = w;
+    leaks.register(this, { engine, w }, this);
+    this.d = d;
+    this.classList = classes;
+    this.coefficients = Float64Array.from(coef);
+    this.bias = bias;
+    this.solved = solved;
   }
 
   /** Sample weights times class weights, or null when every row weighs 1. */
@@ -254,3 +314,5 @@ export class LogisticRegression {
     }
   }
 }
+
+registerLoader('LogisticRegression', (obj) => LogisticRegression.fromJSON(obj));

@@ -1,0 +1,42 @@
+import { fail } from '../errors.js';
+import type { CsvResult } from './csvBuilder.js';
+import { CsvReader, type CsvOptions } from './csvReader.js';
+import { streamSource, type CsvSource } from './csvSources.js';
+
+export type { ColumnRef, CsvResult } from './csvBuilder.js';
+export type { CsvOptions } from './csvReader.js';
+export type { CsvSource } from './csvSources.js';
+
+/** UTF-16 units encoded per step: the bytes of a huge string never exist all at once. */
+const TEXT_CHUNK = 1 << 16;
+
+/**
+ * Parses CSV text into `{ X, y?, columns }`. Missing cells become NaN; a non-numeric feature
+ * cell, a row of the wrong length or an unterminated quote throws PARSE_ERROR naming the line.
+ */
+export function parseCsv(text: string, options: CsvOptions = {}): CsvResult {
+  if (typeof text !== 'string') fail('BAD_OPTION', `parseCsv takes the CSV text as a string, got ${typeof text}; readCsv reads files, URLs, Blobs and streams`);
+  const reader = new CsvReader(options);
+  reader.start(text.length);
+  const enc = new TextEncoder();
+  const buf = new Uint8Array((TEXT_CHUNK + 2) * 3);
+  for (let i = 0; i < text.length; ) {
+    let end = Math.min(i + TEXT_CHUNK, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff && end < text.length) end++; // keep a surrogate pair whole
+    const { written } = enc.encodeInto(text.slice(i, end), buf);
+    reader.push(buf.subarray(0, written));
+    i = end;
+  }
+  return reader.finish();
+}
+
+/**
+ * Reads CSV from a path (Node, Deno), a URL (file: read from disk, others fetched), a Blob or
+ * File, or a ReadableStream of bytes, chunk by chunk. Same options and result as `parseCsv`.
+ */
+export async function readCsv(source: CsvSource, options: CsvOptions = {}): Promise<CsvResult> {
+  const reader = new CsvReader(options);
+  await streamSource(source, reader);
+  return reader.finish();
+}

@@ -1,0 +1,125 @@
+import { fail } from '../errors.js';
+import { CsvBuilder, type ColumnRef, type CsvResult } from './csvBuilder.js';
+import type { ByteSink } from './csvSources.js';
+import { CsvTokenizer } from './csvTokenizer.js';
+
+export interface CsvOptions {
+  /** true, false, or undefined to detect (a first row of names above a row of numbers). */
+  header?: boolean;
+  /** One ASCII character; detected among ',', ';' and tab from the first line when absent. */
+  delimiter?: string;
+  /** Cells that become NaN. Default ['', '?', 'NA', 'NaN']. */
+  missing?: readonly string[];
+  /** The label column: a name or a 0-based index. Its cells are returned as `y`. */
+  target?: ColumnRef;
+  /** The feature columns to keep, by name or 0-based index, in this order. Default: all but the target. */
+  columns?: readonly ColumnRef[];
+  dtype?: 'float32' | 'float64';
+}
+
+const DEFAULT_MISSING = ['', '?', 'NA', 'NaN'];
+const CANDIDATES = [0x2c, 0x3b, 0x09]; // ',' ';' tab, in order of preference on a tie
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Push-style CSV reader: feed byte chunks, then `finish()`. Bytes are held back only until the
+ * first line is complete (to strip a BOM and detect the delimiter); after that every chunk goes
+ * straight to the tokenizer and may be reused by the caller once `push` returns.
+ */
+export class CsvReader implements ByteSink {
+  private head: Uint8Array[] | null = [];
+  private headLen = 0;
+  private inQuotes = false;
+  private tokenizer: CsvTokenizer | null = null;
+  private readonly builder: CsvBuilder;
+  private readonly delimiter: number | undefined;
+
+  constructor(opts: CsvOptions = {}) {
+    const { header, delimiter, missing = DEFAULT_MISSING, target, columns, dtype = 'float32' } = opts;
+    if (header !== undefined && typeof header !== 'boolean') fail('BAD_OPTION', `header must be true, false or undefined, got ${JSON.stringify(header)}`);
+    if (delimiter !== undefined) {
+      const code = typeof delimiter === 'string' && delimiter.length === 1 ? delimiter.charCodeAt(0) : -1;
+      if (code < 0 || code > 0x7f || code === QUOTE || code === LF || code === CR) {
+        fail('BAD_OPTION', `delimiter must be one ASCII character other than a quote or line break, got ${JSON.stringify(delimiter)}`);
+      }
+      this.delimiter = code;
+    }
+    if (!Array.isArray(missing) || missing.some((m) => typeof m !== 'string')) fail('BAD_OPTION', 'missing must be an array of strings');
+    if (columns !== undefined && !Array.isArray(columns)) fail('BAD_OPTION', 'columns must be an array of names or 0-based indices');
+    if (dtype !== 'float32' && dtype !== 'float64') fail('BAD_OPTION', `dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
+    this.builder = new CsvBuilder({ header, missing, target, columns, dtype });
+  }
+
+  /** Announces the total input size in bytes (0 if unknown), so the matrix is sized ahead. */
+  start(size: number): void {
+    this.builder.sizeHint = size;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.tokenizer) {
+      this.tokenizer.push(chunk);
+      return;
+    }
+    const complete = this.scanForLineEnd(chunk);
+    this.head!.push(complete ? chunk : chunk.slice()); // begin() consumes it at once when complete
+    this.headLen += chunk.length;
+    if (complete) this.begin();
+  }
+
+  finish(): CsvResult {
+    if (!this.tokenizer) this.begin();
+    this.tokenizer!.finish();
+    return this.builder.result();
+  }
+
+  /** True once a line break outside quotes has been seen: the first line is complete. */
+  private scanForLineEnd(chunk: Uint8Array): boolean {
+    let q = this.inQuotes;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i];
+      if (c === QUOTE) q = !q;
+      else if (!q && (c === LF || c === CR)) return true;
+    }
+    this.inQuotes = q;
+    return false;
+  }
+
+  private begin(): void {
+    let bytes = concat(this.head!, this.headLen);
+    this.head = null;
+    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    this.tokenizer = new CsvTokenizer(this.delimiter ?? detectDelimiter(bytes), this.builder);
+    this.tokenizer.push(bytes);
+  }
+}
+
+/** The candidate found most often outside quotes on the first line; ',' when none is. */
+function detectDelimiter(bytes: Uint8Array): number {
+  const counts = [0, 0, 0];
+  let q = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (c === QUOTE) q = !q;
+    else if (!q) {
+      if (c === LF || c === CR) break;
+      const k = CANDIDATES.indexOf(c!);
+      if (k >= 0) counts[k]!++;
+    }
+  }
+  let best = 0;
+  for (let k = 1; k < 3; k++) if (counts[k]! > counts[best]!) best = k;
+  return CANDIDATES[best]!;
+}
+
+function concat(parts: Uint8Array[], len: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(len);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,158 @@
+import { fail } from '../errors.js';
+import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
+import { checkModelJson, decodeArray, encodeArray, registerLoader, type ModelJson } from '../persist.js';
+import { checkFitted, jsonEnum, outputMatrix } from './common.js';
+import { classIndex, compareLabels, show, uniqueSorted, type Label } from '../labels.js';
+
+/** Maps labels (numbers, booleans or strings) to 0..k-1 in sorted class order, like scikit-learn. */
+export class LabelEncoder {
+  classes: Label[] | null = null;
+  private index: Map<Label, number> | null = null;
+
+  fit(y: ArrayLike<Label>): this {
+    if (y.length === 0) fail('EMPTY_INPUT', 'LabelEncoder.fit got no labels');
+    return this.setClasses(uniqueSorted(y));
+  }
+
+  transform(y: ArrayLike<Label>): Int32Array {
+    const index = this.index;
+    if (!index) fail('NOT_FITTED', 'LabelEncoder is not fitted: call fit(y) before transform(y)');
+    const out = new Int32Array(y.length);
+    for (let i = 0; i < y.length; i++) {
+      const code = index.get(y[i]!);
+      if (code === undefined) fail('BAD_LABEL', `y[${i}] = ${show(y[i])} is not a class seen in fit; classes are ${this.classes!.map(show).join(', ')}`);
+      out[i] = code;
+    }
+    return out;
+  }
+
+  fitTransform(y: ArrayLike<Label>): Int32Array {
+    return this.fit(y).transform(y);
+  }
+
+  /** Codes back to labels. */
+  inverseTransform(codes: ArrayLike<number>): Label[] {
+    const classes = this.classes;
+    if (!classes) fail('NOT_FITTED', 'LabelEncoder is not fitted: call fit(y) before inverseTransform');
+    return Array.from(codes, (c, i) => {
+      if (!Number.isInteger(c) || c < 0 || c >= classes.length) fail('BAD_LABEL', `code ${c} at index ${i} is not in 0..${classes.length - 1}`);
+      return classes[c]!;
+    });
+  }
+
+  toJSON(): ModelJson {
+    if (!this.classes) fail('NOT_FITTED', 'LabelEncoder is not fitted: nothing to save');
+    return { name: 'LabelEncoder', version: 1, classes: [...this.classes] };
+  }
+
+  static fromJSON(obj: unknown): LabelEncoder {
+    const o = checkModelJson(obj, 'LabelEncoder', 1);
+    const classes = o.classes;
+    if (!Array.isArray(classes) || classes.length === 0) fail('BAD_MODEL_JSON', 'LabelEncoder.classes must be a non-empty array');
+    const kind = typeof classes[0];
+    classes.forEach((c: unknown, i) => {
+      const ok = typeof c === kind && (typeof c === 'string' || typeof c === 'boolean' || Number.isFinite(c));
+      if (!ok) fail('BAD_MODEL_JSON', `LabelEncoder.classes[${i}] is ${show(c)}; classes must be all numbers, all booleans or all strings`);
+      if (i > 0 && compareLabels(classes[i - 1], c as Label) >= 0) fail('BAD_MODEL_JSON', 'LabelEncoder.classes must be distinct and sorted');
+    });
+    return new LabelEncoder().setClasses([...classes] as Label[]);
+  }
+
+  private setClasses(classes: Label[]): this {
+    this.classes = classes;
+    this.index = classIndex(classes);
+    return this;
+  }
+}
+
+export interface OneHotEncoderOptions {
+  /** 'error' refuses a value not seen in fit; 'ignore' encodes it as all zeros. */
+  handleUnknown?: 'error' | 'ignore';
+}
+
+/** One 0/1 column per distinct value of each input column, values in ascending order. */
+export class OneHotEncoder {
+  readonly handleUnknown: 'error' | 'ignore';
+  /** The sorted distinct values of each input column, after `fit`. */
+  categories: Float64Array[] | null = null;
+
+  constructor({ handleUnknown = 'error' }: OneHotEncoderOptions = {}) {
+    if (handleUnknown !== 'error' && handleUnknown !== 'ignore') fail('BAD_OPTION', `handleUnknown must be 'error' or 'ignore', got ${JSON.stringify(handleUnknown)}`);
+    this.handleUnknown = handleUnknown;
+  }
+
+  fit(X: MatrixLike): this {
+    const m = checkMatrix(X);
+    const cats: Float64Array[] = [];
+    for (let j = 0; j < m.cols; j++) {
+      const col = new Float64Array(m.rows);
+      for (let i = 0; i < m.rows; i++) col[i] = m.data[i * m.cols + j]!;
+      col.sort();
+      let n = 0;
+      for (let i = 0; i < col.length; i++) if (n === 0 || col[i] !== col[n - 1]) col[n++] = col[i]!;
+      cats.push(col.slice(0, n));
+    }
+    this.categories = cats;
+    return this;
+  }
+
+  transform(X: MatrixLike): Matrix {
+    const cats = this.categories;
+    const m = checkFitted(X, cats?.length, 'OneHotEncoder');
+    const offsets = [0];
+    for (const c of cats!) offsets.push(offsets[offsets.length - 1]! + c.length);
+    const width = offsets[cats!.length]!;
+    const out = outputMatrix(m, m.rows, width);
+    for (let i = 0; i < m.rows; i++) {
+      for (let j = 0; j < m.cols; j++) {
+        const v = m.data[i * m.cols + j]!;
+        const k = search(cats![j]!, v);
+        if (k >= 0) out.data[i * width + offsets[j]! + k] = 1;
+        else if (this.handleUnknown === 'error') {
+          fail('BAD_LABEL', `X[${i}][${j}] = ${v} is a category not seen in fit (column ${j} has ${cats![j]!.join(', ')}); use handleUnknown: 'ignore' to encode it as zeros`);
+        }
+      }
+    }
+    return out;
+  }
+
+  fitTransform(X: MatrixLike): Matrix {
+    return this.fit(X).transform(X);
+  }
+
+  toJSON(): ModelJson {
+    if (!this.categories) fail('NOT_FITTED', 'OneHotEncoder is not fitted: nothing to save');
+    return { name: 'OneHotEncoder', version: 1, handleUnknown: this.handleUnknown, categories: this.categories.map((c) => encodeArray(c)) };
+  }
+
+  static fromJSON(obj: unknown): OneHotEncoder {
+    const o = checkModelJson(obj, 'OneHotEncoder', 1);
+    const enc = new OneHotEncoder({ handleUnknown: jsonEnum(o, 'handleUnknown', ['error', 'ignore'] as const, 'OneHotEncoder') });
+    const cats = o.categories;
+    if (!Array.isArray(cats) || cats.length === 0) fail('BAD_MODEL_JSON', 'OneHotEncoder.categories must be a non-empty array');
+    enc.categories = cats.map((c, j) => {
+      const name = `OneHotEncoder.categories[${j}]`;
+      const a = decodeArray(c, { name, dtype: 'float64', finite: true });
+      if (a.length === 0 || a.some((v, k) => k > 0 && !(v > a[k - 1]!))) fail('BAD_MODEL_JSON', `${name} must be non-empty, distinct and ascending`);
+      return a;
+    });
+    return enc;
+  }
+}
+
+/** Index of v in the ascending array a, or -1. */
+function search(a: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const x = a[mid]!;
+    if (x < v) lo = mid + 1;
+    else if (x > v) hi = mid - 1;
+    else return mid;
+  }
+  return -1;
+}
+
+registerLoader('LabelEncoder', LabelEncoder.fromJSON);
+registerLoader('OneHotEncoder', OneHotEncoder.fromJSON);

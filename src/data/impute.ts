@@ -1,0 +1,110 @@
+import { fail } from '../errors.js';
+import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
+import { checkModelJson, decodeArray, encodeArray, registerLoader, type ModelJson } from '../persist.js';
+import { checkFitted, jsonEnum, jsonNumber, outputMatrix } from './common.js';
+
+export type ImputeStrategy = 'mean' | 'median' | 'most_frequent' | 'constant';
+
+export interface SimpleImputerOptions {
+  strategy?: ImputeStrategy;
+  /** The value written by strategy 'constant'. Default 0. */
+  fillValue?: number;
+}
+
+const STRATEGIES: readonly ImputeStrategy[] = ['mean', 'median', 'most_frequent', 'constant'];
+
+/** Replaces NaN in each column by the column's mean, median, most frequent value or a constant. */
+export class SimpleImputer {
+  readonly strategy: ImputeStrategy;
+  readonly fillValue: number;
+  /** The value written into each column, after `fit`. */
+  statistics: Float64Array | null = null;
+
+  constructor({ strategy = 'mean', fillValue = 0 }: SimpleImputerOptions = {}) {
+    if (!STRATEGIES.includes(strategy)) fail('BAD_OPTION', `strategy must be one of ${STRATEGIES.join(', ')}, got ${JSON.stringify(strategy)}`);
+    if (typeof fillValue !== 'number' || !Number.isFinite(fillValue)) fail('BAD_OPTION', `fillValue must be a finite number, got ${fillValue}`);
+    this.strategy = strategy;
+    this.fillValue = fillValue;
+  }
+
+  fit(X: MatrixLike): this {
+    const m = checkMatrix(X, { allowNaN: true });
+    const stats = new Float64Array(m.cols);
+    for (let j = 0; j < m.cols; j++) stats[j] = this.strategy === 'constant' ? this.fillValue : this.statistic(columnValues(m, j), j);
+    this.statistics = stats;
+    return this;
+  }
+
+  transform(X: MatrixLike): Matrix {
+    const stats = this.statistics;
+    const m = checkFitted(X, stats?.length, 'SimpleImputer', true);
+    const out = outputMatrix(m, m.rows, m.cols);
+    const src = m.data;
+    const dst = out.data;
+    for (let k = 0; k < src.length; k++) {
+      const v = src[k]!;
+      dst[k] = v === v ? v : stats![k % m.cols]!;
+    }
+    return out;
+  }
+
+  fitTransform(X: MatrixLike): Matrix {
+    return this.fit(X).transform(X);
+  }
+
+  toJSON(): ModelJson {
+    if (!this.statistics) fail('NOT_FITTED', 'SimpleImputer is not fitted: nothing to save');
+    return { name: 'SimpleImputer', version: 1, strategy: this.strategy, fillValue: this.fillValue, statistics: encodeArray(this.statistics) };
+  }
+
+  static fromJSON(obj: unknown): SimpleImputer {
+    const o = checkModelJson(obj, 'SimpleImputer', 1);
+    const imp = new SimpleImputer({
+      strategy: jsonEnum(o, 'strategy', STRATEGIES, 'SimpleImputer'),
+      fillValue: jsonNumber(o, 'fillValue', 'SimpleImputer'),
+    });
+    imp.statistics = decodeArray(o.statistics, { name: 'SimpleImputer.statistics', dtype: 'float64', finite: true });
+    return imp;
+  }
+
+  /** The non-NaN values of column j, sorted: median and mode both read them in order. */
+  private statistic(values: Float64Array, j: number): number {
+    const n = values.length;
+    if (n === 0) fail('NON_FINITE_INPUT', `column ${j} is all NaN: strategy '${this.strategy}' has no value to compute (use strategy 'constant')`);
+    if (this.strategy === 'mean') {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += values[i]!;
+      return s / n;
+    }
+    if (this.strategy === 'median') return n % 2 ? values[n >> 1]! : (values[n / 2 - 1]! + values[n / 2]!) / 2;
+    return mostFrequent(values);
+  }
+}
+
+function columnValues(m: Matrix, j: number): Float64Array {
+  const out = new Float64Array(m.rows);
+  let n = 0;
+  for (let i = 0; i < m.rows; i++) {
+    const v = m.data[i * m.cols + j]!;
+    if (v === v) out[n++] = v;
+  }
+  return out.subarray(0, n).sort();
+}
+
+/** The most frequent value of a sorted array; the smallest one on a tie, like scikit-learn. */
+function mostFrequent(sorted: Float64Array): number {
+  let best = sorted[0]!;
+  let bestCount = 0;
+  for (let i = 0; i < sorted.length; ) {
+    let k = i;
+    while (k < sorted.length && sorted[k] === sorted[i]) k++;
+    if (k - i > bestCount) {
+      best = sorted[i]!;
+      bestCount = k - i;
+    }
+    i = k;
+  }
+  return best;
+}
+
+registerLoader('SimpleImputer', SimpleImputer.fromJSON);

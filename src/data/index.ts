@@ -1,0 +1,13 @@
+export { parseCsv, readCsv } from './csv.js';
+export type { ColumnRef, CsvOptions, CsvResult, CsvSource } from './csv.js';
+export { SimpleImputer } from './impute.js';
+export type { ImputeStrategy, SimpleImputerOptions } from './impute.js';
+export { MinMaxScaler, StandardScaler } from './scale.js';
+export type { MinMaxScalerOptions, StandardScalerOptions } from './scale.js';
+export { LabelEncoder, OneHotEncoder } from './encode.js';
+export type { OneHotEncoderOptions } from './encode.js';
+export { crossValScore, kFold, trainTestSplit } from './split.js';
+export type { CrossValOptions, Fold, KFoldOptions, Split, TrainTestSplitOptions } from './split.js';
+export { Pipeline, makePipeline, pipelineFromJSON } from './pipeline.js';
+export type { Estimator, EstimatorFitOptions, Targets, Transformer } from './pipeline.js';
+export type { Label } from '../labels.js';

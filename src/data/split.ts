@@ -1,0 +1,188 @@
+import { fail } from '../errors.js';
+import { checkMatrix, isMatrix, type Matrix, type MatrixLike } from '../matrix.js';
+import { Xoshiro128 } from '../rng.js';
+import { classIndex, uniqueSorted, type Label } from '../labels.js';
+import type { Estimator, Targets } from './pipeline.js';
+import { takeRows, takeTargets, targetLength } from './rows.js';
+
+export interface TrainTestSplitOptions {
+  /** A fraction of the rows in (0, 1), or a row count. Default 0.25. */
+  testSize?: number;
+  seed?: number;
+  shuffle?: boolean;
+  /** Labels whose class proportions both parts keep, or true to use y. */
+  stratify?: ArrayLike<Label> | boolean;
+}
+
+export interface Split<Y> {
+  XTrain: Matrix;
+  XTest: Matrix;
+  yTrain: Y;
+  yTest: Y;
+}
+
+/** Splits rows into a training and a test part; y comes back in the container it came in. */
+export function trainTestSplit<Y extends Targets>(X: MatrixLike, y: Y, opts: TrainTestSplitOptions = {}): Split<Y> {
+  const { testSize = 0.25, seed = 0, shuffle = true, stratify } = opts;
+  const m = checkMatrix(X, { allowNaN: true });
+  const n = m.rows;
+  if (targetLength(y) !== n) fail('SHAPE_MISMATCH', `X has ${n} rows but y has ${targetLength(y)}`);
+  const nTest = testCount(testSize, n);
+  const rng = makeRng(seed);
+  const labels = strata(stratify, y, n);
+  let test: Uint32Array;
+  let train: Uint32Array;
+  if (labels) {
+    const groups = groupByClass(labels, shuffle ? rng : null);
+    const quota = largestRemainder(groups.map((g) => g.length), nTest, n);
+    test = Uint32Array.from(groups.flatMap((g, c) => Array.from(g.subarray(0, quota[c]))));
+    train = Uint32Array.from(groups.flatMap((g, c) => Array.from(g.subarray(quota[c]))));
+    for (const part of [test, train]) {
+      if (shuffle) rng.shuffle(part); // mix the classes, grouped until now
+      else part.sort();
+    }
+  } else {
+    const order = range(n);
+    if (shuffle) rng.shuffle(order);
+    // Like scikit-learn: shuffled, the test rows come first; in order, they are the last ones.
+    test = shuffle ? order.slice(0, nTest) : order.slice(n - nTest);
+    train = shuffle ? order.slice(nTest) : order.slice(0, n - nTest);
+  }
+  return { XTrain: takeRows(m, train), XTest: takeRows(m, test), yTrain: takeTargets(y, train), yTest: takeTargets(y, test) };
+}
+
+export interface KFoldOptions {
+  k?: number;
+  shuffle?: boolean;
+  seed?: number;
+  /** Labels to spread evenly over the folds (stratified k-fold). */
+  stratify?: ArrayLike<Label>;
+}
+
+export interface Fold {
+  /** Row indices, ascending. */
+  train: Uint32Array;
+  test: Uint32Array;
+}
+
+/**
+ * k folds over n rows: every row is in exactly one test fold, fold sizes differ by at most one.
+ * Stratified, every class is dealt round-robin, so its count also differs by at most one per fold.
+ */
+export function kFold(n: number, opts: KFoldOptions = {}): Fold[] {
+  const { k = 5, shuffle = false, seed = 0, stratify } = opts;
+  if (!Number.isInteger(n) || n < 0) fail('BAD_OPTION', `n must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(k) || k < 2 || k > n) fail('BAD_OPTION', `k must be an integer from 2 to the number of rows (${n}), got ${k}`);
+  const rng = makeRng(seed);
+  const foldOf = new Uint32Array(n);
+  if (stratify) {
+    if (stratify.length !== n) fail('SHAPE_MISMATCH', `stratify has ${stratify.length} labels for ${n} rows`);
+    let p = 0;
+    for (const g of groupByClass(stratify, shuffle ? rng : null)) for (const i of g) foldOf[i] = p++ % k;
+  } else {
+    const order = range(n);
+    if (shuffle) rng.shuffle(order);
+    const small = Math.floor(n / k);
+    const big = n % k; // the first n % k folds hold one more row
+    let p = 0;
+    for (let f = 0; f < k; f++) for (let c = 0; c < small + (f < big ? 1 : 0); c++) foldOf[order[p++]!] = f;
+  }
+  const sizes = new Uint32Array(k);
+  for (let i = 0; i < n; i++) sizes[foldOf[i]!]!++;
+  return Array.from(sizes, (size, f) => {
+    const test = new Uint32Array(size);
+    const train = new Uint32Array(n - size);
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < n; i++) {
+      if (foldOf[i] === f) test[a++] = i;
+      else train[b++] = i;
+    }
+    return { train, test };
+  });
+}
+
+export interface CrossValOptions {
+  k?: number;
+  shuffle?: boolean;
+  seed?: number;
+  /** Stratified folds: true uses y, or pass labels. */
+  stratify?: ArrayLike<Label> | boolean;
+}
+
+/** Fits a fresh model on each k-1 folds and scores it on the held-out fold. */
+export function crossValScore(makeModel: () => Estimator, X: MatrixLike, y: Targets, opts: CrossValOptions = {}): Float64Array {
+  const { k = 5, shuffle = false, seed = 0, stratify } = opts;
+  const m = checkMatrix(X, { allowNaN: true });
+  if (targetLength(y) !== m.rows) fail('SHAPE_MISMATCH', `X has ${m.rows} rows but y has ${targetLength(y)}`);
+  const folds = kFold(m.rows, { k, shuffle, seed, stratify: strata(stratify, y, m.rows) });
+  return Float64Array.from(folds, ({ train, test }) => {
+    const model = makeModel();
+    try {
+      model.fit(takeRows(m, train), takeTargets(y, train));
+      return model.score(takeRows(m, test), takeTargets(y, test));
+    } finally {
+      model.dispose?.();
+    }
+  });
+}
+
+function testCount(testSize: number, n: number): number {
+  if (typeof testSize !== 'number' || !(testSize > 0)) fail('BAD_OPTION', `testSize must be a fraction in (0, 1) or a row count, got ${testSize}`);
+  if (testSize >= 1 && !Number.isInteger(testSize)) fail('BAD_OPTION', `testSize ${testSize} is neither a fraction below 1 nor a whole row count`);
+  // The tolerance keeps 0.7 * 10 = 7.000000000000001 at 7 rows.
+  const nTest = testSize < 1 ? Math.ceil(testSize * n - 1e-9) : testSize;
+  if (nTest < 1 || nTest > n - 1) fail('BAD_OPTION', `testSize ${testSize} of ${n} rows leaves ${nTest} test and ${n - nTest} training rows; both need at least one`);
+  return nTest;
+}
+
+function strata(stratify: ArrayLike<Label> | boolean | undefined, y: Targets, n: number): ArrayLike<Label> | undefined {
+  if (!stratify) return undefined;
+  const labels = stratify === true ? y : stratify;
+  if (stratify === true && (isMatrix(y) || typeof (y as ArrayLike<unknown>)[0] === 'object')) {
+    fail('BAD_OPTION', 'stratify: true needs y to be one label per row; pass the labels to stratify by');
+  }
+  if (targetLength(labels as Targets) !== n) fail('SHAPE_MISMATCH', `stratify has ${targetLength(labels as Targets)} labels for ${n} rows`);
+  return labels as ArrayLike<Label>;
+}
+
+/** Row indices per class, classes in sorted order, each group shuffled when an rng is given. */
+function groupByClass(labels: ArrayLike<Label>, rng: Xoshiro128 | null): Uint32Array[] {
+  const classes = uniqueSorted(labels, 'stratify');
+  const index = classIndex(classes);
+  const counts = new Uint32Array(classes.length);
+  const cls = Uint32Array.from({ length: labels.length }, (_, i) => index.get(labels[i]!)!);
+  for (const c of cls) counts[c]!++;
+  const groups = Array.from(counts, (c) => new Uint32Array(c));
+  const fill = new Uint32Array(classes.length);
+  cls.forEach((c, i) => (groups[c]![fill[c]!++] = i));
+  if (rng) for (const g of groups) rng.shuffle(g);
+  return groups;
+}
+
+/**
+ * Splits `total` among classes in proportion to their counts (Hamilton's method): each share
+ * is within one of counts[c] * total / n, so both parts keep the class proportions to one row.
+ */
+function largestRemainder(counts: number[], total: number, n: number): number[] {
+  const exact = counts.map((c) => (c * total) / n);
+  const share = exact.map(Math.floor);
+  let left = total - share.reduce((a, b) => a + b, 0);
+  const byRemainder = counts.map((_, c) => c).sort((a, b) => exact[b]! - share[b]! - (exact[a]! - share[a]!) || counts[b]! - counts[a]! || a - b);
+  for (const c of byRemainder) {
+    if (left-- <= 0) break;
+    share[c]!++;
+  }
+  return share;
+}
+
+function makeRng(seed: number): Xoshiro128 {
+  if (!Number.isInteger(seed)) fail('BAD_OPTION', `seed must be an integer, got ${seed}`);
+  return new Xoshiro128(seed);
+}
+
+function range(n: number): Uint32Array {
+  const a = new Uint32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
+}

@@ -1,0 +1,299 @@
+import { fail } from './errors.js';
+import { checkMatrix, isMatrix, type Matrix } from './matrix.js';
+import { checkLabel, classIndex, show, sortLabels, uniqueSorted, type Label } from './labels.js';
+
+type Labels = ArrayLike<Label>;
+type Indicators = Matrix | number[][];
+
+/** The fraction of rows predicted right; for 0/1 indicator matrices, of rows right in every column. */
+export function accuracy(yTrue: Labels | Indicators, yPred: Labels | Indicators): number {
+  if (isIndicators(yTrue) || isIndicators(yPred)) {
+    const t = checkMatrix(yTrue as Indicators, { name: 'yTrue' });
+    const p = checkMatrix(yPred as Indicators, { name: 'yPred' });
+    if (t.rows !== p.rows || t.cols !== p.cols) fail('SHAPE_MISMATCH', `yTrue is ${t.rows} x ${t.cols} but yPred is ${p.rows} x ${p.cols}`);
+    let right = 0;
+    for (let i = 0; i < t.rows; i++) {
+      let j = 0;
+      while (j < t.cols && t.data[i * t.cols + j] === p.data[i * t.cols + j]) j++;
+      if (j === t.cols) right++;
+    }
+    return right / t.rows;
+  }
+  const n = checkPair(yTrue as Labels, yPred as Labels);
+  let right = 0;
+  for (let i = 0; i < n; i++) if (yTrue[i] === yPred[i]) right++;
+  return right / n;
+}
+
+export interface LogLossOptions {
+  /** All classes, sorted like the columns of proba; needed when yTrue lacks some. */
+  labels?: readonly Label[];
+  /** Probabilities are clipped to [eps, 1 - eps]. Default: float64 machine epsilon. */
+  eps?: number;
+}
+
+/**
+ * Mean cross-entropy. `proba` is rows x classes (columns in sorted class order), or for two
+ * classes P(second class) per row. Like scikit-learn, clipped to [eps, 1 - eps] and each row
+ * renormalised, so a confident wrong answer costs -log(eps), never Infinity.
+ */
+export function logLoss(yTrue: Labels, proba: Matrix | number[][] | ArrayLike<number>, opts: LogLossOptions = {}): number {
+  const { eps = Number.EPSILON } = opts;
+  if (!(eps > 0 && eps < 0.5)) fail('BAD_OPTION', `eps must be in (0, 0.5), got ${eps}`);
+  const classes = classesOf(yTrue, opts.labels);
+  if (classes.length < 2) fail('BAD_LABEL', `yTrue has only the class ${show(classes[0])}; pass labels with every class`);
+  const P = probaMatrix(proba, classes.length);
+  if (P.rows !== yTrue.length) fail('SHAPE_MISMATCH', `yTrue has ${yTrue.length} labels but proba has ${P.rows} rows`);
+  const index = classIndex(classes);
+  const K = P.cols;
+  let total = 0;
+  for (let i = 0; i < P.rows; i++) {
+    const c = index.get(yTrue[i]!);
+    if (c === undefined) fail('BAD_LABEL', `yTrue[${i}] = ${show(yTrue[i])} is not one of the labels ${classes.map(show).join(', ')}`);
+    let sum = 0;
+    let pc = 0;
+    for (let k = 0; k < K; k++) {
+      const p = Math.min(Math.max(P.data[i * K + k]!, eps), 1 - eps);
+      sum += p;
+      if (k === c) pc = p;
+    }
+    total -= Math.log(pc / sum);
+  }
+  return total / P.rows;
+}
+
+export interface ConfusionMatrixOptions {
+  labels?: readonly Label[];
+}
+
+/** Counts: `matrix[i][j]` is how many rows of true class `labels[i]` were predicted `labels[j]`. */
+export function confusionMatrix(yTrue: Labels, yPred: Labels, opts: ConfusionMatrixOptions = {}): { labels: Label[]; matrix: number[][] } {
+  const n = checkPair(yTrue, yPred);
+  const labels = opts.labels ? checkedLabels(opts.labels) : unionLabels(yTrue, yPred);
+  const index = classIndex(labels);
+  const matrix = labels.map(() => new Array<number>(labels.length).fill(0));
+  for (let i = 0; i < n; i++) {
+    const t = index.get(yTrue[i]!);
+    const p = index.get(yPred[i]!);
+    if (t !== undefined && p !== undefined) matrix[t]![p]!++;
+  }
+  return { labels, matrix };
+}
+
+export type Average = 'binary' | 'macro' | 'micro' | 'weighted';
+
+export interface PrecisionRecallOptions {
+  average?: Average;
+  /** The positive class for average 'binary'. Default 1, or true for boolean labels. */
+  posLabel?: Label;
+  labels?: readonly Label[];
+}
+
+export interface PrecisionRecallF1 {
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Rows whose true label is among the classes averaged over. */
+  support: number;
+}
+
+/** Precision, recall and F1; a ratio with a zero denominator counts as 0 (zero_division=0). */
+export function precisionRecallF1(yTrue: Labels, yPred: Labels, opts: PrecisionRecallOptions = {}): PrecisionRecallF1 {
+  const { average = 'binary' } = opts;
+  const n = checkPair(yTrue, yPred);
+  const present = unionLabels(yTrue, yPred);
+  let labels = opts.labels ? checkedLabels(opts.labels) : present;
+  if (average === 'binary') {
+    if (present.length > 2) fail('BAD_LABEL', `average 'binary' needs at most two classes, got ${present.length}; use 'macro', 'micro' or 'weighted'`);
+    const pos = opts.posLabel ?? (typeof present[0] === 'boolean' ? true : 1);
+    if (present.length === 2 && !present.includes(pos)) fail('BAD_LABEL', `posLabel ${show(pos)} is not one of the labels ${present.map(show).join(', ')}; pass posLabel`);
+    labels = [pos];
+  } else if (average !== 'macro' && average !== 'micro' && average !== 'weighted') {
+    fail('BAD_OPTION', `average must be 'binary', 'macro', 'micro' or 'weighted', got ${JSON.stringify(average)}`);
+  }
+  const s = perClass(yTrue, yPred, n, labels);
+  const support = s.reduce((a, c) => a + c.support, 0);
+  if (average === 'micro') {
+    const tp = s.reduce((a, c) => a + c.tp, 0);
+    const fp = s.reduce((a, c) => a + c.fp, 0);
+    const fn = s.reduce((a, c) => a + c.fn, 0);
+    return { precision: ratio(tp, tp + fp), recall: ratio(tp, tp + fn), f1: ratio(2 * tp, 2 * tp + fp + fn), support };
+  }
+  const weights = s.map((c) => (average === 'weighted' ? c.support : 1));
+  const wsum = weights.reduce((a, b) => a + b, 0);
+  const mean = (f: (c: ClassStats) => number) => ratio(s.reduce((a, c, k) => a + weights[k]! * f(c), 0), wsum);
+  return { precision: mean((c) => c.precision), recall: mean((c) => c.recall), f1: mean((c) => c.f1), support };
+}
+
+export interface RocAucOptions {
+  /** Only one-vs-rest: each class against the others, then the unweighted mean. */
+  multiClass?: 'ovr';
+  labels?: readonly Label[];
+}
+
+/**
+ * Area under the ROC curve, ties counted as half (average ranks). Binary: `scores` is the score
+ * of the second class per row (or a matrix whose last column is). More classes: a rows x classes
+ * matrix, averaged one-vs-rest.
+ */
+export function rocAuc(yTrue: Labels, scores: Matrix | number[][] | ArrayLike<number>, opts: RocAucOptions = {}): number {
+  const { multiClass = 'ovr' } = opts;
+  if (multiClass !== 'ovr') fail('BAD_OPTION', `multiClass must be 'ovr', got ${JSON.stringify(multiClass)}`);
+  const classes = classesOf(yTrue, opts.labels);
+  if (classes.length < 2) fail('BAD_LABEL', `yTrue has only the class ${show(classes[0])}; ROC AUC needs both positives and negatives`);
+  const S = scoreMatrix(scores);
+  if (S.rows !== yTrue.length) fail('SHAPE_MISMATCH', `yTrue has ${yTrue.length} labels but scores has ${S.rows} rows`);
+  const index = classIndex(classes);
+  const cls = Int32Array.from({ length: S.rows }, (_, i) => {
+    const c = index.get(yTrue[i]!);
+    if (c === undefined) fail('BAD_LABEL', `yTrue[${i}] = ${show(yTrue[i])} is not one of the labels ${classes.map(show).join(', ')}`);
+    return c;
+  });
+  if (classes.length === 2) {
+    if (S.cols > 2) fail('SHAPE_MISMATCH', `two classes but scores has ${S.cols} columns`);
+    return binaryAuc(cls, 1, column(S, S.cols - 1));
+  }
+  if (S.cols !== classes.length) fail('SHAPE_MISMATCH', `${classes.length} classes need a scores matrix with ${classes.length} columns, got ${S.cols}`);
+  let sum = 0;
+  for (let c = 0; c < classes.length; c++) sum += binaryAuc(cls, c, column(S, c));
+  return sum / classes.length;
+}
+
+export interface ReportOptions {
+  digits?: number;
+  labels?: readonly Label[];
+}
+
+/** A text table of precision, recall, F1 and support per class and averaged, laid out like scikit-learn's. */
+export function classificationReport(yTrue: Labels, yPred: Labels, opts: ReportOptions = {}): string {
+  const { digits = 2 } = opts;
+  const n = checkPair(yTrue, yPred);
+  const present = unionLabels(yTrue, yPred);
+  const labels = opts.labels ? checkedLabels(opts.labels) : present;
+  const s = perClass(yTrue, yPred, n, labels);
+  const names = labels.map(String);
+  const width = Math.max(...names.map((x) => x.length), 'weighted avg'.length, digits);
+  const num = (v: number) => v.toFixed(digits).padStart(9);
+  const row = (name: string, p: number, r: number, f: number, sup: number) => `${name.padStart(width)}  ${num(p)} ${num(r)} ${num(f)} ${String(sup).padStart(9)}\n`;
+  let out = `${''.padStart(width)}  ${['precision', 'recall', 'f1-score', 'support'].map((h) => h.padStart(9)).join(' ')}\n\n`;
+  s.forEach((c, k) => (out += row(names[k]!, c.precision, c.recall, c.f1, c.support)));
+  out += '\n';
+  const avg = (average: Average) => precisionRecallF1(yTrue, yPred, { average, labels });
+  const micro = avg('micro');
+  // Micro-averaged F1 is the accuracy when every class is reported; scikit-learn then says so.
+  if (present.every((l) => labels.includes(l))) out += `${'accuracy'.padStart(width)}  ${''.padStart(9)} ${''.padStart(9)} ${num(micro.f1)} ${String(micro.support).padStart(9)}\n`;
+  else out += row('micro avg', micro.precision, micro.recall, micro.f1, micro.support);
+  for (const [name, a] of [['macro avg', avg('macro')], ['weighted avg', avg('weighted')]] as const) out += row(name, a.precision, a.recall, a.f1, a.support);
+  return out;
+}
+
+interface ClassStats {
+  tp: number;
+  fp: number;
+  fn: number;
+  support: number;
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+function perClass(yTrue: Labels, yPred: Labels, n: number, labels: readonly Label[]): ClassStats[] {
+  const index = classIndex(labels);
+  const tp = new Float64Array(labels.length);
+  const predicted = new Float64Array(labels.length);
+  const actual = new Float64Array(labels.length);
+  for (let i = 0; i < n; i++) {
+    const t = index.get(yTrue[i]!);
+    const p = index.get(yPred[i]!);
+    if (t !== undefined) actual[t]!++;
+    if (p !== undefined) predicted[p]!++;
+    if (t !== undefined && t === p) tp[t]!++;
+  }
+  return labels.map((_, k) => {
+    const fp = predicted[k]! - tp[k]!;
+    const fn = actual[k]! - tp[k]!;
+    return { tp: tp[k]!, fp, fn, support: actual[k]!, precision: ratio(tp[k]!, predicted[k]!), recall: ratio(tp[k]!, actual[k]!), f1: ratio(2 * tp[k]!, 2 * tp[k]! + fp + fn) };
+  });
+}
+
+/** Mann-Whitney U over average ranks: the probability a positive outscores a negative, ties half. */
+function binaryAuc(cls: Int32Array, positive: number, s: Float64Array): number {
+  const n = s.length;
+  const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => s[a]! - s[b]!);
+  let nPos = 0;
+  let rankSum = 0;
+  for (let start = 0; start < n; ) {
+    let end = start;
+    let pos = 0;
+    while (end < n && s[order[end]!] === s[order[start]!]) if (cls[order[end++]!] === positive) pos++;
+    rankSum += (pos * (start + 1 + end)) / 2; // ranks start+1 .. end share their mean
+    nPos += pos;
+    start = end;
+  }
+  const nNeg = n - nPos;
+  if (nPos === 0 || nNeg === 0) fail('BAD_LABEL', 'ROC AUC needs at least one positive and one negative row for every class');
+  return (rankSum - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
+}
+
+function checkPair(yTrue: Labels, yPred: Labels): number {
+  if (yTrue == null || yPred == null || typeof yTrue.length !== 'number' || typeof yPred.length !== 'number') fail('BAD_LABEL', 'yTrue and yPred must be arrays of labels');
+  if (yTrue.length !== yPred.length) fail('SHAPE_MISMATCH', `yTrue has ${yTrue.length} labels but yPred has ${yPred.length}`);
+  if (yTrue.length === 0) fail('EMPTY_INPUT', 'yTrue and yPred are empty');
+  return yTrue.length;
+}
+
+function classesOf(yTrue: Labels, labels: readonly Label[] | undefined): Label[] {
+  if (yTrue.length === 0) fail('EMPTY_INPUT', 'yTrue is empty');
+  return labels ? checkedLabels(labels) : uniqueSorted(yTrue, 'yTrue');
+}
+
+function unionLabels(a: Labels, b: Labels): Label[] {
+  const all: Label[] = Array.from(a);
+  for (let i = 0; i < b.length; i++) all.push(b[i]!);
+  return uniqueSorted(all, 'yTrue and yPred');
+}
+
+/** User-given labels: valid, distinct, one kind; sorted like the classes a model reports. */
+function checkedLabels(labels: readonly Label[]): Label[] {
+  const checked = labels.map((l, i) => checkLabel(l, i, 'labels'));
+  if (new Set(checked).size !== checked.length) fail('BAD_OPTION', 'labels has duplicates');
+  return sortLabels(checked, 'labels');
+}
+
+function probaMatrix(proba: Matrix | number[][] | ArrayLike<number>, classes: number): Matrix {
+  const P = scoreMatrix(proba);
+  if (P.cols === 1 && classes === 2) {
+    const two = new Float64Array(P.rows * 2);
+    for (let i = 0; i < P.rows; i++) {
+      two[2 * i] = 1 - P.data[i]!;
+      two[2 * i + 1] = P.data[i]!;
+    }
+    return { data: two, rows: P.rows, cols: 2 };
+  }
+  if (P.cols !== classes) fail('SHAPE_MISMATCH', `proba has ${P.cols} columns for ${classes} classes`);
+  return P;
+}
+
+/** Scores as a matrix; a flat array becomes one column. */
+function scoreMatrix(x: Matrix | number[][] | ArrayLike<number>): Matrix {
+  if (isIndicators(x)) return checkMatrix(x, { name: 'scores' });
+  const a = x as ArrayLike<number>;
+  const data = Float64Array.from({ length: a.length }, (_, i) => {
+    const v = a[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail('NON_FINITE_INPUT', `scores[${i}] is ${String(v)}, not a finite number`);
+    return v;
+  });
+  return { data, rows: data.length, cols: 1 };
+}
+
+function column(m: Matrix, j: number): Float64Array {
+  return Float64Array.from({ length: m.rows }, (_, i) => m.data[i * m.cols + j]!);
+}
+
+function isIndicators(x: unknown): x is Indicators {
+  return isMatrix(x) || (Array.isArray(x) && x.length > 0 && typeof x[0] === 'object' && x[0] !== null);
+}
+
+function ratio(a: number, b: number): number {
+  return b === 0 ? 0 : a / b;
+}
