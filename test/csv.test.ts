@@ -5,6 +5,7 @@ import { WasmlearnError } from '../src/errors.js';
 import { parseCsv, readCsv, SimpleImputer, type CsvOptions, type CsvResult } from '../src/data/index.js';
 import { Xoshiro128 } from '../src/rng.js';
 import { dataPath } from './helpers/data.js';
+import { caught } from './helpers/errors.js';
 
 /** A byte stream cut into chunks of the given sizes (cycled), copied so nothing is shared. */
 function streamOf(bytes: Uint8Array, sizes: number[]): ReadableStream<Uint8Array> {
@@ -34,15 +35,6 @@ function expectSame(a: CsvResult, b: CsvResult): void {
   expect(b.y).toEqual(a.y);
 }
 
-function parseError(f: () => unknown): WasmlearnError {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(WasmlearnError);
-    return err as WasmlearnError;
-  }
-  throw new Error('expected a WasmlearnError');
-}
 
 const enc = new TextEncoder();
 
@@ -109,7 +101,7 @@ describe('parseCsv', () => {
     expect(parseCsv('a\tb\tc\n1\t2\t3\n').columns).toEqual(['a', 'b', 'c']);
     expect(Array.from(parseCsv('1|2\n3|4', { delimiter: '|' }).X.data)).toEqual([1, 2, 3, 4]);
     // Semicolon files often use a decimal comma, which is not a number here: named, not guessed.
-    expect(parseError(() => parseCsv('a;b\n1,5;2\n')).message).toContain('"1,5" is not a number');
+    expect(caught(() => parseCsv('a;b\n1,5;2\n')).message).toContain('"1,5" is not a number');
   });
 
   it('detects a header above numbers, and its absence', () => {
@@ -129,7 +121,7 @@ describe('parseCsv', () => {
     expect(iris.y).toEqual(['setosa']);
     // Forced either way.
     expect(parseCsv('1,2\n3,4\n', { header: true }).columns).toEqual(['1', '2']);
-    expect(parseError(() => parseCsv('x,y\n1,2\n', { header: false })).message).toMatch(/line 1, column "0" \(index 0\): "x" is not a number/);
+    expect(caught(() => parseCsv('x,y\n1,2\n', { header: false })).message).toMatch(/line 1, column "0" \(index 0\): "x" is not a number/);
   });
 
   it('gives the same result with LF, CRLF, CR, a BOM, with or without a final newline and with blank trailing lines', () => {
@@ -146,7 +138,7 @@ describe('parseCsv', () => {
     expect(Array.from(r.X.data).map((v) => (Number.isNaN(v) ? 'nan' : v))).toEqual([1, 'nan', 'nan', 'nan', 'nan', 2, 'nan', 3]);
     const custom = parseCsv('a,b\n-999,1\n2,-999\n', { missing: ['-999'] });
     expect(Array.from(custom.X.data).map((v) => (Number.isNaN(v) ? 'nan' : v))).toEqual(['nan', 1, 2, 'nan']);
-    expect(parseError(() => parseCsv('a,b\n?,1\n', { missing: [] })).message).toContain('"?" is not a number');
+    expect(caught(() => parseCsv('a,b\n?,1\n', { missing: [] })).message).toContain('"?" is not a number');
   });
 
   it('parses decimal spellings exactly like Number(), and refuses the others', () => {
@@ -157,7 +149,7 @@ describe('parseCsv', () => {
     const f32 = parseCsv('0.1,16777217\n', { header: false });
     expect(Array.from(f32.X.data)).toEqual([Math.fround(0.1), 16777216]);
     for (const bad of ['0x10', '1_000', 'inf', '1e', '--1', '1.2.3']) {
-      expect(parseError(() => parseCsv(`1,${bad}\n`, { header: false })).code).toBe('PARSE_ERROR');
+      expect(caught(() => parseCsv(`1,${bad}\n`, { header: false })).code).toBe('PARSE_ERROR');
     }
   });
 
@@ -178,42 +170,42 @@ describe('parseCsv', () => {
   });
 
   it('names the line, column and index of a non-numeric cell', () => {
-    const e = parseError(() => parseCsv('id,size,color\n1,2,3\n4,big,6\n'));
+    const e = caught(() => parseCsv('id,size,color\n1,2,3\n4,big,6\n'));
     expect(e.code).toBe('PARSE_ERROR');
     expect(e.message).toMatch(/line 3, column "size" \(index 1\): "big" is not a number/);
     // Lines count physical lines, so a quoted newline above shifts the number.
-    const e2 = parseError(() => parseCsv('a,b\n"1\n\n",2\n3,x\n', { target: 0 }));
+    const e2 = caught(() => parseCsv('a,b\n"1\n\n",2\n3,x\n', { target: 0 }));
     expect(e2.message).toMatch(/^PARSE_ERROR: line 5, column "b" \(index 1\)/);
   });
 
   it('names the line and the counts of a row with the wrong number of fields', () => {
-    const e = parseError(() => parseCsv('a,b,c\n1,2,3\n4,5\n'));
+    const e = caught(() => parseCsv('a,b,c\n1,2,3\n4,5\n'));
     expect(e.message).toBe('PARSE_ERROR: line 3 has 2 fields, expected 3 like line 1');
-    expect(parseError(() => parseCsv('1,2\n3,4,5\n')).message).toContain('line 2 has 3 fields, expected 2');
+    expect(caught(() => parseCsv('1,2\n3,4,5\n')).message).toContain('line 2 has 3 fields, expected 2');
   });
 
   it('names an unknown target or column and lists the available ones', () => {
-    const e = parseError(() => parseCsv('a,b\n1,2\n', { target: 'z' }));
+    const e = caught(() => parseCsv('a,b\n1,2\n', { target: 'z' }));
     expect(e.code).toBe('BAD_OPTION');
     expect(e.message).toContain('"z" is not a column');
     expect(e.message).toContain('"a", "b"');
-    expect(parseError(() => parseCsv('1,2\n', { target: 2 })).message).toContain('index 2 is out of range; the 2 columns (0-based) are "0", "1"');
-    expect(parseError(() => parseCsv('a,b\nc,d\n', { target: 'b' })).message).toContain('pass header: true');
-    expect(parseError(() => parseCsv('a,b\n1,2\n', { columns: ['a', 'q'] })).message).toContain('column "q" is not a column');
-    expect(parseError(() => parseCsv('a,b\n1,2\n', { columns: ['a'], target: 'a' })).code).toBe('BAD_OPTION');
+    expect(caught(() => parseCsv('1,2\n', { target: 2 })).message).toContain('index 2 is out of range; the 2 columns (0-based) are "0", "1"');
+    expect(caught(() => parseCsv('a,b\nc,d\n', { target: 'b' })).message).toContain('pass header: true');
+    expect(caught(() => parseCsv('a,b\n1,2\n', { columns: ['a', 'q'] })).message).toContain('column "q" is not a column');
+    expect(caught(() => parseCsv('a,b\n1,2\n', { columns: ['a'], target: 'a' })).code).toBe('BAD_OPTION');
   });
 
   it('reports an unterminated quote with the line it opened on', () => {
-    const e = parseError(() => parseCsv('a,b\n1,2\n3,"4\n5,6\n'));
+    const e = caught(() => parseCsv('a,b\n1,2\n3,"4\n5,6\n'));
     expect(e.message).toBe('PARSE_ERROR: line 3: a quoted field is never closed (unterminated quote)');
-    expect(parseError(() => parseCsv('a,b\n1,"2"x\n')).code).toBe('PARSE_ERROR');
+    expect(caught(() => parseCsv('a,b\n1,"2"x\n')).code).toBe('PARSE_ERROR');
   });
 
   it('refuses an empty input and a missing label', () => {
-    expect(parseError(() => parseCsv('')).code).toBe('EMPTY_INPUT');
-    expect(parseError(() => parseCsv('\n\n')).code).toBe('EMPTY_INPUT');
+    expect(caught(() => parseCsv('')).code).toBe('EMPTY_INPUT');
+    expect(caught(() => parseCsv('\n\n')).code).toBe('EMPTY_INPUT');
     expect(parseCsv('a,b\n').X.rows).toBe(0);
-    expect(parseError(() => parseCsv('a,b\n1,?\n', { target: 'b' })).message).toContain('line 2, target column "b" (index 1): the label is missing');
+    expect(caught(() => parseCsv('a,b\n1,?\n', { target: 'b' })).message).toContain('line 2, target column "b" (index 1): the label is missing');
   });
 });
 

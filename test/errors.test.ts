@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { LogisticRegression, WasmlearnError, init } from '../src/index.js';
+import { LogisticRegression, init } from '../src/index.js';
+import { caught } from './helpers/errors.js';
 
-/** Runs fn and returns the WasmlearnError it throws (failing the test if it throws anything else). */
-function caught(fn: () => unknown): WasmlearnError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(WasmlearnError);
-    return e as WasmlearnError;
-  }
-  throw new Error('expected a WasmlearnError, but nothing was thrown');
-}
 
 const X = [[0, 1], [1, 0], [2, 1], [3, 0]];
 const y = [0, 1, 0, 1];

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { WasmlearnError } from '../src/errors.js';
 import { accuracy, classificationReport, confusionMatrix, logLoss, precisionRecallF1, rocAuc } from '../src/metrics.js';
+import { codeOf } from './helpers/errors.js';
 
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(WasmlearnError);
-    return (err as WasmlearnError).code;
-  }
-  throw new Error('expected a WasmlearnError');
-}
 
 // Three classes, 'c' never predicted. Per class (tp / predicted, tp / actual):
 //   a: actual rows 0,1,2; predicted rows 0,1,4,5; tp 2: P 2/4, R 2/3, F1 2*(1/2)(2/3)/(1/2+2/3) = 4/7

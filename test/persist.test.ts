@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { WasmlearnError } from '../src/errors.js';
 import type { Matrix } from '../src/matrix.js';
 import { checkModelJson, decodeArray, encodeArray, loadFromJSON, registerLoader } from '../src/persist.js';
 import {
@@ -15,20 +14,12 @@ import {
 } from '../src/data/index.js';
 import { Xoshiro128 } from '../src/rng.js';
 import { NearestCentroid } from './helpers/nearestCentroid.js';
+import { caught } from './helpers/errors.js';
 
 registerLoader('NearestCentroid', NearestCentroid.fromJSON);
 
-function errorOf(f: () => unknown): WasmlearnError {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(WasmlearnError);
-    return err as WasmlearnError;
-  }
-  throw new Error('expected a WasmlearnError');
-}
 
-const badJson = (f: () => unknown) => expect(errorOf(f).code).toBe('BAD_MODEL_JSON');
+const badJson = (f: () => unknown) => expect(caught(f).code).toBe('BAD_MODEL_JSON');
 const viaText = <T>(x: T): unknown => JSON.parse(JSON.stringify(x));
 const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
@@ -67,10 +58,10 @@ describe('encodeArray / decodeArray', () => {
     badJson(() => decodeArray(ok, { name: 'a', dtype: 'float32' }));
     badJson(() => decodeArray({ ...ok, shape: [3] }, { name: 'a' }));
     badJson(() => decodeArray({ ...ok, shape: [-1, -2] }, { name: 'a' }));
-    expect(errorOf(() => decodeArray(ok, { name: 'StandardScaler.mean', expectedLength: 3 })).message).toBe(
+    expect(caught(() => decodeArray(ok, { name: 'StandardScaler.mean', expectedLength: 3 })).message).toBe(
       'BAD_MODEL_JSON: StandardScaler.mean has 2 values, expected 3',
     );
-    expect(errorOf(() => decodeArray(encodeArray(new Float64Array([1, NaN])), { name: 'w', finite: true })).message).toContain('w[1] is NaN');
+    expect(caught(() => decodeArray(encodeArray(new Float64Array([1, NaN])), { name: 'w', finite: true })).message).toContain('w[1] is NaN');
     expect(decodeArray({ ...ok, shape: [1, 2] }, { name: 'a', expectedLength: 2 })).toEqual(new Float64Array([1, 2]));
   });
 });
@@ -79,8 +70,8 @@ describe('checkModelJson', () => {
   it('accepts the right envelope and refuses the wrong ones', () => {
     expect(checkModelJson({ name: 'M', version: 2, w: [1] }, 'M', 2)).toEqual({ name: 'M', version: 2, w: [1] });
     for (const bad of [null, undefined, 3, 'M', [{ name: 'M', version: 2 }]]) badJson(() => checkModelJson(bad, 'M', 2));
-    expect(errorOf(() => checkModelJson({ name: 'N', version: 2 }, 'M', 2)).message).toContain('expected a saved M, got name "N"');
-    expect(errorOf(() => checkModelJson({ name: 'M', version: 1 }, 'M', 2)).message).toContain('M version 1 is not supported');
+    expect(caught(() => checkModelJson({ name: 'N', version: 2 }, 'M', 2)).message).toContain('expected a saved M, got name "N"');
+    expect(caught(() => checkModelJson({ name: 'M', version: 1 }, 'M', 2)).message).toContain('M version 1 is not supported');
     badJson(() => checkModelJson({ name: 'M', version: '2' }, 'M', 2));
   });
 
@@ -93,7 +84,7 @@ describe('checkModelJson', () => {
     ];
     for (const text of polluted) {
       const obj: unknown = JSON.parse(text);
-      expect(errorOf(() => checkModelJson(obj, 'M', 1)).message).toMatch(/contains a key "(__proto__|constructor|prototype)"/);
+      expect(caught(() => checkModelJson(obj, 'M', 1)).message).toMatch(/contains a key "(__proto__|constructor|prototype)"/);
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -148,7 +139,7 @@ describe('transformer JSON', () => {
     const onehot = new OneHotEncoder().fit(X).toJSON();
     badJson(() => OneHotEncoder.fromJSON({ ...onehot, categories: [encodeArray(new Float64Array([2, 1]))] }));
     badJson(() => OneHotEncoder.fromJSON({ ...onehot, handleUnknown: 'warn' }));
-    expect(errorOf(() => new StandardScaler().toJSON()).code).toBe('NOT_FITTED');
+    expect(caught(() => new StandardScaler().toJSON()).code).toBe('NOT_FITTED');
   });
 });
 
@@ -183,7 +174,7 @@ describe('Pipeline JSON', () => {
   it('refuses unknown steps, an empty list and a transformer in last place', () => {
     const json = makePipeline(new StandardScaler(), new NearestCentroid()).fit(X.map((r) => r.map((v) => v || 0)), y).toJSON();
     const steps = json.steps as { name: string }[];
-    expect(errorOf(() => pipelineFromJSON({ ...json, steps: [steps[0], { ...steps[1], name: 'Mystery' }] })).message).toContain('cannot load a saved "Mystery"');
+    expect(caught(() => pipelineFromJSON({ ...json, steps: [steps[0], { ...steps[1], name: 'Mystery' }] })).message).toContain('cannot load a saved "Mystery"');
     badJson(() => pipelineFromJSON({ ...json, steps: [] }));
     badJson(() => pipelineFromJSON({ ...json, steps: [steps[1], steps[0]] }));
     badJson(() => pipelineFromJSON({ ...json, version: 3 }));

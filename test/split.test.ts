@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { WasmlearnError } from '../src/errors.js';
 import type { Matrix } from '../src/matrix.js';
 import { Xoshiro128 } from '../src/rng.js';
 import { crossValScore, kFold, trainTestSplit, type Estimator, type Label } from '../src/data/index.js';
 import { NearestCentroid } from './helpers/nearestCentroid.js';
+import { codeOf } from './helpers/errors.js';
 
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(WasmlearnError);
-    return (err as WasmlearnError).code;
-  }
-  throw new Error('expected a WasmlearnError');
-}
 
 /** Row i of X is [i, -i], so each output row says which input row it came from. */
 function indexed(n: number): number[][] {

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { WasmlearnError } from '../src/errors.js';
 import type { Matrix } from '../src/matrix.js';
 import { LabelEncoder, makePipeline, MinMaxScaler, OneHotEncoder, SimpleImputer, StandardScaler, type Estimator } from '../src/data/index.js';
 import { NearestCentroid } from './helpers/nearestCentroid.js';
+import { codeOf } from './helpers/errors.js';
 
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(WasmlearnError);
-    return (err as WasmlearnError).code;
-  }
-  throw new Error('expected a WasmlearnError');
-}
 
 function messageOf(f: () => unknown): string {
   try {

@@ -26,6 +26,20 @@ const NARROW_STRIDE: i32 = 16;
   return idx ? <usize>load<u32>(idx + (<usize>k << 2)) : <usize>k;
 }
 
+/** Lanes: the f32 values of rows r0..r3 of a per-row array (labels, weights). */
+// @ts-ignore: decorator
+@inline function rows4(a: usize, r0: usize, r1: usize, r2: usize, r3: usize): v128 {
+  return gather4(a + (r0 << 2), a + (r1 << 2), a + (r2 << 2), a + (r3 << 2));
+}
+
+/** Adds a block's intercept gradient into grad[stride] and returns the block's loss, in f64. */
+// @ts-ignore: decorator
+@inline function fold_intercept_and_loss(grad: usize, stride: i32, errAcc: v128, lossAcc: v128): f64 {
+  const gb = grad + (<usize>stride << 3);
+  store<f64>(gb, load<f64>(gb) + <f64>hsum(errAcc));
+  return <f64>hsum(lossAcc);
+}
+
 /** Adds the loss gradient of rows start..start+count (of `idx`) into grad; returns their loss sum. */
 export function logistic_rows_f32(
   X: usize, y: usize, sw: usize, idx: usize, start: i32, count: i32,
@@ -84,16 +98,11 @@ function rows_narrow(
       v128.store(block + (<usize>j << 4), xj);
       z = madd(xj, v128.load32_splat(w + o), z);
     }
-    const labels = gather4(y + (r0 << 2), y + (r1 << 2), y + (r2 << 2), y + (r3 << 2));
+    const labels = rows4(y, r0, r1, r2, r3);
+    const weights = sw ? rows4(sw, r0, r1, r2, r3) : f32x4.splat(1);
     const e = exp4_neg_abs(z);
-    let err = f32x4.sub(sigmoid4_from(z, e), labels);
-    let loss = bce4_from(z, labels, e);
-    if (sw) {
-      const weights = gather4(sw + (r0 << 2), sw + (r1 << 2), sw + (r2 << 2), sw + (r3 << 2));
-      err = f32x4.mul(err, weights);
-      loss = f32x4.mul(loss, weights);
-    }
-    lossAcc = f32x4.add(lossAcc, loss);
+    const err = f32x4.mul(f32x4.sub(sigmoid4_from(z, e), labels), weights);
+    lossAcc = madd(bce4_from(z, labels, e), weights, lossAcc);
     errAcc = f32x4.add(errAcc, err);
     for (let j = 0; j < d; j++) {
       const a = acc + (<usize>j << 4);
@@ -104,9 +113,7 @@ function rows_narrow(
     const gj = grad + (<usize>j << 3);
     store<f64>(gj, load<f64>(gj) + <f64>hsum(v128.load(acc + (<usize>j << 4))));
   }
-  const gb = grad + (<usize>stride << 3);
-  store<f64>(gb, load<f64>(gb) + <f64>hsum(errAcc));
-  let loss = <f64>hsum(lossAcc);
+  let loss = fold_intercept_and_loss(grad, stride, errAcc, lossAcc);
   for (; k < end; k++) loss += row_scalar(X, y, sw, row_at(idx, k), d, stride, w, grad);
   return loss;
 }
@@ -131,16 +138,11 @@ function rows_wide(
     z = f32x4.replace_lane(z, 2, dot4_f32_padded(x2, w, stride));
     z = f32x4.replace_lane(z, 3, dot4_f32_padded(x3, w, stride));
     z = f32x4.add(z, bias);
-    const labels = gather4(y + (r0 << 2), y + (r1 << 2), y + (r2 << 2), y + (r3 << 2));
+    const labels = rows4(y, r0, r1, r2, r3);
+    const weights = sw ? rows4(sw, r0, r1, r2, r3) : f32x4.splat(1);
     const e = exp4_neg_abs(z);
-    let err = f32x4.sub(sigmoid4_from(z, e), labels);
-    let loss = bce4_from(z, labels, e);
-    if (sw) {
-      const weights = gather4(sw + (r0 << 2), sw + (r1 << 2), sw + (r2 << 2), sw + (r3 << 2));
-      err = f32x4.mul(err, weights);
-      loss = f32x4.mul(loss, weights);
-    }
-    lossAcc = f32x4.add(lossAcc, loss);
+    const err = f32x4.mul(f32x4.sub(sigmoid4_from(z, e), labels), weights);
+    lossAcc = madd(bce4_from(z, labels, e), weights, lossAcc);
     errAcc = f32x4.add(errAcc, err);
     const e0 = f32x4.splat(f32x4.extract_lane(err, 0)), e1 = f32x4.splat(f32x4.extract_lane(err, 1));
     const e2 = f32x4.splat(f32x4.extract_lane(err, 2)), e3 = f32x4.splat(f32x4.extract_lane(err, 3));
@@ -157,9 +159,7 @@ function rows_wide(
     const gj = grad + (<usize>j << 3);
     store<f64>(gj, load<f64>(gj) + <f64>load<f32>(acc + (<usize>j << 2)));
   }
-  const gb = grad + (<usize>stride << 3);
-  store<f64>(gb, load<f64>(gb) + <f64>hsum(errAcc));
-  let loss = <f64>hsum(lossAcc);
+  let loss = fold_intercept_and_loss(grad, stride, errAcc, lossAcc);
   for (; k < end; k++) loss += row_scalar(X, y, sw, row_at(idx, k), d, stride, w, grad);
   return loss;
 }
