@@ -5,3 +5,8 @@ export { gemv_bias_f32 } from './kernels/linalg';
 export { sum_f32 } from './kernels/reduce';
 export { pad_rows_f32, find_nonfinite_f32 } from './kernels/layout';
 export { epoch_sgd_logistic_f32 } from './kernels/train';
+export { activation_f32, activation_grad_f32, softmax_rows_f32 } from './kernels/activation';
+export { softmax_ce_rows_f32, sigmoid_bce_rows_f32 } from './kernels/loss';
+export { gemm_nt_f32, gemm_tn_acc_f32, gemm_nn_f32 } from './kernels/linalg';
+export { optimizer_step_f32 } from './kernels/optim';
+export { net_batch_grad_f32, net_loss_grad_f32, epoch_net_f32, net_predict_f32 } from './kernels/net';

@@ -16,15 +16,11 @@
 import { madd, hsum, gather4 } from './simd';
 import { exp4_neg_abs, sigmoid4_from, bce4_from, sigmoid1, bce1 } from './expf';
 import { dot4_f32_padded, dot1_f32 } from './dot';
+import { row_index } from './rows';
 
 /** Rows folded into the f64 gradient at a time: bounds the f32 accumulators' rounding error. */
 const BLOCK: i32 = 256;
 const NARROW_STRIDE: i32 = 16;
-
-// @ts-ignore: decorator
-@inline function row_at(idx: usize, k: i32): usize {
-  return idx ? <usize>load<u32>(idx + (<usize>k << 2)) : <usize>k;
-}
 
 /** Lanes: the f32 values of rows r0..r3 of a per-row array (labels, weights). */
 // @ts-ignore: decorator
@@ -49,7 +45,7 @@ export function logistic_rows_f32(
   for (let b = start, end = start + count; b < end; b += BLOCK) {
     const m = min(BLOCK, end - b);
     if (!ASC_FEATURE_SIMD) {
-      for (let k = b; k < b + m; k++) loss += row_scalar(X, y, sw, row_at(idx, k), d, stride, w, grad);
+      for (let k = b; k < b + m; k++) loss += row_scalar(X, y, sw, row_index(idx, k), d, stride, w, grad);
     } else if (stride < NARROW_STRIDE) {
       loss += rows_narrow(X, y, sw, idx, b, m, d, stride, w, grad, scratch);
     } else {
@@ -89,7 +85,7 @@ function rows_narrow(
   let k = start;
   const end = start + count;
   for (; k + 4 <= end; k += 4) {
-    const r0 = row_at(idx, k), r1 = row_at(idx, k + 1), r2 = row_at(idx, k + 2), r3 = row_at(idx, k + 3);
+    const r0 = row_index(idx, k), r1 = row_index(idx, k + 1), r2 = row_index(idx, k + 2), r3 = row_index(idx, k + 3);
     const x0 = X + r0 * rowBytes, x1 = X + r1 * rowBytes, x2 = X + r2 * rowBytes, x3 = X + r3 * rowBytes;
     let z = bias;
     for (let j = 0; j < d; j++) {
@@ -114,7 +110,7 @@ function rows_narrow(
     store<f64>(gj, load<f64>(gj) + <f64>hsum(v128.load(acc + (<usize>j << 4))));
   }
   let loss = fold_intercept_and_loss(grad, stride, errAcc, lossAcc);
-  for (; k < end; k++) loss += row_scalar(X, y, sw, row_at(idx, k), d, stride, w, grad);
+  for (; k < end; k++) loss += row_scalar(X, y, sw, row_index(idx, k), d, stride, w, grad);
   return loss;
 }
 
@@ -131,7 +127,7 @@ function rows_wide(
   let k = start;
   const end = start + count;
   for (; k + 4 <= end; k += 4) {
-    const r0 = row_at(idx, k), r1 = row_at(idx, k + 1), r2 = row_at(idx, k + 2), r3 = row_at(idx, k + 3);
+    const r0 = row_index(idx, k), r1 = row_index(idx, k + 1), r2 = row_index(idx, k + 2), r3 = row_index(idx, k + 3);
     const x0 = X + r0 * rowBytes, x1 = X + r1 * rowBytes, x2 = X + r2 * rowBytes, x3 = X + r3 * rowBytes;
     let z = f32x4.splat(dot4_f32_padded(x0, w, stride));
     z = f32x4.replace_lane(z, 1, dot4_f32_padded(x1, w, stride));
@@ -160,6 +156,6 @@ function rows_wide(
     store<f64>(gj, load<f64>(gj) + <f64>load<f32>(acc + (<usize>j << 2)));
   }
   let loss = fold_intercept_and_loss(grad, stride, errAcc, lossAcc);
-  for (; k < end; k++) loss += row_scalar(X, y, sw, row_at(idx, k), d, stride, w, grad);
+  for (; k < end; k++) loss += row_scalar(X, y, sw, row_index(idx, k), d, stride, w, grad);
   return loss;
 }

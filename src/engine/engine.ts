@@ -1,3 +1,5 @@
+import type { Net, NetData, NetEpochOptions, OptimizerBufs } from './net.js';
+
 /** The backends, fastest first. */
 export const BACKENDS = ['wasm-relaxed', 'wasm-simd', 'wasm-scalar', 'js'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -63,6 +65,30 @@ export interface Engine {
   epochSgdLogistic(rows: RowsF32, idx: U32Buf, w: F32Buf, rng: U32Buf, opts: SgdEpochOptions): number;
   /** Sum of x[0..n): the roofline read of benchmarks. */
   sum(x: F32Buf, n: number): number;
+
+  // Dense networks (src/engine/net.ts): whole batches and epochs in one call.
+  /** Adds the gradient of the summed loss of rows start..start+count of idx into net.grads; returns that loss. */
+  netBatchGrad(net: Net, data: NetData, idx: U32Buf | null, start: number, count: number): number;
+  /** The full-batch summed loss, and its gradient written to net.grads. */
+  netLossGrad(net: Net, data: NetData): number;
+  /** One epoch: shuffle, then per batch gradient, penalty and optimizer step; returns the summed loss. */
+  epochNet(net: Net, optimizer: OptimizerBufs, data: NetData, idx: U32Buf, rng: U32Buf, opts: NetEpochOptions): number;
+  /** Output probabilities of rows start..start+count (count <= maxBatch) into out, ldo floats per row. */
+  netPredict(net: Net, X: F32Buf, start: number, count: number, out: F32Buf, ldo: number): void;
+
+  // Building blocks for the layer API. Matrices are row-major with rows padded to multiples of 4.
+  optimizerStep(optimizer: OptimizerBufs, params: F32Buf, grads: F32Buf, n: number): void;
+  /** C = A W^T + bias (bias may be null). */
+  gemmNT(A: F32Buf, lda: number, m: number, W: F32Buf, nOut: number, k: number, bias: F32Buf | null, C: F32Buf, ldc: number): void;
+  /** dW += D^T A. */
+  gemmTNAcc(D: F32Buf, ldd: number, m: number, nOut: number, A: F32Buf, lda: number, k: number, dW: F32Buf): void;
+  /** Out = D W. */
+  gemmNN(D: F32Buf, ldd: number, m: number, nOut: number, W: F32Buf, k: number, Out: F32Buf, ldo: number): void;
+  activation(kind: number, x: F32Buf, out: F32Buf, n: number): void;
+  activationGrad(kind: number, a: F32Buf, g: F32Buf, out: F32Buf, n: number): void;
+  softmaxRows(Z: F32Buf, ldz: number, m: number, K: number, P: F32Buf, ldp: number): void;
+  softmaxCeRows(Z: F32Buf, ldz: number, m: number, K: number, labels: U32Buf, sw: F32Buf | null, D: F32Buf, ldd: number): number;
+  sigmoidBceRows(Z: F32Buf, ldz: number, m: number, K: number, Y: F32Buf, ldy: number, sw: F32Buf | null, D: F32Buf, ldd: number): number;
 }
 
 /** Floats per padded row: d rounded up to a multiple of 4, so SIMD rows need no scalar tail. */

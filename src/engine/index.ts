@@ -3,13 +3,21 @@ import { BACKENDS, type BackendName, type Engine } from './engine.js';
 import { JsEngine } from './js/engine.js';
 import { WasmEngine } from './wasm/engine.js';
 import type { WasmBuild, WasmExports } from './wasm/exports.js';
-import { instantiate, loadWasmBytes } from './wasm/load.js';
+import { instantiate, isWasmSource, loadWasmBytes, type WasmSource } from './wasm/load.js';
 
 export type BackendChoice = 'auto' | BackendName;
+export type { WasmSource } from './wasm/load.js';
+export type WasmSources = Partial<Record<WasmBuild, WasmSource>>;
 
 export interface InitOptions {
   /** 'auto' (default) picks the fastest backend this runtime validates. */
   backend?: BackendChoice;
+  /**
+   * For apps that host the .wasm files themselves: one source (bytes, a URL or a Response) is
+   * the `simd` build; a record `{ relaxed, simd, scalar }` gives any of the builds, and the builds
+   * it leaves out are not loaded. Passing `wasm` loads again, replacing the earlier builds.
+   */
+  wasm?: WasmSource | WasmSources;
 }
 
 export interface InitInfo {
@@ -36,7 +44,19 @@ let loading: Promise<Loaded> | null = null;
 let loaded: Loaded | null = null;
 let active: BackendName | null = null;
 
-async function loadAll(): Promise<Loaded> {
+/** The sources to load per build: the package's own files, or those given to `init`. */
+function sourcesOf(wasm: InitOptions['wasm']): WasmSources | null {
+  if (wasm === undefined) return null;
+  if (isWasmSource(wasm)) return { simd: wasm };
+  const builds = Object.values(BUILDS);
+  const entries = typeof wasm === 'object' && wasm !== null ? Object.entries(wasm) : [['', null]];
+  if (entries.some(([k, v]) => !builds.includes(k as WasmBuild) || (v !== undefined && !isWasmSource(v)))) {
+    fail('BAD_OPTION', `wasm must be bytes, a URL, a Response, or a record with keys ${builds.join(', ')}`);
+  }
+  return wasm;
+}
+
+async function loadAll(sources: WasmSources | null): Promise<Loaded> {
   const engines = new Map<BackendName, Engine>();
   const unavailable: Partial<Record<BackendName, string>> = {};
   for (const name of BACKENDS) {
@@ -48,18 +68,23 @@ async function loadAll(): Promise<Loaded> {
       unavailable[name] = 'this runtime has no WebAssembly';
       continue;
     }
+    const build = BUILDS[name];
+    if (sources && !sources[build]) {
+      unavailable[name] = `init({ wasm }) did not give the ${build} build`;
+      continue;
+    }
     try {
-      const bytes = await loadWasmBytes(BUILDS[name]);
+      const bytes = await loadWasmBytes(build, sources?.[build]);
       if (!WebAssembly.validate(bytes)) {
         unavailable[name] = name === 'wasm-relaxed'
           ? 'this runtime does not validate relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd)'
-          : `this runtime does not validate the ${BUILDS[name]} build`;
+          : `this runtime does not validate the ${build} build`;
         continue;
       }
       const instance = await instantiate(bytes);
       engines.set(name, new WasmEngine(name, instance.exports as unknown as WasmExports));
     } catch (e) {
-      unavailable[name] = `could not load ${BUILDS[name]}.wasm: ${(e as Error).message}`;
+      unavailable[name] = `could not load ${build}.wasm: ${(e as Error).message}`;
     }
   }
   return { engines, unavailable };
@@ -67,14 +92,16 @@ async function loadAll(): Promise<Loaded> {
 
 /**
  * Loads the WASM builds this runtime validates and chooses the default backend. The only async
- * step of the library; calling it again just changes the default.
+ * step of the library; calling it again just changes the default (and loads again with `wasm`).
  */
 export async function init(options: InitOptions = {}): Promise<InitInfo> {
   const choice = options.backend ?? 'auto';
   if (choice !== 'auto' && !BACKENDS.includes(choice)) {
     fail('BAD_OPTION', `backend must be 'auto' or one of ${BACKENDS.join(', ')}; got ${JSON.stringify(choice)}`);
   }
-  loading ??= loadAll();
+  const sources = sourcesOf(options.wasm);
+  if (sources) loading = loadAll(sources);
+  loading ??= loadAll(null);
   loaded = await loading;
   const available = BACKENDS.filter((b) => loaded!.engines.has(b));
   if (choice !== 'auto' && !loaded.engines.has(choice)) {

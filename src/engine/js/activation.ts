@@ -19,3 +19,33 @@ export function bceLogitsF32(z: Float32Array, y: Float32Array, n: number): numbe
   for (let i = 0; i < n; i++) total += bceLogit(z[i], y[i]);
   return total;
 }
+
+export const IDENTITY = 0, RELU = 1, TANH = 2, LOGISTIC = 3;
+
+/** out = act(x) over n values from the given offsets; the twin of activation_f32. */
+export function activation(kind: number, x: Float32Array, xOff: number, out: Float32Array, oOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = x[xOff + i];
+    out[oOff + i] = kind === RELU ? (v > 0 ? v : 0) : kind === TANH ? Math.tanh(v) : kind === LOGISTIC ? sigmoid(v) : v;
+  }
+}
+
+/** out = g * act'(.), the derivative written with the activation's output a. */
+export function activationGrad(kind: number, a: Float32Array, aOff: number, g: Float32Array, gOff: number, out: Float32Array, oOff: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const av = a[aOff + i], gv = g[gOff + i];
+    out[oOff + i] = kind === RELU ? (av > 0 ? gv : 0) : kind === TANH ? gv * (1 - av * av) : kind === LOGISTIC ? gv * av * (1 - av) : gv;
+  }
+}
+
+/** Row-wise softmax of m rows of K logits, the row max subtracted first. */
+export function softmaxRows(Z: Float32Array, zOff: number, ldz: number, m: number, K: number, P: Float32Array, pOff: number, ldp: number): void {
+  for (let i = 0; i < m; i++) {
+    const z = zOff + i * ldz, p = pOff + i * ldp;
+    let mx = Z[z];
+    for (let k = 1; k < K; k++) mx = Math.max(mx, Z[z + k]);
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += (P[p + k] = Math.exp(Z[z + k] - mx));
+    for (let k = 0; k < K; k++) P[p + k] /= sum;
+  }
+}

@@ -1,4 +1,10 @@
 import type { Buf, Engine, F32Buf, F64Buf, RowsF32, SgdEpochOptions, U32Buf } from '../engine.js';
+import type { Net, NetData, NetEpochOptions, OptimizerBufs } from '../net.js';
+import { activation, activationGrad, softmaxRows } from './activation.js';
+import { gemmNN, gemmNT, gemmTNAcc } from './linalg.js';
+import { sigmoidBceRows, softmaxCeRows } from './loss.js';
+import { epochNet, netBatchGrad, netLossGrad, netPredict, type NetArrays, type NetRows } from './net.js';
+import { optimizerStep } from './optim.js';
 import { sigmoidF32, bceLogitsF32 } from './activation.js';
 import { gemvBiasF32, sumF32 } from './linalg.js';
 import { padRowsF32, findNonFiniteF32 } from './layout.js';
@@ -12,6 +18,14 @@ class ArrayBuf<A extends Float32Array | Float64Array | Uint32Array> implements B
   view(): A {
     return this.array;
   }
+}
+
+function netArrays(net: Net): NetArrays {
+  return { desc: net.desc.view(), params: net.params.view(), grads: net.grads.view(), scratch: net.scratch.view() };
+}
+
+function netRows(d: NetData): NetRows {
+  return { X: d.X.view(), Y: d.Y.view(), sw: d.sw ? d.sw.view() : null };
 }
 
 function rowsView(r: RowsF32): RowsView {
@@ -60,5 +74,45 @@ export class JsEngine implements Engine {
   }
   sum(x: F32Buf, n: number): number {
     return sumF32(x.view(), n);
+  }
+
+  netBatchGrad(net: Net, data: NetData, idx: U32Buf | null, start: number, count: number): number {
+    return netBatchGrad(netArrays(net), netRows(data), idx ? idx.view() : null, start, count);
+  }
+  netLossGrad(net: Net, data: NetData): number {
+    return netLossGrad(netArrays(net), netRows(data), data.n);
+  }
+  epochNet(net: Net, o: OptimizerBufs, data: NetData, idx: U32Buf, rng: U32Buf, opts: NetEpochOptions): number {
+    return epochNet(netArrays(net), o.header.view(), o.state.view(), netRows(data), idx.view(), data.n, rng.view(), opts);
+  }
+  netPredict(net: Net, X: F32Buf, start: number, count: number, out: F32Buf, ldo: number): void {
+    netPredict(netArrays(net), X.view(), start, count, out.view(), ldo);
+  }
+  optimizerStep(o: OptimizerBufs, params: F32Buf, grads: F32Buf, n: number): void {
+    optimizerStep(o.header.view(), o.state.view(), params.view(), 0, grads.view(), 0, n);
+  }
+  gemmNT(A: F32Buf, lda: number, m: number, W: F32Buf, nOut: number, k: number, bias: F32Buf | null, C: F32Buf, ldc: number): void {
+    gemmNT(A.view(), 0, lda, null, 0, m, W.view(), 0, nOut, k, bias ? bias.view() : null, 0, C.view(), 0, ldc);
+  }
+  gemmTNAcc(D: F32Buf, ldd: number, m: number, nOut: number, A: F32Buf, lda: number, k: number, dW: F32Buf): void {
+    gemmTNAcc(D.view(), 0, ldd, m, nOut, A.view(), 0, lda, null, 0, k, dW.view(), 0);
+  }
+  gemmNN(D: F32Buf, ldd: number, m: number, nOut: number, W: F32Buf, k: number, Out: F32Buf, ldo: number): void {
+    gemmNN(D.view(), 0, ldd, m, nOut, W.view(), 0, k, Out.view(), 0, ldo);
+  }
+  activation(kind: number, x: F32Buf, out: F32Buf, n: number): void {
+    activation(kind, x.view(), 0, out.view(), 0, n);
+  }
+  activationGrad(kind: number, a: F32Buf, g: F32Buf, out: F32Buf, n: number): void {
+    activationGrad(kind, a.view(), 0, g.view(), 0, out.view(), 0, n);
+  }
+  softmaxRows(Z: F32Buf, ldz: number, m: number, K: number, P: F32Buf, ldp: number): void {
+    softmaxRows(Z.view(), 0, ldz, m, K, P.view(), 0, ldp);
+  }
+  softmaxCeRows(Z: F32Buf, ldz: number, m: number, K: number, labels: U32Buf, sw: F32Buf | null, D: F32Buf, ldd: number): number {
+    return softmaxCeRows(Z.view(), 0, ldz, m, K, labels.view(), null, 0, sw ? sw.view() : null, D.view(), 0, ldd);
+  }
+  sigmoidBceRows(Z: F32Buf, ldz: number, m: number, K: number, Y: F32Buf, ldy: number, sw: F32Buf | null, D: F32Buf, ldd: number): number {
+    return sigmoidBceRows(Z.view(), 0, ldz, m, K, Y.view(), ldy, null, 0, sw ? sw.view() : null, D.view(), 0, ldd);
   }
 }

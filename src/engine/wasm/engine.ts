@@ -1,5 +1,6 @@
 import type { BackendName, Buf, Engine, F32Buf, F64Buf, RowsF32, SgdEpochOptions, U32Buf } from '../engine.js';
 import type { WasmExports } from './exports.js';
+import type { Net, NetData, NetEpochOptions, OptimizerBufs } from '../net.js';
 
 type TypedArray = Float32Array | Float64Array | Uint32Array;
 type Ctor<A extends TypedArray> = { new (buffer: ArrayBuffer, byteOffset: number, length: number): A; BYTES_PER_ELEMENT: number };
@@ -106,5 +107,48 @@ export class WasmEngine implements Engine {
   }
   sum(x: F32Buf, n: number): number {
     return this.k.sum_f32(ptr(x), n);
+  }
+
+  netBatchGrad(net: Net, d: NetData, idx: U32Buf | null, start: number, count: number): number {
+    return this.k.net_batch_grad_f32(ptr(net.desc), ptr(net.params), ptr(net.grads), ptr(net.scratch), ptr(d.X), ptr(d.Y), ptr(d.sw), ptr(idx), start, count);
+  }
+  netLossGrad(net: Net, d: NetData): number {
+    return this.k.net_loss_grad_f32(ptr(net.desc), ptr(net.params), ptr(net.grads), ptr(net.scratch), ptr(d.X), ptr(d.Y), ptr(d.sw), d.n);
+  }
+  epochNet(net: Net, o: OptimizerBufs, d: NetData, idx: U32Buf, rng: U32Buf, e: NetEpochOptions): number {
+    return this.k.epoch_net_f32(
+      ptr(net.desc), ptr(net.params), ptr(net.grads), ptr(net.scratch), ptr(o.header), ptr(o.state),
+      ptr(d.X), ptr(d.Y), ptr(d.sw), ptr(idx), d.n, ptr(rng), e.batch, e.shuffle ? 1 : 0, e.alpha, e.l2, e.outScale,
+    );
+  }
+  netPredict(net: Net, X: F32Buf, start: number, count: number, out: F32Buf, ldo: number): void {
+    this.k.net_predict_f32(ptr(net.desc), ptr(net.params), ptr(net.scratch), ptr(X), start, count, ptr(out), ldo);
+  }
+  optimizerStep(o: OptimizerBufs, params: F32Buf, grads: F32Buf, n: number): void {
+    this.k.optimizer_step_f32(ptr(o.header), ptr(o.state), ptr(params), ptr(grads), n);
+  }
+  gemmNT(A: F32Buf, lda: number, m: number, W: F32Buf, nOut: number, k: number, bias: F32Buf | null, C: F32Buf, ldc: number): void {
+    this.k.gemm_nt_f32(ptr(A), lda, 0, 0, m, ptr(W), nOut, k, ptr(bias), ptr(C), ldc);
+  }
+  gemmTNAcc(D: F32Buf, ldd: number, m: number, nOut: number, A: F32Buf, lda: number, k: number, dW: F32Buf): void {
+    this.k.gemm_tn_acc_f32(ptr(D), ldd, m, nOut, ptr(A), lda, 0, 0, k, ptr(dW));
+  }
+  gemmNN(D: F32Buf, ldd: number, m: number, nOut: number, W: F32Buf, k: number, Out: F32Buf, ldo: number): void {
+    this.k.gemm_nn_f32(ptr(D), ldd, m, nOut, ptr(W), k, ptr(Out), ldo);
+  }
+  activation(kind: number, x: F32Buf, out: F32Buf, n: number): void {
+    this.k.activation_f32(kind, ptr(x), ptr(out), n);
+  }
+  activationGrad(kind: number, a: F32Buf, g: F32Buf, out: F32Buf, n: number): void {
+    this.k.activation_grad_f32(kind, ptr(a), ptr(g), ptr(out), n);
+  }
+  softmaxRows(Z: F32Buf, ldz: number, m: number, K: number, P: F32Buf, ldp: number): void {
+    this.k.softmax_rows_f32(ptr(Z), ldz, m, K, ptr(P), ldp);
+  }
+  softmaxCeRows(Z: F32Buf, ldz: number, m: number, K: number, labels: U32Buf, sw: F32Buf | null, D: F32Buf, ldd: number): number {
+    return this.k.softmax_ce_rows_f32(ptr(Z), ldz, m, K, ptr(labels), 0, 0, ptr(sw), ptr(D), ldd);
+  }
+  sigmoidBceRows(Z: F32Buf, ldz: number, m: number, K: number, Y: F32Buf, ldy: number, sw: F32Buf | null, D: F32Buf, ldd: number): number {
+    return this.k.sigmoid_bce_rows_f32(ptr(Z), ldz, m, K, ptr(Y), ldy, 0, 0, ptr(sw), ptr(D), ldd);
   }
 }
