@@ -2,8 +2,11 @@ export { init, backend, type InitOptions, type InitInfo, type BackendChoice, typ
 export { WasmlearnError, type ErrorCode } from './errors.js';
 export type { Matrix, MatrixLike } from './matrix.js';
 export { LogisticRegression, type LogisticRegressionOptions, type FitOptions, type EpochLog } from './models/logistic.js';
+export type { LinearOptions } from './models/linear-options.js';
 export type { Label } from './labels.js';
 export * from './data/index.js';
 export * from './metrics.js';
 export { encodeArray, decodeArray, checkModelJson, registerLoader, loadFromJSON, type ModelJson, type EncodedArray } from './persist.js';
 export { makeLogistic } from './data/synthetic.js';
+export { MLPClassifier, type MLPClassifierOptions, type MLPFitOptions } from './models/mlp.js';
+export { MultiLabelClassifier, type MultiLabelClassifierOptions } from './models/multilabel.js';

@@ -26,8 +26,6 @@ describe('typed errors', () => {
     expect([e.code, e.message]).toEqual(['NON_FINITE_INPUT', expect.stringMatching(/Infinity at row 1, column 1/)]);
     e = caught(() => m.fit(X, [1, 1, 1, 1]));
     expect([e.code, e.message]).toEqual(['BAD_LABEL', expect.stringMatching(/single class \(1\)/)]);
-    e = caught(() => m.fit(X, [0, 1, 2, 1]));
-    expect([e.code, e.message]).toEqual(['UNSUPPORTED', expect.stringMatching(/3 classes.*multinomial/)]);
     e = caught(() => m.fit(X, [0, 1, 'a', 1] as never));
     expect([e.code, e.message]).toEqual(['BAD_LABEL', expect.stringMatching(/y\[2\] is "a"/)]);
     e = caught(() => m.fit([], []));

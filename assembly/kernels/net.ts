@@ -4,7 +4,8 @@
 // The descriptor `desc` is u32 words written by src/engine/net.ts:
 //   [0] layers L  [1] hidden activation (activation.ts kinds)  [2] output: 0 sigmoid + BCE,
 //   1 softmax + cross-entropy  [3] K real outputs  [4] parameter count (floats, a multiple of 4)
-//   [5] floats per target row Y (sigmoid head)  [6] most rows per batch  [7] unused
+//   [5] floats per target row Y (sigmoid head)  [6] most rows per batch  [7] 1 when the biases
+//   are fixed at zero (no intercept): their gradient is never accumulated
 //   then 8 words per layer: padded inputs, padded outputs, W and b offsets (floats into params),
 //   activation and delta offsets (floats into scratch, maxBatch rows of padded outputs each), and
 //   the real number of outputs.
@@ -73,7 +74,7 @@ export function net_batch_grad_f32(
     const delta = f32s(scratch, layer(desc, l, 5));
     const src = l == 0 ? X : f32s(scratch, layer(desc, l - 1, 4));
     gemm_tn_acc_f32(delta, nOut, count, nOut, src, nIn, l == 0 ? idx : 0, l == 0 ? start : 0, nIn, f32s(grads, layer(desc, l, 2)));
-    add_rows(delta, nOut, count, f32s(grads, layer(desc, l, 3)));
+    if (!word(desc, 7)) add_rows(delta, nOut, count, f32s(grads, layer(desc, l, 3)));
     if (l > 0) {
       const below = f32s(scratch, layer(desc, l - 1, 5));
       gemm_nn_f32(delta, nOut, count, nOut, f32s(params, layer(desc, l, 2)), nIn, below, nIn);

@@ -15,6 +15,8 @@ export interface NetSpec {
   output: 'sigmoid' | 'softmax';
   /** The most rows a kernel call handles; sizes the activation buffers. */
   maxBatch: number;
+  /** false fixes every bias at zero (a linear model without intercept). Default true. */
+  bias?: boolean;
 }
 
 export interface LayerLayout {
@@ -51,7 +53,7 @@ export function netLayout(spec: NetSpec): NetLayout {
   }
   const K = spec.sizes[spec.sizes.length - 1];
   const desc = new Uint32Array(8 + 8 * layers.length);
-  desc.set([layers.length, ACTIVATION_KIND[spec.hidden], spec.output === 'softmax' ? 1 : 0, K, offset, paddedStride(K), spec.maxBatch]);
+  desc.set([layers.length, ACTIVATION_KIND[spec.hidden], spec.output === 'softmax' ? 1 : 0, K, offset, paddedStride(K), spec.maxBatch, spec.bias === false ? 1 : 0]);
   let scratch = 0;
   layers.forEach((layer, l) => {
     const rows = spec.maxBatch * layer.outPad;

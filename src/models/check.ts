@@ -1,5 +1,6 @@
 // Option checks shared by the estimators: each names the option and the value at fault.
 import { fail } from '../errors.js';
+import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
 
 export function positive(name: string, v: unknown): number {
   if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) fail('BAD_OPTION', `${name} must be a positive finite number; got ${String(v)}`);
@@ -39,4 +40,11 @@ export function sampleWeights(sw: ArrayLike<number>, rows: number): Float64Array
   }
   if (!(total > 0)) fail('BAD_OPTION', 'sampleWeight sums to 0: nothing to fit');
   return out;
+}
+
+/** X for a fitted model: a matrix with the width it was fitted on (finiteness is checked on upload). */
+export function fittedInputs(X: MatrixLike, nFeatures: number): Matrix {
+  const Xm = checkMatrix(X, { checkFinite: false });
+  if (Xm.cols !== nFeatures) fail('SHAPE_MISMATCH', `X has ${Xm.cols} features but the model was fitted with ${nFeatures}`);
+  return Xm;
 }

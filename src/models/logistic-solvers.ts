@@ -4,6 +4,7 @@
 import type { Engine, F32Buf, F64Buf, RowsF32 } from '../engine/engine.js';
 import { fail } from '../errors.js';
 import { lbfgs } from '../optim/lbfgs.js';
+import { NoImprovement } from '../optim/stopping.js';
 import { seedState } from '../rng.js';
 
 export interface EpochLog {
@@ -143,9 +144,7 @@ export function solveSgd(engine: Engine, rows: RowsF32, w: F32Buf, cfg: SolverCo
     const order = idx.view();
     for (let i = 0; i < n; i++) order[i] = i;
     seedState(cfg.seed, rng.view());
-    // scikit-learn's SGD stopping rule: nIterNoChange epochs without the loss improving by tol.
-    let best = Infinity;
-    let stale = 0;
+    const stop = new NoImprovement(cfg.tol, cfg.nIterNoChange);
     const opts = { batch: cfg.batchSize, lr, l2: cfg.l2 * cfg.weightSum / n, fitIntercept: cfg.fitIntercept, shuffle: cfg.shuffle };
     for (let epoch = 1; epoch <= cfg.maxIter; epoch++) {
       const t0 = performance.now();
@@ -155,10 +154,7 @@ export function solveSgd(engine: Engine, rows: RowsF32, w: F32Buf, cfg: SolverCo
       if (!record(history, cfg, { epoch, loss: f, learningRate: lr, ms: performance.now() - t0 })) {
         return { nIter: epoch, converged: false, message: 'stopped by onEpochEnd', history };
       }
-      if (f > best - cfg.tol) stale++;
-      else stale = 0;
-      best = Math.min(best, f);
-      if (stale >= cfg.nIterNoChange) {
+      if (stop.update(f)) {
         return { nIter: epoch, converged: true, message: `the loss did not improve by tol for ${cfg.nIterNoChange} epochs`, history };
       }
     }

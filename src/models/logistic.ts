@@ -1,85 +1,55 @@
-import { BACKENDS, paddedStride, type Engine, type F32Buf } from '../engine/engine.js';
+import { paddedStride, type Engine, type F32Buf } from '../engine/engine.js';
 import { getEngine, type BackendChoice } from '../engine/index.js';
-import { fail, WasmlearnError } from '../errors.js';
+import { fail } from '../errors.js';
 import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
 import { encodeClasses, sortLabels, type Label } from '../labels.js';
-import { checkModelJson, decodeArray, encodeArray, isPlainObject, registerLoader, type ModelJson } from '../persist.js';
-import { bool, integerAtLeast, oneOf, positive, sampleWeights } from './check.js';
+import { checkModelJson, decodeArray, encodeArray, registerLoader, type ModelJson } from '../persist.js';
+import { fittedInputs, sampleWeights } from './check.js';
+import { BaseEstimator } from './estimator.js';
+import { checkLinearOptions, linearOptimizer, LINEAR_DEFAULTS, type LinearFitOptions, type LinearOptions } from './linear-options.js';
+import { solveGd, solveLbfgs, solveSgd, type SolverConfig } from './logistic-solvers.js';
+import { NetTrainer, type NetTargets } from './net-trainer.js';
 import { uploadMatrix, uploadRows, freeRows } from './rows.js';
-import { solveGd, solveLbfgs, solveSgd, type EpochLog, type SolverConfig, type SolverResult } from './logistic-solvers.js';
+import { positiveInteger, restoreOptions, restoreSolved } from './saved.js';
 
 export type { EpochLog } from './logistic-solvers.js';
 
-export interface LogisticRegressionOptions {
-  solver: 'lbfgs' | 'gd' | 'sgd';
-  /** Inverse regularization strength: the objective is sum of losses + ||w||^2 / (2C). */
-  C: number;
-  penalty: 'l2' | 'none';
-  fitIntercept: boolean;
-  /** Iterations (lbfgs, gd) or epochs (sgd). */
-  maxIter: number;
-  tol: number;
-  learningRate: number;
-  batchSize: number;
-  shuffle: boolean;
-  seed: number;
-  optimizer: 'sgd';
+export interface LogisticRegressionOptions extends LinearOptions {
   classWeight: 'balanced' | Record<string, number> | null;
-  nIterNoChange: number;
-  dtype: 'float32';
-  backend: BackendChoice;
 }
 
-export interface FitOptions {
-  sampleWeight?: ArrayLike<number>;
-  /** Called after every epoch (iteration for lbfgs and gd); returning false stops training. */
-  onEpochEnd?: (log: EpochLog) => boolean | void;
+export type FitOptions = LinearFitOptions;
+
+const DEFAULTS: LogisticRegressionOptions = { ...LINEAR_DEFAULTS, classWeight: null };
+
+/** Weights of a binary model resident in an engine: w (f32[stride + 4]) with the intercept at w[stride]. */
+interface BinaryWeights {
+  engine: Engine;
+  w: F32Buf;
+  stride: number;
 }
-
-const DEFAULTS: LogisticRegressionOptions = {
-  solver: 'lbfgs', C: 1, penalty: 'l2', fitIntercept: true, maxIter: 100, tol: 1e-4,
-  learningRate: 0.1, batchSize: 256, shuffle: true, seed: 0, optimizer: 'sgd', classWeight: null,
-  nIterNoChange: 5, dtype: 'float32', backend: 'auto',
-};
-
-function checkOptions(o: LogisticRegressionOptions): void {
-  oneOf('solver', o.solver, ['lbfgs', 'gd', 'sgd']);
-  positive('C', o.C);
-  oneOf('penalty', o.penalty, ['l2', 'none']);
-  bool('fitIntercept', o.fitIntercept);
-  integerAtLeast('maxIter', o.maxIter, 1);
-  positive('tol', o.tol);
-  positive('learningRate', o.learningRate);
-  integerAtLeast('batchSize', o.batchSize, 1);
-  bool('shuffle', o.shuffle);
-  integerAtLeast('seed', o.seed, 0);
-  integerAtLeast('nIterNoChange', o.nIterNoChange, 1);
-  oneOf('backend', o.backend, ['auto', ...BACKENDS]);
-  if (o.optimizer !== 'sgd') fail('UNSUPPORTED', `optimizer '${o.optimizer}' is not available yet; this version has 'sgd' only`);
-  if (o.dtype !== 'float32') fail('UNSUPPORTED', `dtype '${o.dtype}' is not available yet; this version computes in 'float32'`);
-}
-
-/** Frees a model's WASM memory if it is garbage-collected without dispose(). */
-const leaks = new FinalizationRegistry<{ engine: Engine; w: F32Buf }>(({ engine, w }) => engine.free(w));
 
 /**
- * Binary logistic regression with scikit-learn's objective and defaults: `fit` / `predict` /
- * `predictProba` on any backend, trained by L-BFGS, full-batch gradient descent or mini-batch SGD.
+ * Logistic regression with scikit-learn's objective and defaults: binary, or multinomial
+ * (softmax + cross-entropy) for more than two classes; trained by L-BFGS, full-batch gradient
+ * descent, or mini-batch epochs with SGD, momentum, Nesterov, Adam or AMSGrad, on any backend.
  */
-export class LogisticRegression {
+export class LogisticRegression extends BaseEstimator {
+  protected readonly modelName = 'LogisticRegression';
   readonly options: Readonly<LogisticRegressionOptions>;
-  private engine: Engine | null = null;
-  private w: F32Buf | null = null;
-  private d = 0;
   private classList: Label[] = [];
-  private coefficients = new Float64Array(0);
-  private bias = 0;
-  private solved: SolverResult | null = null;
-  private disposed = false;
+  private nFeatures = 0;
+  /** classes x features (one row for a binary model) and the intercepts, as fitted. */
+  private W = new Float64Array(0);
+  private b = new Float64Array(0);
+  /** The predictor: a binary model's weights, or a multinomial model's one-layer network. */
+  private binary: BinaryWeights | null = null;
+  private multinomial: NetTrainer | null = null;
 
   constructor(options: Partial<LogisticRegressionOptions> = {}) {
+    super();
     const o = { ...DEFAULTS, ...options };
-    checkOptions(o);
+    checkLinearOptions(o);
     this.options = Object.freeze(o);
   }
 
@@ -91,99 +61,92 @@ export class LogisticRegression {
     if (y.length !== Xm.rows) fail('SHAPE_MISMATCH', `X has ${Xm.rows} rows but y has ${y.length} labels`);
     const { classes, codes } = encodeClasses(y);
     if (classes.length < 2) fail('BAD_LABEL', `y has a single class (${JSON.stringify(classes[0])}); a classifier needs at least two`);
-    if (classes.length > 2) {
-      fail('UNSUPPORTED', `y has ${classes.length} classes (${JSON.stringify(classes.slice(0, 5))}${classes.length > 5 ? ', ...' : ''}); this version of LogisticRegression is binary, multinomial comes next`);
-    }
     const sw = this.weights(codes, classes, opts.sampleWeight);
-    let weightSum = Xm.rows;
-    if (sw) weightSum = sw.reduce((a, b) => a + b, 0);
-
-    const rows = uploadRows(engine, Xm, codes, sw);
-    this.release();
-    this.engine = engine;
+    const weightSum = sw ? sw.reduce((a, b) => a + b, 0) : Xm.rows;
+    const o = this.options;
+    const penalty = o.penalty === 'l2' ? 1 / (o.C * weightSum) : 0;
+    // Plain SGD, L-BFGS and gradient descent on two classes take the dedicated binary kernels.
+    const solved = classes.length === 2 && o.optimizer === 'sgd'
+      ? this.fitBinary(engine, Xm, codes, sw, weightSum, penalty, opts)
+      : this.fitNet(engine, Xm, codes, classes.length, sw, weightSum, penalty, opts);
     this.classList = classes;
-    this.d = Xm.cols;
-    const w = engine.f32(rows.stride + 4);
-    this.w = w;
-    leaks.register(this, { engine, w }, this);
+    this.nFeatures = Xm.cols;
+    this.solved = solved;
+    return this;
+  }
+
+  private fitBinary(engine: Engine, X: Matrix, codes: Uint32Array, sw: Float64Array | null, weightSum: number, penalty: number, opts: FitOptions) {
+    const rows = uploadRows(engine, X, codes, sw);
+    const binary = this.holdBinary(engine, X.cols);
     try {
       const o = this.options;
       const cfg: SolverConfig = {
-        maxIter: o.maxIter, tol: o.tol, l2: o.penalty === 'l2' ? 1 / (o.C * weightSum) : 0, weightSum,
-        fitIntercept: o.fitIntercept, learningRate: o.learningRate, batchSize: o.batchSize, shuffle: o.shuffle,
-        seed: o.seed, nIterNoChange: o.nIterNoChange, onEpochEnd: opts.onEpochEnd,
+        maxIter: o.maxIter, tol: o.tol, l2: penalty, weightSum, fitIntercept: o.fitIntercept, learningRate: o.learningRate,
+        batchSize: o.batchSize, shuffle: o.shuffle, seed: o.seed, nIterNoChange: o.nIterNoChange, onEpochEnd: opts.onEpochEnd,
       };
       const solve = o.solver === 'lbfgs' ? solveLbfgs : o.solver === 'gd' ? solveGd : solveSgd;
-      this.solved = solve(engine, rows, w, cfg);
+      const solved = solve(engine, rows, binary.w, cfg);
+      const wv = binary.w.view();
+      this.W = Float64Array.from(wv.subarray(0, X.cols));
+      this.b = Float64Array.of(wv[binary.stride]);
+      return solved;
     } catch (e) {
       this.release();
       throw e;
     } finally {
       freeRows(engine, rows);
     }
-    const wv = w.view();
-    this.coefficients = Float64Array.from(wv.subarray(0, this.d));
-    this.bias = wv[rows.stride];
-    return this;
   }
 
-  /** A plain, versioned object holding the options, classes and float32 weights exactly. */
-  toJSON(): ModelJson {
-    const solved = this.fitted();
-    const { backend: _backend, ...options } = this.options;
-    return {
-      name: 'LogisticRegression', version: 1, options, classes: [...this.classList], nFeatures: this.d,
-      coef: encodeArray(Float32Array.from(this.coefficients)), intercept: encodeArray(Float32Array.of(this.bias)),
-      nIter: solved.nIter, converged: solved.converged, stopReason: solved.message,
-    };
-  }
-
-  /** Rebuilds a model saved by `toJSON`, on `backend` (default: the one `init` chose). */
-  static fromJSON(obj: unknown, { backend = 'auto' }: { backend?: BackendChoice } = {}): LogisticRegression {
-    const o = checkModelJson(obj, 'LogisticRegression', 1);
-    const bad = (why: string): never => fail('BAD_MODEL_JSON', `LogisticRegression: ${why}`);
-    if (!isPlainObject(o.options)) bad('options must be an object');
-    const saved = o.options as Record<string, unknown>;
-    const options: Record<string, unknown> = {};
-    for (const key of Object.keys(DEFAULTS)) if (key in saved) options[key] = saved[key];
-    let model: LogisticRegression;
+  private fitNet(
+    engine: Engine, X: Matrix, codes: Uint32Array, K: number, sw: Float64Array | null, weightSum: number, penalty: number, opts: FitOptions,
+  ) {
+    const o = this.options;
+    const trainer = new NetTrainer(engine, netSpec(X.cols, K, o.fitIntercept), o.batchSize);
     try {
-      model = new LogisticRegression({ ...(options as Partial<LogisticRegressionOptions>), backend });
+      trainer.upload(X, targetsOf(codes, K), sw);
     } catch (e) {
-      throw e instanceof WasmlearnError && e.code === 'BAD_OPTION' ? new WasmlearnError('BAD_MODEL_JSON', `LogisticRegression: ${e.message}`) : e;
+      trainer.dispose(); // bad data: the previous fit, if any, stays usable
+      throw e;
     }
-    const classes = o.classes;
-    if (!Array.isArray(classes) || classes.length !== 2 || classes.some((c) => !['number', 'string', 'boolean'].includes(typeof c))) {
-      bad('classes must be two labels');
+    try {
+      const solved = trainer.train({
+        solver: o.solver, optimizer: linearOptimizer(o), maxIter: o.maxIter, tol: o.tol, nIterNoChange: o.nIterNoChange,
+        batchSize: o.batchSize, shuffle: o.shuffle, seed: o.seed, penalty, weightSum, outScale: 1, penaltyPerBatch: 'mean',
+        onEpochEnd: opts.onEpochEnd,
+      });
+      trainer.release();
+      this.setPacked(trainer.getParameters(), X.cols, K === 2 ? 1 : K);
+      this.holdPredictor(engine, trainer, K);
+      return solved;
+    } catch (e) {
+      trainer.dispose();
+      this.release();
+      throw e;
     }
-    const sorted = sortLabels([...(classes as Label[])], 'classes');
-    if (sorted[0] === sorted[1] || sorted.some((c, i) => c !== (classes as Label[])[i])) bad('classes must be distinct and sorted');
-    const d = o.nFeatures;
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 1) bad(`nFeatures must be a positive integer, got ${JSON.stringify(d)}`);
-    const coef = decodeArray(o.coef, { name: 'LogisticRegression.coef', dtype: 'float32', expectedLength: d as number, finite: true });
-    const intercept = decodeArray(o.intercept, { name: 'LogisticRegression.intercept', dtype: 'float32', expectedLength: 1, finite: true });
-    const nIter = typeof o.nIter === 'number' && Number.isInteger(o.nIter) && o.nIter >= 0 ? o.nIter : bad('nIter must be a whole number');
-    model.restore(classes as Label[], coef, intercept[0], {
-      nIter, converged: o.converged === true, message: typeof o.stopReason === 'string' ? o.stopReason : '', history: [],
-    });
-    return model;
   }
 
-  private restore(classes: Label[], coef: Float32Array, bias: number, solved: SolverResult): void {
-    const engine = getEngine(this.options.backend);
-    const d = coef.length;
+  /** Makes `trainer` the multinomial predictor, or moves a binary model's weights to the binary kernels. */
+  private holdPredictor(engine: Engine, trainer: NetTrainer, K: number): void {
+    if (K > 2) {
+      this.own(() => trainer.dispose());
+      this.multinomial = trainer;
+      this.binary = null;
+      return;
+    }
+    trainer.dispose();
+    const binary = this.holdBinary(engine, this.W.length);
+    binary.w.view().set(Float32Array.from(this.W));
+    binary.w.view()[binary.stride] = this.b[0];
+  }
+
+  private holdBinary(engine: Engine, d: number): BinaryWeights {
     const stride = paddedStride(d);
     const w = engine.f32(stride + 4);
-    w.view().set(coef);
-    w.view()[stride] = bias;
-    this.engine = engine;
-    this.w = w;
-    leaks.register(this, { engine, w }, this);
-    this.d = d;
-    this.classList = classes;
-    this.coefficients = Float64Array.from(coef);
-    this.bias = bias;
-    this.solved = solved;
+    this.own(() => engine.free(w));
+    this.binary = { engine, w, stride };
+    this.multinomial = null;
+    return this.binary;
   }
 
   /** Sample weights times class weights, or null when every row weighs 1. */
@@ -210,14 +173,28 @@ export class LogisticRegression {
     return out;
   }
 
-  /** The logits X w + b, as a rows x 1 Matrix. */
+  /** The logits X W^T + b: rows x 1 for a binary model, rows x classes otherwise. */
   decisionFunction(X: MatrixLike): Matrix {
-    return { data: this.forward(X, false), rows: this.rowsOf(X), cols: 1 };
+    const Xm = this.inputs(X);
+    if (this.binary) return { data: this.binaryForward(Xm, false), rows: Xm.rows, cols: 1 };
+    // A small product, done here in f64 from the fitted float32 weights.
+    const K = this.b.length, d = this.nFeatures;
+    const out = new Float64Array(Xm.rows * K);
+    for (let i = 0; i < Xm.rows; i++) {
+      for (let k = 0; k < K; k++) {
+        let z = this.b[k];
+        for (let j = 0; j < d; j++) z += Xm.data[i * d + j] * this.W[k * d + j];
+        out[i * K + k] = z;
+      }
+    }
+    return { data: out, rows: Xm.rows, cols: K };
   }
 
-  /** P(classes[0]) and P(classes[1]) for each row, as a rows x 2 Matrix. */
+  /** Class probabilities, rows x classes (binary: P(classes[0]), P(classes[1])), each row summing to 1. */
   predictProba(X: MatrixLike): Matrix {
-    const p = this.forward(X, true);
+    const Xm = this.inputs(X);
+    if (this.multinomial) return this.multinomial.predictProba(Xm);
+    const p = this.binaryForward(Xm, true);
     const out = new Float64Array(p.length * 2);
     for (let i = 0; i < p.length; i++) {
       out[2 * i] = 1 - p[i];
@@ -227,9 +204,15 @@ export class LogisticRegression {
   }
 
   predict(X: MatrixLike): Label[] {
-    const z = this.forward(X, false);
-    const [neg, pos] = this.classList;
-    return Array.from(z, (v) => (v > 0 ? pos : neg));
+    const Xm = this.inputs(X);
+    const classes = this.classList;
+    if (this.binary) return Array.from(this.binaryForward(Xm, false), (z) => classes[z > 0 ? 1 : 0]);
+    const p = this.multinomial!.predictProba(Xm);
+    return Array.from({ length: p.rows }, (_, i) => {
+      let best = 0;
+      for (let k = 1; k < p.cols; k++) if (p.data[i * p.cols + k] > p.data[i * p.cols + best]) best = k;
+      return classes[best];
+    });
   }
 
   /** Mean accuracy on (X, y). */
@@ -241,78 +224,137 @@ export class LogisticRegression {
     return hits / pred.length;
   }
 
+  /** 1 x features for a binary model, classes x features otherwise. */
   get coef(): Matrix {
     this.fitted();
-    return { data: Float64Array.from(this.coefficients), rows: 1, cols: this.d };
+    return { data: Float64Array.from(this.W), rows: this.b.length, cols: this.nFeatures };
   }
   get intercept(): Float64Array {
     this.fitted();
-    return Float64Array.of(this.bias);
+    return Float64Array.from(this.b);
   }
   get classes(): Label[] {
     this.fitted();
     return [...this.classList];
   }
-  get nIter(): number {
-    return this.fitted().nIter;
-  }
-  get history(): EpochLog[] {
-    return this.fitted().history.map((h) => ({ ...h }));
-  }
-  /** Whether the solver met its stopping rule, and why it stopped. */
-  get converged(): boolean {
-    return this.fitted().converged;
-  }
-  get stopReason(): string {
-    return this.fitted().message;
-  }
 
-  /** Frees the model's WASM memory; any later call throws DISPOSED. */
-  dispose(): void {
-    this.release();
-    this.disposed = true;
-  }
-
-  private release(): void {
-    if (this.engine && this.w) {
-      leaks.unregister(this);
-      this.engine.free(this.w);
-    }
-    this.w = null;
-    this.solved = null;
-  }
-
-  private alive(): void {
-    if (this.disposed) fail('DISPOSED', 'this LogisticRegression was disposed; create a new one');
-  }
-
-  private fitted(): SolverResult {
-    this.alive();
-    if (!this.solved) fail('NOT_FITTED', 'this LogisticRegression is not fitted yet; call fit(X, y) first');
-    return this.solved;
-  }
-
-  private rowsOf(X: MatrixLike): number {
-    return Array.isArray(X) ? X.length : (X as Matrix).rows;
-  }
-
-  /** Logits (or probabilities) of the rows of X, computed by the engine the model was fitted on. */
-  private forward(X: MatrixLike, probability: boolean): Float64Array {
+  // The GradCheckable interface of src/layers/gradcheck.ts: W row-major, then b.
+  getParameters(): Float64Array {
     this.fitted();
-    const engine = this.engine!;
-    const Xm = checkMatrix(X, { checkFinite: false });
-    if (Xm.cols !== this.d) fail('SHAPE_MISMATCH', `X has ${Xm.cols} features but the model was fitted with ${this.d}`);
-    const { buf, stride } = uploadMatrix(engine, Xm);
-    const out = engine.f32(Xm.rows);
+    const out = new Float64Array(this.W.length + this.b.length);
+    out.set(this.W);
+    out.set(this.b, this.W.length);
+    return out;
+  }
+  setParameters(values: ArrayLike<number>): void {
+    this.fitted();
+    if (values.length !== this.W.length + this.b.length) fail('SHAPE_MISMATCH', `expected ${this.W.length + this.b.length} parameters, got ${values.length}`);
+    this.setPacked(values, this.nFeatures, this.b.length);
+    if (this.multinomial) this.multinomial.setParameters(values);
+    else {
+      const w = this.binary!.w.view();
+      w.set(Float32Array.from(this.W));
+      w[this.binary!.stride] = this.b[0];
+    }
+  }
+  /** The training objective at the current parameters on (X, y), and its gradient in getParameters() order. */
+  lossAndGradient(X: MatrixLike, y: ArrayLike<Label>): { loss: number; gradient: Float64Array } {
+    const Xm = this.inputs(X);
+    const K = this.classList.length;
+    const codes = Uint32Array.from({ length: y.length }, (_, i) => {
+      const k = this.classList.indexOf(y[i]);
+      return k >= 0 ? k : fail('BAD_LABEL', `y[${i}] is ${JSON.stringify(y[i])}, not one of the classes`);
+    });
+    if (codes.length !== Xm.rows) fail('SHAPE_MISMATCH', `X has ${Xm.rows} rows but y has ${codes.length} labels`);
+    const engine = this.binary?.engine ?? this.multinomial!.engine;
+    const trainer = new NetTrainer(engine, netSpec(this.nFeatures, K, this.options.fitIntercept));
     try {
-      engine.gemvBias(buf, Xm.rows, this.d, stride, this.w!, out);
-      if (probability) engine.sigmoid(out, out, Xm.rows);
+      trainer.setParameters(this.getParameters());
+      trainer.upload(Xm, targetsOf(codes, K), null);
+      const penalty = this.options.penalty === 'l2' ? 1 / (this.options.C * Xm.rows) : 0;
+      return trainer.lossAndGradient({ penalty, weightSum: Xm.rows, outScale: 1 });
+    } finally {
+      trainer.dispose();
+    }
+  }
+
+  private setPacked(values: ArrayLike<number>, d: number, rows: number): void {
+    this.W = Float64Array.from({ length: rows * d }, (_, i) => values[i]);
+    this.b = Float64Array.from({ length: rows }, (_, k) => values[rows * d + k]);
+  }
+
+  private inputs(X: MatrixLike): Matrix {
+    this.fitted();
+    return fittedInputs(X, this.nFeatures);
+  }
+
+  /** Logits (or probabilities) of a binary model, computed by the engine it was fitted on. */
+  private binaryForward(X: Matrix, probability: boolean): Float64Array {
+    const { engine, w } = this.binary!;
+    const { buf, stride } = uploadMatrix(engine, X);
+    const out = engine.f32(X.rows);
+    try {
+      engine.gemvBias(buf, X.rows, X.cols, stride, w, out);
+      if (probability) engine.sigmoid(out, out, X.rows);
       return Float64Array.from(out.view());
     } finally {
       engine.free(buf);
       engine.free(out);
     }
   }
+
+  /** A plain, versioned object holding the options, classes and float32 weights exactly. */
+  toJSON(): ModelJson {
+    const solved = this.fitted();
+    const { backend: _backend, ...options } = this.options;
+    return {
+      name: 'LogisticRegression', version: 1, options, classes: [...this.classList], nFeatures: this.nFeatures,
+      coef: encodeArray(Float32Array.from(this.W)), intercept: encodeArray(Float32Array.from(this.b)),
+      nIter: solved.nIter, converged: solved.converged, stopReason: solved.message,
+    };
+  }
+
+  /** Rebuilds a model saved by `toJSON`, on `backend` (default: the one `init` chose). */
+  static fromJSON(obj: unknown, { backend = 'auto' }: { backend?: BackendChoice } = {}): LogisticRegression {
+    const name = 'LogisticRegression';
+    const o = checkModelJson(obj, name, 1);
+    const model = restoreOptions(name, o.options, DEFAULTS, (opts) => new LogisticRegression({ ...opts, backend }));
+    const classes = o.classes;
+    if (!Array.isArray(classes) || classes.length < 2 || classes.some((c) => !['number', 'string', 'boolean'].includes(typeof c))) {
+      fail('BAD_MODEL_JSON', `${name}: classes must be two or more labels`);
+    }
+    const list = classes as Label[];
+    const sorted = sortLabels([...list], 'classes');
+    if (sorted.some((c, i) => c !== list[i] || (i > 0 && c === sorted[i - 1]))) fail('BAD_MODEL_JSON', `${name}: classes must be distinct and sorted`);
+    const d = positiveInteger(name, 'nFeatures', o.nFeatures);
+    const K = list.length === 2 ? 1 : list.length;
+    const W = decodeArray(o.coef, { name: `${name}.coef`, dtype: 'float32', expectedLength: K * d, finite: true });
+    const b = decodeArray(o.intercept, { name: `${name}.intercept`, dtype: 'float32', expectedLength: K, finite: true });
+    const solved = restoreSolved(name, o);
+    const packed = new Float64Array(K * (d + 1));
+    packed.set(W);
+    packed.set(b, K * d);
+    model.setPacked(packed, d, K);
+    model.classList = list;
+    model.nFeatures = d;
+    const engine = getEngine(backend);
+    const trainer = new NetTrainer(engine, netSpec(d, list.length, model.options.fitIntercept));
+    trainer.setParameters(packed);
+    model.holdPredictor(engine, trainer, list.length);
+    model.solved = solved;
+    return model;
+  }
+}
+
+/** A one-layer network: one sigmoid output for two classes, softmax over K otherwise. */
+function netSpec(d: number, K: number, bias: boolean) {
+  return K === 2
+    ? { sizes: [d, 1], hidden: 'identity' as const, output: 'sigmoid' as const, bias }
+    : { sizes: [d, K], hidden: 'identity' as const, output: 'softmax' as const, bias };
+}
+
+function targetsOf(codes: Uint32Array, K: number): NetTargets {
+  return K === 2 ? { indicators: { data: Float32Array.from(codes), rows: codes.length, cols: 1 } } : { classes: codes };
 }
 
 registerLoader('LogisticRegression', (obj) => LogisticRegression.fromJSON(obj));

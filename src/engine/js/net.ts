@@ -59,7 +59,7 @@ export function netBatchGrad(net: NetArrays, rows: NetRows, idx: Uint32Array | n
       first ? idx : null, first ? start : 0, nIn, grads, field(desc, l, 2),
     );
     const b = field(desc, l, 3);
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < count && !desc[7]; i++) {
       for (let o = 0; o < nOut; o++) grads[b + o] += scratch[delta + i * nOut + o];
     }
     if (!first) {

@@ -1,0 +1,297 @@
+import { BACKENDS } from '../engine/engine.js';
+import { getEngine, type BackendChoice } from '../engine/index.js';
+import type { Activation, OptimizerConfig } from '../engine/net.js';
+import { fail } from '../errors.js';
+import { sortLabels, type Label } from '../labels.js';
+import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
+import { checkModelJson, isPlainObject, registerLoader, type ModelJson } from '../persist.js';
+import { positiveInteger, restoreOptions, restoreSolved } from './saved.js';
+import { Xoshiro128 } from '../rng.js';
+import { bool, integerAtLeast, nonNegative, oneOf, positive, sampleWeights } from './check.js';
+import type { EpochLog } from './logistic-solvers.js';
+import { NetEstimator, type Objective } from './net-estimator.js';
+import type { NetTargets, NetTrainer } from './net-trainer.js';
+import { encodeTargets, type Targets } from './targets.js';
+
+export interface MLPClassifierOptions {
+  hiddenLayerSizes: number[];
+  activation: Activation;
+  solver: 'adam' | 'sgd' | 'lbfgs';
+  /** L2 penalty: the objective gains alpha / (2 n) ||W||^2, as scikit-learn's. */
+  alpha: number;
+  /** Rows per mini-batch; 'auto' is min(200, n). */
+  batchSize: number | 'auto';
+  learningRateInit: number;
+  /** Epochs (adam, sgd) or iterations (lbfgs). */
+  maxIter: number;
+  tol: number;
+  nIterNoChange: number;
+  shuffle: boolean;
+  seed: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** sgd's momentum; 0 for plain SGD. */
+  momentum: number;
+  nesterovsMomentum: boolean;
+  backend: BackendChoice;
+}
+
+export interface MLPFitOptions {
+  sampleWeight?: ArrayLike<number>;
+  onEpochEnd?: (log: EpochLog) => boolean | void;
+}
+
+const DEFAULTS: MLPClassifierOptions = {
+  hiddenLayerSizes: [100], activation: 'relu', solver: 'adam', alpha: 1e-4, batchSize: 'auto',
+  learningRateInit: 1e-3, maxIter: 200, tol: 1e-4, nIterNoChange: 10, shuffle: true, seed: 0,
+  beta1: 0.9, beta2: 0.999, epsilon: 1e-8, momentum: 0.9, nesterovsMomentum: true, backend: 'auto',
+};
+
+function checkOptions(o: MLPClassifierOptions): void {
+  if (!Array.isArray(o.hiddenLayerSizes)) fail('BAD_OPTION', `hiddenLayerSizes must be an array of layer widths; got ${JSON.stringify(o.hiddenLayerSizes)}`);
+  o.hiddenLayerSizes.forEach((h, i) => integerAtLeast(`hiddenLayerSizes[${i}]`, h, 1));
+  oneOf('activation', o.activation, ['relu', 'tanh', 'logistic', 'identity']);
+  oneOf('solver', o.solver, ['adam', 'sgd', 'lbfgs']);
+  nonNegative('alpha', o.alpha);
+  if (o.batchSize !== 'auto') integerAtLeast('batchSize', o.batchSize, 1);
+  positive('learningRateInit', o.learningRateInit);
+  integerAtLeast('maxIter', o.maxIter, 1);
+  positive('tol', o.tol);
+  integerAtLeast('nIterNoChange', o.nIterNoChange, 1);
+  bool('shuffle', o.shuffle);
+  integerAtLeast('seed', o.seed, 0);
+  for (const k of ['beta1', 'beta2', 'momentum'] as const) {
+    if (!(o[k] >= 0 && o[k] < 1)) fail('BAD_OPTION', `${k} must be in [0, 1); got ${o[k]}`);
+  }
+  positive('epsilon', o.epsilon);
+  bool('nesterovsMomentum', o.nesterovsMomentum);
+  oneOf('backend', o.backend, ['auto', ...BACKENDS]);
+}
+
+/** What the output layer predicts: two classes (one logistic unit), several (softmax), or k labels. */
+type Task = { kind: 'binary' | 'multiclass'; classes: Label[] } | { kind: 'multilabel'; outputs: number };
+
+/**
+ * A multi-layer perceptron with scikit-learn's options and defaults: Glorot-uniform initialization,
+ * Adam, SGD with momentum or L-BFGS, L2 penalty alpha; binary, multiclass and multi-label (y an
+ * indicator matrix). Every epoch runs inside the engine in one call.
+ */
+export class MLPClassifier extends NetEstimator {
+  protected readonly modelName = 'MLPClassifier';
+  readonly options: Readonly<MLPClassifierOptions>;
+  private task: Task | null = null;
+
+  constructor(options: Partial<MLPClassifierOptions> = {}) {
+    super();
+    const o = { ...DEFAULTS, ...options, hiddenLayerSizes: [...(options.hiddenLayerSizes ?? DEFAULTS.hiddenLayerSizes)] };
+    checkOptions(o);
+    this.options = Object.freeze(o);
+  }
+
+  fit(X: MatrixLike, y: Targets, opts: MLPFitOptions = {}): this {
+    this.alive();
+    const engine = getEngine(this.options.backend);
+    const Xm = checkMatrix(X, { checkFinite: false });
+    const encoded = encodeTargets(y, Xm.rows);
+    let task: Task;
+    if (encoded.kind === 'indicators') task = { kind: 'multilabel', outputs: encoded.indicators.cols };
+    else if (encoded.classes.length < 2) return fail('BAD_LABEL', `y has a single class (${JSON.stringify(encoded.classes[0])}); a classifier needs at least two`);
+    else task = { kind: encoded.classes.length === 2 ? 'binary' : 'multiclass', classes: encoded.classes };
+    const { targets, sw, objective } = this.prepareFor(task, Xm, y, opts.sampleWeight);
+    const o = this.options;
+    const batchSize = o.batchSize === 'auto' ? Math.min(200, Xm.rows) : Math.min(o.batchSize, Xm.rows);
+
+    this.task = task;
+    const trainer = this.startTrainer(engine, this.netSpec(Xm.cols, task), batchSize);
+    trainer.setParameters(glorotUniform(trainer, o.activation, o.seed));
+    trainer.upload(Xm, targets, sw);
+    try {
+      this.solved = trainer.train({
+        solver: o.solver === 'lbfgs' ? 'lbfgs' : 'sgd',
+        optimizer: this.optimizer(),
+        maxIter: o.maxIter, tol: o.tol, nIterNoChange: o.nIterNoChange, batchSize, shuffle: o.shuffle, seed: o.seed,
+        ...objective, penaltyPerBatch: 'alpha', onEpochEnd: opts.onEpochEnd,
+      });
+    } catch (e) {
+      this.release();
+      throw e;
+    } finally {
+      trainer.release();
+    }
+    return this;
+  }
+
+  private optimizer(): OptimizerConfig {
+    const o = this.options;
+    if (o.solver === 'adam') return { kind: 'adam', lr: o.learningRateInit, beta1: o.beta1, beta2: o.beta2, eps: o.epsilon };
+    const kind = o.momentum === 0 ? 'sgd' : o.nesterovsMomentum ? 'nesterov' : 'momentum';
+    return { kind, lr: o.learningRateInit, beta1: o.momentum, beta2: 0, eps: 0 };
+  }
+
+  private netSpec(nFeatures: number, task: Task) {
+    const outputs = task.kind === 'multilabel' ? task.outputs : task.kind === 'binary' ? 1 : task.classes.length;
+    return {
+      sizes: [nFeatures, ...this.options.hiddenLayerSizes, outputs],
+      hidden: this.options.activation,
+      output: task.kind === 'multiclass' ? ('softmax' as const) : ('sigmoid' as const),
+    };
+  }
+
+  protected prepare(X: Matrix, y: unknown, sampleWeight?: ArrayLike<number>) {
+    return this.prepareFor(this.task!, X, y as Targets, sampleWeight);
+  }
+
+  private prepareFor(task: Task, X: Matrix, y: Targets, sampleWeight?: ArrayLike<number>): { targets: NetTargets; sw: Float64Array | null; objective: Objective } {
+    const sw = sampleWeight === undefined ? null : sampleWeights(sampleWeight, X.rows);
+    const weightSum = sw ? sw.reduce((a, b) => a + b, 0) : X.rows;
+    // scikit-learn: mean loss over rows (summed over outputs) + alpha / (2 n) ||W||^2.
+    const objective = { penalty: this.options.alpha / X.rows, weightSum, outScale: 1 };
+    const encoded = encodeTargets(y, X.rows);
+    if (task.kind === 'multilabel') {
+      if (encoded.kind !== 'indicators' || encoded.indicators.cols !== task.outputs) fail('SHAPE_MISMATCH', `y must be an n x ${task.outputs} indicator matrix, as in fit`);
+      return { targets: { indicators: encoded.indicators }, sw, objective };
+    }
+    if (encoded.kind !== 'classes') return fail('SHAPE_MISMATCH', 'y must be class labels, as in fit');
+    const index = new Map(task.classes.map((c, k) => [c, k]));
+    const codes = encoded.classes.map((c) => index.get(c) ?? fail('BAD_LABEL', `y holds ${JSON.stringify(c)}, which is not one of the classes ${JSON.stringify(task.classes)}`));
+    const classes = Uint32Array.from(encoded.codes, (k) => codes[k]);
+    if (task.kind === 'binary') {
+      return { targets: { indicators: { data: Float32Array.from(classes), rows: X.rows, cols: 1 } }, sw, objective };
+    }
+    return { targets: { classes }, sw, objective };
+  }
+
+  /** Class probabilities (rows x classes; binary: P(classes[0]), P(classes[1])) or, multi-label, k probabilities. */
+  predictProba(X: MatrixLike): Matrix {
+    const p = this.outputs(X);
+    if (this.task!.kind !== 'binary') return p;
+    const out = new Float64Array(p.rows * 2);
+    for (let i = 0; i < p.rows; i++) {
+      out[2 * i] = 1 - p.data[i];
+      out[2 * i + 1] = p.data[i];
+    }
+    return { data: out, rows: p.rows, cols: 2 };
+  }
+
+  /** Labels of the kind given to fit, or a 0/1 Matrix for multi-label models. */
+  predict(X: MatrixLike): Label[] | Matrix {
+    const p = this.outputs(X);
+    const task = this.task!;
+    if (task.kind === 'multilabel') return { data: p.data.map((v) => (v > 0.5 ? 1 : 0)), rows: p.rows, cols: p.cols };
+    if (task.kind === 'binary') return Array.from(p.data, (v) => task.classes[v > 0.5 ? 1 : 0]);
+    return Array.from({ length: p.rows }, (_, i) => {
+      let best = 0;
+      for (let k = 1; k < p.cols; k++) if (p.data[i * p.cols + k] > p.data[i * p.cols + best]) best = k;
+      return task.classes[best];
+    });
+  }
+
+  /** Accuracy; for multi-label models, the fraction of rows with every label right (scikit-learn's). */
+  score(X: MatrixLike, y: Targets): number {
+    const pred = this.predict(X);
+    if (Array.isArray(pred)) {
+      const labels = y as ArrayLike<Label>;
+      if (labels.length !== pred.length) fail('SHAPE_MISMATCH', `X has ${pred.length} rows but y has ${labels.length} labels`);
+      return pred.filter((p, i) => p === labels[i]).length / pred.length;
+    }
+    const truth = encodeTargets(y, pred.rows);
+    if (truth.kind !== 'indicators' || truth.indicators.cols !== pred.cols) fail('SHAPE_MISMATCH', `y must be an n x ${pred.cols} indicator matrix`);
+    let hits = 0;
+    for (let i = 0; i < pred.rows; i++) {
+      let all = true;
+      for (let k = 0; k < pred.cols; k++) all &&= pred.data[i * pred.cols + k] === truth.indicators.data[i * pred.cols + k];
+      if (all) hits++;
+    }
+    return hits / pred.rows;
+  }
+
+  get classes(): Label[] {
+    this.fitted();
+    const task = this.task!;
+    if (task.kind === 'multilabel') fail('UNSUPPORTED', 'a multi-label MLPClassifier has outputs, not classes');
+    return [...task.classes];
+  }
+
+  /** The objective after each epoch (iteration for lbfgs). */
+  get lossCurve(): number[] {
+    return this.fitted().history.map((h) => h.loss);
+  }
+
+  /** Each layer's weights, outputs x inputs (scikit-learn's coefs_ transposed, as PyTorch stores them). */
+  get coefs(): Matrix[] {
+    return this.layers().map((l) => l.W);
+  }
+  get intercepts(): Float64Array[] {
+    return this.layers().map((l) => l.b);
+  }
+
+  private layers(): { W: Matrix; b: Float64Array }[] {
+    const p = this.getParameters();
+    let k = 0;
+    return this.trainer!.net.layout.layers.map((L) => {
+      const W = { data: p.slice(k, k + L.nOut * L.nIn), rows: L.nOut, cols: L.nIn };
+      k += L.nOut * L.nIn;
+      const b = p.slice(k, k + L.nOut);
+      k += L.nOut;
+      return { W, b };
+    });
+  }
+
+  toJSON(): ModelJson {
+    const solved = this.fitted();
+    const { backend: _backend, ...options } = this.options;
+    return {
+      name: 'MLPClassifier', version: 1, options, task: this.task, nFeatures: this.nFeatures,
+      parameters: this.savedParameters(), nIter: solved.nIter, converged: solved.converged, stopReason: solved.message,
+    };
+  }
+
+  static fromJSON(obj: unknown, { backend = 'auto' }: { backend?: BackendChoice } = {}): MLPClassifier {
+    const name = 'MLPClassifier';
+    const o = checkModelJson(obj, name, 1);
+    const model = restoreOptions(name, o.options, DEFAULTS, (opts) => new MLPClassifier({ ...opts, backend }));
+    const task = parseTask(o.task, (why) => fail('BAD_MODEL_JSON', `${name}: ${why}`));
+    const d = positiveInteger(name, 'nFeatures', o.nFeatures);
+    const solved = restoreSolved(name, o);
+    model.task = task;
+    const trainer = model.startTrainer(getEngine(backend), model.netSpec(d, task), 1);
+    model.loadParameters(trainer, o.parameters, name);
+    model.solved = solved;
+    return model;
+  }
+}
+
+function parseTask(t: unknown, bad: (why: string) => never): Task {
+  if (!isPlainObject(t)) return bad('task must be an object');
+  if (t.kind === 'multilabel') {
+    const k = t.outputs;
+    if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) bad('task.outputs must be a positive integer');
+    return { kind: 'multilabel', outputs: k as number };
+  }
+  if (t.kind !== 'binary' && t.kind !== 'multiclass') bad(`task.kind must be 'binary', 'multiclass' or 'multilabel'`);
+  const classes = t.classes;
+  if (!Array.isArray(classes) || classes.some((c) => !['number', 'string', 'boolean'].includes(typeof c))) bad('task.classes must be labels');
+  const list = classes as Label[];
+  if (list.length !== (t.kind === 'binary' ? 2 : Math.max(3, list.length))) bad(`a ${t.kind as string} task has the wrong number of classes`);
+  const sorted = sortLabels([...list], 'classes');
+  if (sorted.some((c, i) => c !== list[i] || (i > 0 && c === sorted[i - 1]))) bad('task.classes must be distinct and sorted');
+  return { kind: t.kind as 'binary' | 'multiclass', classes: list };
+}
+
+/**
+ * scikit-learn's initialization: W and b uniform in ±sqrt(6 / (fan_in + fan_out)), the 6 a 2 for
+ * logistic hidden units; seeded, so every backend starts from the same parameters.
+ */
+function glorotUniform(trainer: NetTrainer, activation: Activation, seed: number): Float64Array {
+  const rng = new Xoshiro128(seed);
+  const factor = activation === 'logistic' ? 2 : 6;
+  const out: number[] = [];
+  for (const L of trainer.net.layout.layers) {
+    const bound = Math.sqrt(factor / (L.nIn + L.nOut));
+    for (let i = 0; i < L.nOut * (L.nIn + 1); i++) out.push((2 * rng.nextFloat() - 1) * bound);
+  }
+  return Float64Array.from(out);
+}
+
+registerLoader('MLPClassifier', (obj) => MLPClassifier.fromJSON(obj));

@@ -1,0 +1,130 @@
+import { getEngine, type BackendChoice } from '../engine/index.js';
+import { fail } from '../errors.js';
+import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
+import { checkModelJson, registerLoader, type ModelJson } from '../persist.js';
+import { sampleWeights } from './check.js';
+import { checkLinearOptions, linearOptimizer, LINEAR_DEFAULTS, type LinearFitOptions, type LinearOptions } from './linear-options.js';
+import { NetEstimator, type Objective } from './net-estimator.js';
+import type { NetTargets } from './net-trainer.js';
+import { positiveInteger, restoreOptions, restoreSolved } from './saved.js';
+import { indicatorTargets } from './targets.js';
+
+export type MultiLabelClassifierOptions = LinearOptions;
+
+/**
+ * k independent logistic outputs trained jointly on an n x k 0/1 indicator matrix: binary
+ * cross-entropy averaged over rows and outputs (PyTorch's BCELoss(reduction='mean')) plus
+ * ||W||^2 / (2C) per row weight, with LogisticRegression's solvers and optimizers.
+ */
+export class MultiLabelClassifier extends NetEstimator {
+  protected readonly modelName = 'MultiLabelClassifier';
+  readonly options: Readonly<MultiLabelClassifierOptions>;
+  private nOutputs = 0;
+
+  constructor(options: Partial<MultiLabelClassifierOptions> = {}) {
+    super();
+    const o = { ...LINEAR_DEFAULTS, ...options };
+    checkLinearOptions(o);
+    this.options = Object.freeze(o);
+  }
+
+  fit(X: MatrixLike, y: number[][] | Matrix, opts: LinearFitOptions = {}): this {
+    this.alive();
+    const engine = getEngine(this.options.backend);
+    const Xm = checkMatrix(X, { checkFinite: false });
+    const K = indicatorTargets(y, Xm.rows, this.modelName).cols;
+    const { targets, sw, objective } = this.prepareFor(K, Xm, y, opts.sampleWeight);
+    const o = this.options;
+    const trainer = this.startTrainer(engine, this.netSpec(Xm.cols, K), o.batchSize);
+    this.nOutputs = K;
+    trainer.upload(Xm, targets, sw);
+    try {
+      this.solved = trainer.train({
+        solver: o.solver, optimizer: linearOptimizer(o), maxIter: o.maxIter, tol: o.tol, nIterNoChange: o.nIterNoChange,
+        batchSize: o.batchSize, shuffle: o.shuffle, seed: o.seed, ...objective, penaltyPerBatch: 'mean', onEpochEnd: opts.onEpochEnd,
+      });
+    } catch (e) {
+      this.release();
+      throw e;
+    } finally {
+      trainer.release();
+    }
+    return this;
+  }
+
+  private netSpec(d: number, K: number) {
+    return { sizes: [d, K], hidden: 'identity' as const, output: 'sigmoid' as const, bias: this.options.fitIntercept };
+  }
+
+  protected prepare(X: Matrix, y: unknown, sampleWeight?: ArrayLike<number>) {
+    return this.prepareFor(this.nOutputs, X, y as Matrix, sampleWeight);
+  }
+
+  private prepareFor(K: number, X: Matrix, y: number[][] | Matrix, sampleWeight?: ArrayLike<number>): { targets: NetTargets; sw: Float64Array | null; objective: Objective } {
+    const indicators = indicatorTargets(y, X.rows, this.modelName);
+    if (indicators.cols !== K) fail('SHAPE_MISMATCH', `y has ${indicators.cols} outputs but the model has ${K}`);
+    const sw = sampleWeight === undefined ? null : sampleWeights(sampleWeight, X.rows);
+    const weightSum = sw ? sw.reduce((a, b) => a + b, 0) : X.rows;
+    const penalty = this.options.penalty === 'l2' ? 1 / (this.options.C * weightSum) : 0;
+    return { targets: { indicators }, sw, objective: { penalty, weightSum, outScale: K } };
+  }
+
+  /** The k output probabilities of each row. */
+  predictProba(X: MatrixLike): Matrix {
+    return this.outputs(X);
+  }
+
+  /** A 0/1 matrix: output k is on where its probability exceeds 1/2. */
+  predict(X: MatrixLike): Matrix {
+    const p = this.outputs(X);
+    return { data: p.data.map((v) => (v > 0.5 ? 1 : 0)), rows: p.rows, cols: p.cols };
+  }
+
+  /** The fraction of rows with every output right (scikit-learn's subset accuracy). */
+  score(X: MatrixLike, y: number[][] | Matrix): number {
+    const pred = this.predict(X);
+    const truth = indicatorTargets(y, pred.rows, this.modelName);
+    if (truth.cols !== pred.cols) fail('SHAPE_MISMATCH', `y has ${truth.cols} outputs but the model has ${pred.cols}`);
+    let hits = 0;
+    for (let i = 0; i < pred.rows; i++) {
+      let all = true;
+      for (let k = 0; k < pred.cols; k++) all &&= pred.data[i * pred.cols + k] === truth.data[i * pred.cols + k];
+      if (all) hits++;
+    }
+    return hits / pred.rows;
+  }
+
+  /** outputs x features. */
+  get coef(): Matrix {
+    const p = this.getParameters();
+    return { data: p.slice(0, this.nOutputs * this.nFeatures), rows: this.nOutputs, cols: this.nFeatures };
+  }
+  get intercept(): Float64Array {
+    return this.getParameters().slice(this.nOutputs * this.nFeatures);
+  }
+
+  toJSON(): ModelJson {
+    const solved = this.fitted();
+    const { backend: _backend, ...options } = this.options;
+    return {
+      name: 'MultiLabelClassifier', version: 1, options, nFeatures: this.nFeatures, nOutputs: this.nOutputs,
+      parameters: this.savedParameters(), nIter: solved.nIter, converged: solved.converged, stopReason: solved.message,
+    };
+  }
+
+  static fromJSON(obj: unknown, { backend = 'auto' }: { backend?: BackendChoice } = {}): MultiLabelClassifier {
+    const name = 'MultiLabelClassifier';
+    const o = checkModelJson(obj, name, 1);
+    const model = restoreOptions(name, o.options, LINEAR_DEFAULTS, (opts) => new MultiLabelClassifier({ ...opts, backend }));
+    const d = positiveInteger(name, 'nFeatures', o.nFeatures);
+    const K = positiveInteger(name, 'nOutputs', o.nOutputs);
+    const solved = restoreSolved(name, o);
+    const trainer = model.startTrainer(getEngine(backend), model.netSpec(d, K), 1);
+    model.nOutputs = K;
+    model.loadParameters(trainer, o.parameters, name);
+    model.solved = solved;
+    return model;
+  }
+}
+
+registerLoader('MultiLabelClassifier', (obj) => MultiLabelClassifier.fromJSON(obj));

@@ -1,0 +1,28 @@
+// Reading back what an estimator's toJSON wrote: options through the constructor's own checks,
+// and the solver's record.
+import { fail, WasmlearnError } from '../errors.js';
+import { isPlainObject } from '../persist.js';
+import type { SolverResult } from './logistic-solvers.js';
+
+/** Options of a saved model: only known keys, each validated by the estimator's constructor. */
+export function restoreOptions<O extends object, M>(name: string, saved: unknown, defaults: O, make: (options: Partial<O>) => M): M {
+  if (!isPlainObject(saved)) fail('BAD_MODEL_JSON', `${name}: options must be an object`);
+  const options: Record<string, unknown> = {};
+  for (const key of Object.keys(defaults)) if (key in saved) options[key] = saved[key];
+  try {
+    return make(options as Partial<O>);
+  } catch (e) {
+    throw e instanceof WasmlearnError && (e.code === 'BAD_OPTION' || e.code === 'UNSUPPORTED') ? new WasmlearnError('BAD_MODEL_JSON', `${name}: ${e.message}`) : e;
+  }
+}
+
+export function restoreSolved(name: string, o: Record<string, unknown>): SolverResult {
+  const nIter = o.nIter;
+  if (typeof nIter !== 'number' || !Number.isInteger(nIter) || nIter < 0) fail('BAD_MODEL_JSON', `${name}: nIter must be a whole number`);
+  return { nIter, converged: o.converged === true, message: typeof o.stopReason === 'string' ? o.stopReason : '', history: [] };
+}
+
+export function positiveInteger(name: string, field: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail('BAD_MODEL_JSON', `${name}: ${field} must be a positive integer, got ${JSON.stringify(v)}`);
+  return v;
+}
