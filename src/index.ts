@@ -10,3 +10,4 @@ export { encodeArray, decodeArray, checkModelJson, registerLoader, loadFromJSON,
 export { makeLogistic } from './data/synthetic.js';
 export { MLPClassifier, type MLPClassifierOptions, type MLPFitOptions } from './models/mlp.js';
 export { MultiLabelClassifier, type MultiLabelClassifierOptions } from './models/multilabel.js';
+export * from './layers/index.js';

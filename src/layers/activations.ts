@@ -1,0 +1,104 @@
+import { paddedStride } from '../engine/engine.js';
+import { ACTIVATION_KIND, type Activation } from '../engine/net.js';
+import type { Matrix, MatrixLike } from '../matrix.js';
+import { readRows, Scratch, writeRows } from './memory.js';
+import { Layer, type ForwardOptions, type LayerOptions } from './module.js';
+
+/**
+ * An elementwise activation. Its derivative is written in terms of its output a (relu a > 0,
+ * tanh 1 - a^2, sigmoid a (1 - a)), so the output is all backward needs: it stays in the engine.
+ */
+abstract class Elementwise extends Layer {
+  readonly #kind: number;
+  /** The output of the last forward (backward's input), and dOutput turned into dInput in place. */
+  readonly #a = new Scratch(this.engine);
+  readonly #g = new Scratch(this.engine);
+
+  constructor(activation: Activation, options: LayerOptions) {
+    super(options);
+    this.#kind = ACTIVATION_KIND[activation];
+  }
+
+  forward(x: MatrixLike, { training = true }: ForwardOptions = {}): Matrix {
+    const X = this.input(x, null);
+    const n = X.data.length;
+    const a = this.#a.get(n);
+    a.view().set(X.data);
+    this.engine.activation(this.#kind, a, a, n);
+    this.remember(training, X.rows, X.cols);
+    return { data: a.view().slice(0, n), rows: X.rows, cols: X.cols };
+  }
+
+  backward(grad: MatrixLike): Matrix {
+    const G = this.outputGrad(grad);
+    const n = G.data.length;
+    const a = this.#a.get(n), g = this.#g.get(n);
+    g.view().set(G.data);
+    this.engine.activationGrad(this.#kind, a, g, g, n);
+    return { data: g.view().slice(0, n), rows: G.rows, cols: G.cols };
+  }
+
+  protected release(): void {
+    this.#a.free();
+    this.#g.free();
+  }
+}
+
+export class ReLU extends Elementwise {
+  constructor(options: LayerOptions = {}) {
+    super('relu', options);
+  }
+}
+
+export class Tanh extends Elementwise {
+  constructor(options: LayerOptions = {}) {
+    super('tanh', options);
+  }
+}
+
+/** The logistic function. For training a binary output, prefer logits into binaryCrossEntropy (see losses.ts). */
+export class Sigmoid extends Elementwise {
+  constructor(options: LayerOptions = {}) {
+    super('logistic', options);
+  }
+}
+
+/**
+ * Row-wise softmax: probabilities out of logits. Trained nets should end in logits instead, since
+ * softmaxCrossEntropy takes logits (as PyTorch's CrossEntropyLoss does): a Softmax layer before it
+ * applies softmax twice. Use Softmax for predictions, or before a loss of your own on probabilities.
+ */
+export class Softmax extends Layer {
+  /** Logits, and the probabilities of the last forward (backward's Jacobian needs them). */
+  readonly #z = new Scratch(this.engine);
+  readonly #p = new Scratch(this.engine);
+
+  forward(x: MatrixLike, { training = true }: ForwardOptions = {}): Matrix {
+    const X = this.input(x, null);
+    const m = X.rows, K = X.cols, stride = paddedStride(K);
+    const z = this.#z.get(m * stride), p = this.#p.get(m * stride);
+    writeRows(z.view(), X, stride);
+    this.engine.softmaxRows(z, stride, m, K, p, stride);
+    this.remember(training, m, K);
+    return readRows(p.view(), m, K, stride);
+  }
+
+  /** The Jacobian-vector product per row: dz = p * (g - sum_k g_k p_k), in TS: one pass, no kernel needed. */
+  backward(grad: MatrixLike): Matrix {
+    const G = this.outputGrad(grad);
+    const m = G.rows, K = G.cols, stride = paddedStride(K);
+    const p = this.#p.get(m * stride).view();
+    const out = new Float32Array(m * K);
+    for (let i = 0; i < m; i++) {
+      let dot = 0;
+      for (let k = 0; k < K; k++) dot += G.data[i * K + k] * p[i * stride + k];
+      for (let k = 0; k < K; k++) out[i * K + k] = p[i * stride + k] * (G.data[i * K + k] - dot);
+    }
+    return { data: out, rows: m, cols: K };
+  }
+
+  protected release(): void {
+    this.#z.free();
+    this.#p.free();
+  }
+}

@@ -1,0 +1,131 @@
+// Finite-difference gradient checks: the analytic gradient of a module (through backward) or of
+// an estimator's objective, against a five-point stencil of its loss.
+import type { Targets } from '../data/index.js';
+import { fail } from '../errors.js';
+import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
+import { positive } from '../models/check.js';
+import { binaryCrossEntropy, softmaxCrossEntropy, type LossResult, type LossTargets } from './losses.js';
+import { Module } from './module.js';
+
+/** What an estimator offers gradCheck: its parameters as one flat vector, and its objective. */
+export interface GradCheckable {
+  getParameters(): Float64Array;
+  setParameters(values: Float64Array): void;
+  /** The training objective on (X, y) at the current parameters, and its gradient in getParameters() order. */
+  lossAndGradient(X: MatrixLike, y: Targets): { loss: number; gradient: Float64Array };
+}
+
+export type LossFunction = (out: Matrix, y: LossTargets) => LossResult;
+
+export interface GradCheckOptions {
+  /** The stencil's step. Default 1e-2: float32 losses carry ~1e-7 relative noise, which a smaller step amplifies. */
+  eps?: number;
+}
+
+export interface ModuleGradCheckOptions extends GradCheckOptions {
+  loss: 'softmaxCrossEntropy' | 'binaryCrossEntropy' | LossFunction;
+}
+
+export interface GradCheckResult {
+  /**
+   * The largest |a - n| / max(|a|, |n|, floor) over every entry (a analytic, n numeric), the floor
+   * being 1e-3 ||g||inf or the float32 noise level of the stencil, whichever is larger (see compare).
+   * Below 1e-3: the gradient is right to float32 accuracy.
+   */
+  maxRelError: number;
+  /** Where it occurred: a parameter's name ('0.weight'), 'input' for dLoss/dX, or 'parameters' for an estimator; index row-major. */
+  at: { parameter: string; index: number };
+}
+
+/**
+ * Checks net.backward against finite differences of loss(net.forward(X), y), for every parameter
+ * entry and every entry of X. Leaves the parameters as they were and their grads holding the
+ * analytic gradient at (X, y); X itself is never modified.
+ */
+export function gradCheck(net: Module, X: MatrixLike, y: LossTargets, options: ModuleGradCheckOptions): GradCheckResult;
+/** Checks an estimator's lossAndGradient against finite differences of its loss; restores its parameters. */
+export function gradCheck(model: GradCheckable, X: MatrixLike, y: Targets, options?: GradCheckOptions): GradCheckResult;
+export function gradCheck(
+  subject: Module | GradCheckable, X: MatrixLike, y: Targets, options: Partial<ModuleGradCheckOptions> = {},
+): GradCheckResult {
+  const eps = positive('eps', options.eps ?? 1e-2);
+  // The overloads pair a Module with LossTargets; the loss function validates them.
+  if (subject instanceof Module) return checkModule(subject, X, y as LossTargets, lossFunction(options.loss), eps);
+  if (typeof subject?.lossAndGradient !== 'function') fail('BAD_OPTION', 'gradCheck takes a Module or an object with getParameters, setParameters and lossAndGradient');
+  const { loss, gradient } = subject.lossAndGradient(X, y);
+  const values = Float64Array.from(subject.getParameters());
+  const checked = { name: 'parameters', values, analytic: gradient, write: () => subject.setParameters(values) };
+  return compare([checked], () => subject.lossAndGradient(X, y).loss, loss, eps);
+}
+
+function lossFunction(loss: ModuleGradCheckOptions['loss'] | undefined): LossFunction {
+  if (typeof loss === 'function') return loss;
+  if (loss === 'softmaxCrossEntropy') return softmaxCrossEntropy;
+  if (loss === 'binaryCrossEntropy') return binaryCrossEntropy;
+  return fail('BAD_OPTION', `loss must be 'softmaxCrossEntropy', 'binaryCrossEntropy' or a function (out, y) => { loss, grad }; got ${String(loss)}`);
+}
+
+function checkModule(net: Module, X: MatrixLike, y: LossTargets, loss: LossFunction, eps: number): GradCheckResult {
+  const X0 = checkMatrix(X, { name: 'X' });
+  const x = { data: Float64Array.from(X0.data), rows: X0.rows, cols: X0.cols }; // our copy, perturbed in place
+  net.zeroGrad();
+  const first = loss(net.forward(x), y);
+  const dX = net.backward(first.grad);
+  const checked: Checked[] = [{ name: 'input', values: x.data, analytic: dX.data, write: () => {} }];
+  for (const [name, p] of net.namedParameters()) {
+    const values = Float64Array.from(p.value.data);
+    checked.push({ name, values, analytic: p.grad.data, write: () => p.set(values) });
+  }
+  return compare(checked, () => loss(net.forward(x, { training: false }), y).loss, first.loss, eps);
+}
+
+/** Values the objective reads, their analytic gradient, and how to make a change to them take effect. */
+interface Checked {
+  name: string;
+  values: Float64Array;
+  analytic: ArrayLike<number>;
+  write(): void;
+}
+
+/** A float32 rounding unit, taken at 2^-23 (twice the unit roundoff) to cover the few roundings of a loss. */
+const F32_EPS = 2 ** -23;
+
+function compare(checked: Checked[], objective: () => number, loss0: number, h: number): GradCheckResult {
+  // Float32 arithmetic puts an absolute noise of about F32_EPS max(|L|, 1) on every loss, which
+  // the stencil turns into about that over h on every numeric entry, large or near zero. Dividing
+  // by |a| alone would call that noise a large error wherever the true gradient is ~0, and the
+  // textbook floor 1e-3 ||g||inf is still below it for the typical gradients of a mean loss. So
+  // the floor is the gradient size at which this noise is a 1e-3 relative error, or 1e-3 ||g||inf
+  // if larger (per array: dX and dW differ in scale). A correct gradient then stays below 1e-3,
+  // and a wrong entry shows as soon as its error exceeds the noise.
+  const noiseFloor = (F32_EPS * Math.max(Math.abs(loss0), 1)) / h / 1e-3;
+  const worst: GradCheckResult = { maxRelError: 0, at: { parameter: checked[0].name, index: 0 } };
+  for (const c of checked) {
+    let gInf = 0;
+    for (let i = 0; i < c.analytic.length; i++) if (Math.abs(c.analytic[i]) > gInf) gInf = Math.abs(c.analytic[i]); // skips NaN
+    const floor = Math.max(1e-3 * gInf, noiseFloor);
+    try {
+      for (let i = 0; i < c.values.length; i++) {
+        const v = c.values[i];
+        const at = (step: number): number => {
+          c.values[i] = v + step;
+          c.write();
+          return objective();
+        };
+        // Five-point central stencil: error O(h^4), so a step large enough to beat float32 noise stays accurate.
+        const numeric = (at(-2 * h) - 8 * at(-h) + 8 * at(h) - at(2 * h)) / (12 * h);
+        c.values[i] = v;
+        const a = c.analytic[i];
+        const rel = Math.abs(a - numeric) / Math.max(Math.abs(a), Math.abs(numeric), floor);
+        const err = Number.isNaN(rel) ? Infinity : rel; // a NaN gradient is the worst error, not none
+        if (err > worst.maxRelError) {
+          worst.maxRelError = err;
+          worst.at = { parameter: c.name, index: i };
+        }
+      }
+    } finally {
+      c.write();
+    }
+  }
+  return worst;
+}

@@ -1,0 +1,120 @@
+// Losses for the layer API: the mean loss over the batch and its gradient with respect to the
+// network's output, computed by the engine's fused kernels (stable log-sum-exp and log1p forms).
+import { paddedStride, type Buf, type Engine } from '../engine/engine.js';
+import { getEngine, type BackendChoice } from '../engine/index.js';
+import { fail } from '../errors.js';
+import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
+import { isRowsLike, readRows, writeRows } from './memory.js';
+
+export interface LossResult {
+  /** The mean loss over the batch. */
+  loss: number;
+  /** dLoss/dOutput, the shape of the output: what `backward` takes. */
+  grad: Matrix;
+}
+
+export interface LossOptions {
+  /** Default: the backend `init` chose. */
+  backend?: BackendChoice;
+}
+
+/** Class indices (number[] or Uint32Array, one per row), or rows of targets (number[][] or a Matrix). */
+export type LossTargets = ArrayLike<number> | MatrixLike;
+
+/**
+ * Softmax cross-entropy of logits (rows x K) against class indices in [0, K) or one-hot rows:
+ * mean over rows of log sum_k e^{z_k} - z_y, and its gradient (softmax(z) - onehot(y)) / rows.
+ * It takes logits, as PyTorch's CrossEntropyLoss does, so a net trained with it ends in a Linear
+ * layer, not a Softmax (apply Softmax to the logits for probabilities).
+ */
+export function softmaxCrossEntropy(logits: MatrixLike, target: LossTargets, options: LossOptions = {}): LossResult {
+  const engine = getEngine(options.backend);
+  const Z = checkMatrix(logits, { name: 'logits' });
+  const labels = classIndices(target, Z);
+  const m = Z.rows, K = Z.cols, stride = paddedStride(K);
+  const z = engine.f32(m * stride), d = engine.f32(m * stride), y = engine.u32(m);
+  try {
+    writeRows(z.view(), Z, stride);
+    y.view().set(labels);
+    const total = engine.softmaxCeRows(z, stride, m, K, y, null, d, stride);
+    return { loss: total / m, grad: scaled(readRows(d.view(), m, K, stride), 1 / m) };
+  } finally {
+    freeAll(engine, z, d, y);
+  }
+}
+
+/**
+ * Binary cross-entropy of logits (rows x K independent outputs) against targets in [0, 1]:
+ * max(z, 0) - z y + log1p(e^-|z|) averaged over every entry (rows and outputs, as PyTorch's
+ * BCEWithLogitsLoss), and its gradient (sigmoid(z) - y) / (rows K). It takes logits, not a
+ * Sigmoid layer's probabilities: the fused form stays finite and accurate where a probability
+ * rounds to 0 or 1. Targets: rows x K (number[][] or a Matrix), or one number per row when K = 1.
+ */
+export function binaryCrossEntropy(logits: MatrixLike, target: LossTargets, options: LossOptions = {}): LossResult {
+  const engine = getEngine(options.backend);
+  const Z = checkMatrix(logits, { name: 'logits' });
+  const T = binaryTargets(target, Z);
+  const m = Z.rows, K = Z.cols, stride = paddedStride(K), n = m * K;
+  const z = engine.f32(m * stride), y = engine.f32(m * stride), d = engine.f32(m * stride);
+  try {
+    writeRows(z.view(), Z, stride);
+    writeRows(y.view(), T, stride);
+    const total = engine.sigmoidBceRows(z, stride, m, K, y, stride, null, d, stride);
+    return { loss: total / n, grad: scaled(readRows(d.view(), m, K, stride), 1 / n) };
+  } finally {
+    freeAll(engine, z, y, d);
+  }
+}
+
+/** Class indices from labels or one-hot rows, each checked against K. */
+function classIndices(target: LossTargets, Z: Matrix): Uint32Array {
+  const K = Z.cols;
+  if (isRowsLike(target)) {
+    const T = checkMatrix(target, { name: 'target' });
+    sameShape(T, Z);
+    return Uint32Array.from({ length: T.rows }, (_, i) => {
+      const row = Array.from(T.data.subarray(i * K, (i + 1) * K));
+      const hot = row.indexOf(1);
+      if (hot < 0 || row.some((v, k) => k !== hot && v !== 0)) fail('BAD_LABEL', `target row ${i} is not one-hot: [${row.join(', ')}]`);
+      return hot;
+    });
+  }
+  if (target.length !== Z.rows) fail('SHAPE_MISMATCH', `logits has ${Z.rows} rows but target has ${target.length} labels`);
+  return Uint32Array.from({ length: Z.rows }, (_, i) => {
+    const c = target[i];
+    if (!Number.isInteger(c) || c < 0 || c >= K) fail('BAD_LABEL', `target[${i}] is ${String(c)}; labels must be integers in [0, ${K})`);
+    return c;
+  });
+}
+
+/** Targets in [0, 1] shaped like Z. */
+function binaryTargets(target: LossTargets, Z: Matrix): Matrix {
+  let T: Matrix;
+  if (isRowsLike(target)) {
+    T = checkMatrix(target, { name: 'target' });
+    sameShape(T, Z);
+  } else {
+    if (Z.cols !== 1) fail('SHAPE_MISMATCH', `logits has ${Z.cols} columns: give target as rows of ${Z.cols} values`);
+    if (target.length !== Z.rows) fail('SHAPE_MISMATCH', `logits has ${Z.rows} rows but target has ${target.length} values`);
+    T = { data: Float64Array.from(target), rows: Z.rows, cols: 1 };
+  }
+  const bad = T.data.findIndex((v) => !(v >= 0 && v <= 1));
+  if (bad >= 0) {
+    const i = Math.floor(bad / T.cols);
+    fail('BAD_LABEL', `target has ${T.data[bad]} at row ${i}, column ${bad - i * T.cols}; binary targets must be in [0, 1]`);
+  }
+  return T;
+}
+
+function sameShape(T: Matrix, Z: Matrix): void {
+  if (T.rows !== Z.rows || T.cols !== Z.cols) fail('SHAPE_MISMATCH', `target is ${T.rows} x ${T.cols} but logits is ${Z.rows} x ${Z.cols}`);
+}
+
+function scaled(m: Matrix, s: number): Matrix {
+  for (let i = 0; i < m.data.length; i++) m.data[i] *= s;
+  return m;
+}
+
+function freeAll(engine: Engine, ...bufs: Buf<Float32Array | Uint32Array>[]): void {
+  for (const b of bufs) engine.free(b);
+}
