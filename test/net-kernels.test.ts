@@ -225,7 +225,7 @@ describe('network epochs agree across backends', () => {
       const rng = engine.u32(4);
       seedState(5, rng.view());
       const o = createOptimizer(engine, net.layout.nParams, { kind: 'adam', lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 });
-      for (let e = 0; e < 2; e++) engine.epochNet(net, o, data, idx, rng, { batch: 32, shuffle: true, alpha: 1e-3, l2: 0, outScale: 1 });
+      for (let e = 0; e < 2; e++) engine.epochNet(net, o, data, idx, rng, { batch: 32, shuffle: true, alpha: 1e-3, l2: 0, l1: 0, outScale: 1 });
       return Float64Array.from(net.params.view());
     });
     const ref = results[results.length - 1];

@@ -22,3 +22,9 @@
   v = v128.load32_lane(p2, v, 2);
   return v128.load32_lane(p3, v, 3);
 }
+
+/** sign(v) max(|v| - t, 0): the proximal step of an L1 penalty. */
+// @ts-ignore: decorator
+@inline export function soft_threshold(v: f32, t: f32): f32 {
+  return v > t ? v - t : v < -t ? v + t : 0;
+}

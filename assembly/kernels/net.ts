@@ -17,6 +17,7 @@ import { activation_f32, activation_grad_f32, sigmoid_f32, softmax_rows_f32, LOG
 import { softmax_ce_rows_f32, sigmoid_bce_rows_f32 } from './loss';
 import { optimizer_step_f32 } from './optim';
 import { shuffle_u32 } from '../inline/rng';
+import { soft_threshold } from '../inline/simd';
 
 const SOFTMAX = 1;
 
@@ -109,12 +110,13 @@ export function net_loss_grad_f32(desc: usize, params: usize, grads: usize, scra
 /**
  * One epoch of mini-batch training in one call: shuffle idx (when `shuffle`), then per batch the
  * gradient of the mean loss, grads * 1 / (rows * outScale) plus (alpha / rows + l2) W on the
- * weights (not the biases), and one optimizer step (optim.ts). Returns the summed loss.
+ * weights (not the biases), one optimizer step (optim.ts), then the weights soft-thresholded by
+ * lr * l1 (truncated gradient: an L1 penalty gives exact zeros). Returns the summed loss.
  */
 export function epoch_net_f32(
   desc: usize, params: usize, grads: usize, scratch: usize, opt: usize, state: usize,
   X: usize, Y: usize, sw: usize, idx: usize, n: i32, rng: usize,
-  batch: i32, shuffle: bool, alpha: f32, l2: f32, outScale: f32,
+  batch: i32, shuffle: bool, alpha: f32, l2: f32, l1: f32, outScale: f32,
 ): f64 {
   if (shuffle) shuffle_u32(idx, n, rng);
   const nParams = word(desc, 4);
@@ -125,8 +127,17 @@ export function epoch_net_f32(
     loss += net_batch_grad_f32(desc, params, grads, scratch, X, Y, sw, idx, start, rows);
     scale_and_penalize(desc, params, grads, <f32>1 / (<f32>rows * outScale), alpha / <f32>rows + l2);
     optimizer_step_f32(opt, state, params, grads, nParams);
+    if (l1 != 0) shrink_weights(desc, params, load<f32>(opt, 8) * l1);
   }
   return loss;
+}
+
+/** Soft-thresholds the weights of every layer (not the biases) by t. */
+function shrink_weights(desc: usize, params: usize, t: f32): void {
+  for (let l = 0, L = word(desc, 0); l < L; l++) {
+    const off = <usize>layer(desc, l, 2) << 2, end = off + (<usize>(layer(desc, l, 0) * layer(desc, l, 1)) << 2);
+    for (let o = off; o < end; o += 4) store<f32>(params + o, soft_threshold(load<f32>(params + o), t));
+  }
 }
 
 /** grads *= scale everywhere, then grads += decay * params on the weights of every layer. */

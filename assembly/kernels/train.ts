@@ -1,18 +1,20 @@
 import { logistic_rows_f32 } from '../inline/logistic';
 import { shuffle_u32 } from '../inline/rng';
+import { soft_threshold } from '../inline/simd';
 
 /**
  * One whole epoch of mini-batch SGD for binary logistic regression, in one call: shuffle the row
  * order `idx` (u32[n]) with the xoshiro128** state at `rng` when `shuffle` is set, then for each
  * batch of `batch` rows: forward, backward, and the plain SGD update
- *   w_j -= lr * (grad_j / rows + l2 * w_j),   intercept -= lr * grad_b / rows (when fitIntercept).
+ *   w_j -= lr * (grad_j / rows + l2 * w_j),   intercept -= lr * grad_b / rows (when fitIntercept),
+ * then w_j soft-thresholded by lr * l1 (truncated gradient: an L1 penalty gives exact zeros).
  * Layout as in inline/logistic.ts; grad (f64[stride + 1]) is scratch here.
  * Returns the epoch's summed (sample-weighted) loss, each row's taken before its batch's update.
  */
 export function epoch_sgd_logistic_f32(
   X: usize, y: usize, sw: usize, idx: usize, n: i32, d: i32, stride: i32,
   w: usize, grad: usize, scratch: usize, rng: usize,
-  batch: i32, lr: f32, l2: f32, fitIntercept: bool, shuffle: bool,
+  batch: i32, lr: f32, l2: f32, l1: f32, fitIntercept: bool, shuffle: bool,
 ): f64 {
   if (shuffle) shuffle_u32(idx, n, rng);
   let loss: f64 = 0;
@@ -25,7 +27,7 @@ export function epoch_sgd_logistic_f32(
     for (let j = 0; j < d; j++) {
       const wj = w + (<usize>j << 2);
       const v = load<f32>(wj);
-      store<f32>(wj, v - <f32>(scale * load<f64>(grad + (<usize>j << 3))) - lr * l2 * v);
+      store<f32>(wj, soft_threshold(v - <f32>(scale * load<f64>(grad + (<usize>j << 3))) - lr * l2 * v, lr * l1));
     }
     if (fitIntercept) {
       const wb = w + (<usize>stride << 2);

@@ -34,6 +34,8 @@ export interface SgdEpochOptions {
   lr: number;
   /** Coefficient of the L2 term in the mean objective: w_j's gradient gains l2 * w_j. */
   l2: number;
+  /** After each step the weights are soft-thresholded by lr * l1 (0: no L1 penalty). */
+  l1: number;
   fitIntercept: boolean;
   shuffle: boolean;
 }

@@ -122,6 +122,8 @@ export interface NetEpochOptions {
   alpha: number;
   /** A per-row L2 coefficient (linear models' 1 / (C n)) added the same way. */
   l2: number;
+  /** After each step the weights are soft-thresholded by lr * l1 (0: no L1 penalty). */
+  l1: number;
   /** The loss is averaged over rows times this (K for a per-output mean, 1 for a sum over outputs). */
   outScale: number;
 }

@@ -48,3 +48,28 @@ export function fittedInputs(X: MatrixLike, nFeatures: number): Matrix {
   if (Xm.cols !== nFeatures) fail('SHAPE_MISMATCH', `X has ${Xm.cols} features but the model was fitted with ${nFeatures}`);
   return Xm;
 }
+
+export type ClassWeight = 'balanced' | Record<string, number> | null;
+
+/** Sample weights times class weights (scikit-learn's 'balanced': n / (classes * count)), or null when every row weighs 1. */
+export function classWeightedSamples(codes: Uint32Array, classes: readonly unknown[], classWeight: ClassWeight, sampleWeight?: ArrayLike<number>): Float64Array | null {
+  const n = codes.length;
+  const sw = sampleWeight === undefined ? null : sampleWeights(sampleWeight, n);
+  if (classWeight === null || classWeight === undefined) return sw;
+  const perClass = new Float64Array(classes.length);
+  if (classWeight === 'balanced') {
+    const counts = new Float64Array(classes.length);
+    for (let i = 0; i < n; i++) counts[codes[i]]++;
+    for (let k = 0; k < classes.length; k++) perClass[k] = n / (classes.length * counts[k]);
+  } else {
+    if (typeof classWeight !== 'object') fail('BAD_OPTION', `classWeight must be 'balanced', a map from label to weight, or null; got ${JSON.stringify(classWeight)}`);
+    classes.forEach((c, k) => {
+      const v = Object.prototype.hasOwnProperty.call(classWeight, String(c)) ? classWeight[String(c)] : 1;
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail('BAD_OPTION', `classWeight[${JSON.stringify(c)}] must be a finite number >= 0; got ${String(v)}`);
+      perClass[k] = v;
+    });
+  }
+  const out = sw ?? new Float64Array(n).fill(1);
+  for (let i = 0; i < n; i++) out[i] *= perClass[codes[i]];
+  return out;
+}

@@ -1,7 +1,7 @@
 // What every estimator shares: the fitted/disposed life cycle, the solver's record, and freeing
 // engine memory on dispose() (with a FinalizationRegistry only as a safety net).
 import { fail } from '../errors.js';
-import type { EpochLog, SolverResult } from './logistic-solvers.js';
+import type { EpochLog, SolverResult } from '../optim/solve.js';
 
 const leaks = new FinalizationRegistry<() => void>((free) => free());
 

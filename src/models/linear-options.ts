@@ -4,13 +4,18 @@ import type { BackendChoice } from '../engine/index.js';
 import type { OptimizerConfig, OptimizerKind } from '../engine/net.js';
 import { fail } from '../errors.js';
 import { bool, integerAtLeast, oneOf, positive } from './check.js';
-import type { EpochLog } from './logistic-solvers.js';
+import type { EpochLog, SolveOptions } from '../optim/solve.js';
+import type { MatrixLike } from '../matrix.js';
+import { checkControl, CONTROL_DEFAULTS, type TrainingControlOptions } from './training.js';
 
-export interface LinearOptions {
+export interface LinearOptions extends TrainingControlOptions {
   solver: 'lbfgs' | 'gd' | 'sgd';
-  /** Inverse regularization strength: the objective is sum of losses + ||w||^2 / (2C). */
+  /** Inverse regularization strength: the objective is sum of losses + ||w||^2 / (2C) (l2), + ||w||_1 / C (l1). */
   C: number;
-  penalty: 'l2' | 'none';
+  /** 'l1' and 'elasticnet' need solver 'gd' or 'sgd' (proximal steps, exact zeros). */
+  penalty: 'l2' | 'l1' | 'elasticnet' | 'none';
+  /** elasticnet's mix: l1Ratio ||w||_1 + (1 - l1Ratio) ||w||^2 / 2, all over C. */
+  l1Ratio: number;
   fitIntercept: boolean;
   /** Iterations (lbfgs, gd) or epochs (sgd). */
   maxIter: number;
@@ -28,12 +33,15 @@ export interface LinearOptions {
 
 export interface LinearFitOptions {
   sampleWeight?: ArrayLike<number>;
+  /** Held-out rows scored after every epoch (valLoss, valAccuracy in history); early stopping uses them. */
+  validationData?: [MatrixLike, unknown];
   /** Called after every epoch (iteration for lbfgs and gd); returning false stops training. */
   onEpochEnd?: (log: EpochLog) => boolean | void;
 }
 
 export const LINEAR_DEFAULTS: LinearOptions = {
-  solver: 'lbfgs', C: 1, penalty: 'l2', fitIntercept: true, maxIter: 100, tol: 1e-4,
+  ...CONTROL_DEFAULTS,
+  solver: 'lbfgs', C: 1, penalty: 'l2', l1Ratio: 0.15, fitIntercept: true, maxIter: 100, tol: 1e-4,
   learningRate: 0.1, batchSize: 256, shuffle: true, seed: 0, optimizer: 'sgd',
   nIterNoChange: 5, dtype: 'float32', backend: 'auto',
 };
@@ -41,7 +49,13 @@ export const LINEAR_DEFAULTS: LinearOptions = {
 export function checkLinearOptions(o: LinearOptions): void {
   oneOf('solver', o.solver, ['lbfgs', 'gd', 'sgd']);
   positive('C', o.C);
-  oneOf('penalty', o.penalty, ['l2', 'none']);
+  oneOf('penalty', o.penalty, ['l2', 'l1', 'elasticnet', 'none']);
+  if (!(o.l1Ratio >= 0 && o.l1Ratio <= 1)) fail('BAD_OPTION', `l1Ratio must be in [0, 1]; got ${o.l1Ratio}`);
+  if ((o.penalty === 'l1' || o.penalty === 'elasticnet') && o.solver === 'lbfgs') {
+    fail('BAD_OPTION', `penalty '${o.penalty}' needs solver 'gd' or 'sgd' (proximal steps); lbfgs handles 'l2' and 'none'`);
+  }
+  if (o.earlyStopping && o.solver !== 'sgd') fail('BAD_OPTION', "earlyStopping needs solver 'sgd' (epochs to compare)");
+  checkControl(o);
   bool('fitIntercept', o.fitIntercept);
   integerAtLeast('maxIter', o.maxIter, 1);
   positive('tol', o.tol);
@@ -53,6 +67,24 @@ export function checkLinearOptions(o: LinearOptions): void {
   oneOf('optimizer', o.optimizer, ['sgd', 'momentum', 'nesterov', 'adam', 'amsgrad']);
   oneOf('backend', o.backend, ['auto', ...BACKENDS]);
   if (o.dtype !== 'float32') fail('UNSUPPORTED', `dtype '${o.dtype}' is not available yet; this version computes in 'float32'`);
+}
+
+/** The mean-objective coefficients of the L2 and L1 terms, for rows of total weight S. */
+export function penaltyTerms(o: LinearOptions, weightSum: number): { l2: number; l1: number } {
+  const c = 1 / (o.C * weightSum);
+  if (o.penalty === 'l2') return { l2: c, l1: 0 };
+  if (o.penalty === 'l1') return { l2: 0, l1: c };
+  if (o.penalty === 'elasticnet') return { l2: (1 - o.l1Ratio) * c, l1: o.l1Ratio * c };
+  return { l2: 0, l1: 0 };
+}
+
+/** What the solver needs from the options. */
+export function linearSolveOptions(o: LinearOptions, rows: number, terms: { l2: number; l1: number }, onEpochEnd?: LinearFitOptions['onEpochEnd']): SolveOptions {
+  return {
+    solver: o.solver, maxIter: o.maxIter, tol: o.tol, nIterNoChange: o.nIterNoChange, ...terms, learningRate: o.learningRate,
+    schedule: { schedule: o.learningRateSchedule, powerT: o.powerT, gamma: o.gamma, stepSize: o.stepSize },
+    rows, earlyStopping: o.earlyStopping, onDivergence: o.onDivergence, onEpochEnd,
+  };
 }
 
 /** The optimizer of solver 'sgd' (and the step size of 'gd'). */

@@ -4,15 +4,23 @@ import { fail } from '../errors.js';
 import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
 import { encodeClasses, sortLabels, type Label } from '../labels.js';
 import { checkModelJson, decodeArray, encodeArray, registerLoader, type ModelJson } from '../persist.js';
-import { fittedInputs, sampleWeights } from './check.js';
+import { classWeightedSamples, fittedInputs } from './check.js';
 import { BaseEstimator } from './estimator.js';
-import { checkLinearOptions, linearOptimizer, LINEAR_DEFAULTS, type LinearFitOptions, type LinearOptions } from './linear-options.js';
-import { solveGd, solveLbfgs, solveSgd, type SolverConfig } from './logistic-solvers.js';
+import { checkLinearOptions, linearOptimizer, linearSolveOptions, LINEAR_DEFAULTS, penaltyTerms, type LinearFitOptions, type LinearOptions } from './linear-options.js';
+import { DivergedError, objective, type SolveOptions } from '../optim/solve.js';
+import { BinaryProblem } from './binary-problem.js';
+import { holdOut, partialEpoch, runSolver, scoreProbabilities, takeRows } from './training.js';
 import { NetTrainer, type NetTargets } from './net-trainer.js';
 import { uploadMatrix, uploadRows, freeRows } from './rows.js';
 import { positiveInteger, restoreOptions, restoreSolved } from './saved.js';
 
-export type { EpochLog } from './logistic-solvers.js';
+export type { EpochLog } from '../optim/solve.js';
+
+interface TrainRows {
+  X: Matrix;
+  codes: Uint32Array;
+  sw: Float64Array | null;
+}
 
 export interface LogisticRegressionOptions extends LinearOptions {
   classWeight: 'balanced' | Record<string, number> | null;
@@ -45,6 +53,8 @@ export class LogisticRegression extends BaseEstimator {
   /** The predictor: a binary model's weights, or a multinomial model's one-layer network. */
   private binary: BinaryWeights | null = null;
   private multinomial: NetTrainer | null = null;
+  /** partialFit's network, whose optimizer state carries over from call to call. */
+  private stream: NetTrainer | null = null;
 
   constructor(options: Partial<LogisticRegressionOptions> = {}) {
     super();
@@ -61,116 +71,154 @@ export class LogisticRegression extends BaseEstimator {
     if (y.length !== Xm.rows) fail('SHAPE_MISMATCH', `X has ${Xm.rows} rows but y has ${y.length} labels`);
     const { classes, codes } = encodeClasses(y);
     if (classes.length < 2) fail('BAD_LABEL', `y has a single class (${JSON.stringify(classes[0])}); a classifier needs at least two`);
-    const sw = this.weights(codes, classes, opts.sampleWeight);
-    const weightSum = sw ? sw.reduce((a, b) => a + b, 0) : Xm.rows;
     const o = this.options;
-    const penalty = o.penalty === 'l2' ? 1 / (o.C * weightSum) : 0;
+    let train = { X: Xm, codes, sw: classWeightedSamples(codes, classes, o.classWeight, opts.sampleWeight) };
+    let val: { X: Matrix; codes: Uint32Array } | null = null;
+    if (opts.validationData) {
+      const [Xv, yv] = opts.validationData;
+      val = { X: fittedInputs(Xv, Xm.cols), codes: codesIn(yv as ArrayLike<Label>, classes, 'validationData y') };
+    } else if (o.earlyStopping) {
+      const split = holdOut(Xm.rows, o.validationFraction, o.seed, y);
+      val = { X: takeRows(Xm, split.val), codes: split.val.map((i) => codes[i]) };
+      train = { X: takeRows(Xm, split.train), codes: split.train.map((i) => codes[i]), sw: train.sw && Float64Array.from(split.train, (i) => train.sw![i]) };
+    }
+    const weightSum = train.sw ? train.sw.reduce((a, b) => a + b, 0) : train.X.rows;
+    const solveOptions = linearSolveOptions(o, train.X.rows, penaltyTerms(o, weightSum), opts.onEpochEnd);
     // Plain SGD, L-BFGS and gradient descent on two classes take the dedicated binary kernels.
-    const solved = classes.length === 2 && o.optimizer === 'sgd'
-      ? this.fitBinary(engine, Xm, codes, sw, weightSum, penalty, opts)
-      : this.fitNet(engine, Xm, codes, classes.length, sw, weightSum, penalty, opts);
-    this.classList = classes;
-    this.nFeatures = Xm.cols;
-    this.solved = solved;
+    if (classes.length === 2 && o.optimizer === 'sgd') this.fitBinary(engine, train, val, classes, solveOptions);
+    else this.fitNet(engine, train, val, classes, solveOptions);
     return this;
   }
 
-  private fitBinary(engine: Engine, X: Matrix, codes: Uint32Array, sw: Float64Array | null, weightSum: number, penalty: number, opts: FitOptions) {
+  private fitBinary(engine: Engine, train: TrainRows, val: { X: Matrix; codes: Uint32Array } | null, classes: Label[], solveOptions: SolveOptions): void {
+    const { X, codes, sw } = train;
     const rows = uploadRows(engine, X, codes, sw);
     const binary = this.holdBinary(engine, X.cols);
+    this.classList = classes;
+    this.nFeatures = X.cols;
+    const o = this.options;
+    const problem = new BinaryProblem(engine, rows, binary.w, { batchSize: o.batchSize, shuffle: o.shuffle, seed: o.seed, fitIntercept: o.fitIntercept });
+    if (val) problem.validation = () => scoreProbabilities({ data: this.binaryForward(val.X, true), rows: val.X.rows, cols: 1 }, { classes: val.codes });
     try {
-      const o = this.options;
-      const cfg: SolverConfig = {
-        maxIter: o.maxIter, tol: o.tol, l2: penalty, weightSum, fitIntercept: o.fitIntercept, learningRate: o.learningRate,
-        batchSize: o.batchSize, shuffle: o.shuffle, seed: o.seed, nIterNoChange: o.nIterNoChange, onEpochEnd: opts.onEpochEnd,
-      };
-      const solve = o.solver === 'lbfgs' ? solveLbfgs : o.solver === 'gd' ? solveGd : solveSgd;
-      const solved = solve(engine, rows, binary.w, cfg);
-      const wv = binary.w.view();
-      this.W = Float64Array.from(wv.subarray(0, X.cols));
-      this.b = Float64Array.of(wv[binary.stride]);
-      return solved;
+      runSolver(problem, solveOptions, (result) => {
+        this.setPacked(problem.getParameters(), X.cols, 1);
+        this.solved = result;
+      });
     } catch (e) {
-      this.release();
+      if (!(e instanceof DivergedError)) this.release();
       throw e;
     } finally {
+      problem.dispose();
       freeRows(engine, rows);
     }
   }
 
-  private fitNet(
-    engine: Engine, X: Matrix, codes: Uint32Array, K: number, sw: Float64Array | null, weightSum: number, penalty: number, opts: FitOptions,
-  ) {
+  private fitNet(engine: Engine, train: TrainRows, val: { X: Matrix; codes: Uint32Array } | null, classes: Label[], solveOptions: SolveOptions): void {
     const o = this.options;
-    const trainer = new NetTrainer(engine, netSpec(X.cols, K, o.fitIntercept), o.batchSize);
+    const K = classes.length;
+    const trainer = new NetTrainer(engine, netSpec(train.X.cols, K, o.fitIntercept), { batchSize: o.batchSize });
     try {
-      trainer.upload(X, targetsOf(codes, K), sw);
+      trainer.upload(train.X, targetsOf(train.codes, K), train.sw);
     } catch (e) {
       trainer.dispose(); // bad data: the previous fit, if any, stays usable
       throw e;
     }
+    if (o.solver === 'sgd') trainer.startEpochs({ optimizer: linearOptimizer(o), batchSize: o.batchSize, shuffle: o.shuffle, seed: o.seed, penaltyPerBatch: 'mean' });
+    if (val) trainer.validation = () => scoreProbabilities(trainer.predictProba(val.X), { classes: val.codes });
     try {
-      const solved = trainer.train({
-        solver: o.solver, optimizer: linearOptimizer(o), maxIter: o.maxIter, tol: o.tol, nIterNoChange: o.nIterNoChange,
-        batchSize: o.batchSize, shuffle: o.shuffle, seed: o.seed, penalty, weightSum, outScale: 1, penaltyPerBatch: 'mean',
-        onEpochEnd: opts.onEpochEnd,
+      runSolver(trainer, solveOptions, (result) => {
+        trainer.release();
+        this.setPacked(trainer.getParameters(), train.X.cols, K === 2 ? 1 : K);
+        this.classList = classes;
+        this.nFeatures = train.X.cols;
+        this.holdPredictor(engine, trainer, K);
+        this.solved = result;
       });
-      trainer.release();
-      this.setPacked(trainer.getParameters(), X.cols, K === 2 ? 1 : K);
-      this.holdPredictor(engine, trainer, K);
-      return solved;
     } catch (e) {
-      trainer.dispose();
-      this.release();
+      if (!(e instanceof DivergedError)) {
+        trainer.dispose();
+        this.release();
+      }
       throw e;
     }
   }
 
+  /**
+   * One epoch of solver 'sgd' over a chunk of rows, continuing from the previous call (optimizer
+   * state, shuffling stream, schedule): for data that streams through in pieces. The first call
+   * needs every class in `classes`.
+   */
+  partialFit(X: MatrixLike, y: ArrayLike<Label>, opts: FitOptions & { classes?: ArrayLike<Label> } = {}): this {
+    this.alive();
+    const o = this.options;
+    if (o.solver !== 'sgd') fail('BAD_OPTION', "partialFit needs solver 'sgd'");
+    const Xm = checkMatrix(X, { checkFinite: false });
+    if (!this.stream) this.startStream(Xm.cols, opts.classes);
+    const Xc = this.inputs(Xm);
+    const codes = codesIn(y, this.classList, 'y');
+    if (codes.length !== Xc.rows) fail('SHAPE_MISMATCH', `X has ${Xc.rows} rows but y has ${codes.length} labels`);
+    const sw = classWeightedSamples(codes, this.classList, o.classWeight, opts.sampleWeight);
+    const weightSum = sw ? sw.reduce((a, b) => a + b, 0) : Xc.rows;
+    const K = this.classList.length;
+    const stream = this.stream!;
+    partialEpoch(stream, Xc, { targets: targetsOf(codes, K), sw }, linearSolveOptions(o, Xc.rows, penaltyTerms(o, weightSum), opts.onEpochEnd), this.solved!);
+    this.setPacked(stream.getParameters(), Xc.cols, K === 2 ? 1 : K);
+    if (this.binary) {
+      const w = this.binary.w.view();
+      w.set(Float32Array.from(this.W));
+      w[this.binary.stride] = this.b[0];
+    }
+    return this;
+  }
+
+  private startStream(d: number, classesGiven?: ArrayLike<Label>): void {
+    if (!classesGiven) fail('BAD_OPTION', 'the first partialFit call needs { classes }: every label the model will ever see');
+    const { classes } = encodeClasses(classesGiven, 'classes');
+    if (classes.length < 2) fail('BAD_LABEL', 'classes must hold at least two labels');
+    const o = this.options;
+    const engine = getEngine(o.backend);
+    const K = classes.length;
+    const trainer = new NetTrainer(engine, netSpec(d, K, o.fitIntercept), { batchSize: o.batchSize });
+    trainer.startEpochs({ optimizer: linearOptimizer(o), batchSize: o.batchSize, shuffle: o.shuffle, seed: o.seed, penaltyPerBatch: 'mean' });
+    this.setPacked(trainer.getParameters(), d, K === 2 ? 1 : K);
+    this.holdPredictor(engine, trainer, K, true);
+    this.stream = trainer;
+    this.classList = classes;
+    this.nFeatures = d;
+    this.solved = { nIter: 0, converged: false, diverged: false, message: 'trained by partialFit', history: [] };
+  }
+
+  protected release(): void {
+    super.release();
+    this.stream = null;
+  }
+
   /** Makes `trainer` the multinomial predictor, or moves a binary model's weights to the binary kernels. */
-  private holdPredictor(engine: Engine, trainer: NetTrainer, K: number): void {
+  private holdPredictor(engine: Engine, trainer: NetTrainer, K: number, keepTrainer = false): void {
     if (K > 2) {
       this.own(() => trainer.dispose());
       this.multinomial = trainer;
       this.binary = null;
       return;
     }
-    trainer.dispose();
-    const binary = this.holdBinary(engine, this.W.length);
+    const d = trainer.spec.sizes[0];
+    const binary = this.holdBinary(engine, d, keepTrainer ? trainer : null);
+    if (!keepTrainer) trainer.dispose();
     binary.w.view().set(Float32Array.from(this.W));
     binary.w.view()[binary.stride] = this.b[0];
   }
 
-  private holdBinary(engine: Engine, d: number): BinaryWeights {
+  /** A binary model's weight buffer, owned (with a partialFit network that trains it, if any). */
+  private holdBinary(engine: Engine, d: number, trainer: NetTrainer | null = null): BinaryWeights {
     const stride = paddedStride(d);
     const w = engine.f32(stride + 4);
-    this.own(() => engine.free(w));
+    this.own(() => {
+      engine.free(w);
+      trainer?.dispose();
+    });
     this.binary = { engine, w, stride };
     this.multinomial = null;
     return this.binary;
-  }
-
-  /** Sample weights times class weights, or null when every row weighs 1. */
-  private weights(codes: Uint32Array, classes: Label[], sampleWeight?: ArrayLike<number>): Float64Array | null {
-    const n = codes.length;
-    const sw = sampleWeight === undefined ? null : sampleWeights(sampleWeight, n);
-    const cw = this.options.classWeight;
-    if (cw === null || cw === undefined) return sw;
-    const perClass = new Float64Array(classes.length);
-    if (cw === 'balanced') {
-      // scikit-learn: n_samples / (n_classes * count of the class).
-      const counts = new Float64Array(classes.length);
-      for (let i = 0; i < n; i++) counts[codes[i]]++;
-      for (let k = 0; k < classes.length; k++) perClass[k] = n / (classes.length * counts[k]);
-    } else {
-      classes.forEach((c, k) => {
-        const v = cw[String(c)] ?? 1;
-        if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail('BAD_OPTION', `classWeight[${JSON.stringify(c)}] must be a finite number >= 0; got ${String(v)}`);
-        perClass[k] = v;
-      });
-    }
-    const out = sw ?? new Float64Array(n).fill(1);
-    for (let i = 0; i < n; i++) out[i] *= perClass[codes[i]];
-    return out;
   }
 
   /** The logits X W^T + b: rows x 1 for a binary model, rows x classes otherwise. */
@@ -261,18 +309,15 @@ export class LogisticRegression extends BaseEstimator {
   lossAndGradient(X: MatrixLike, y: ArrayLike<Label>): { loss: number; gradient: Float64Array } {
     const Xm = this.inputs(X);
     const K = this.classList.length;
-    const codes = Uint32Array.from({ length: y.length }, (_, i) => {
-      const k = this.classList.indexOf(y[i]);
-      return k >= 0 ? k : fail('BAD_LABEL', `y[${i}] is ${JSON.stringify(y[i])}, not one of the classes`);
-    });
+    const codes = codesIn(y, this.classList, 'y');
     if (codes.length !== Xm.rows) fail('SHAPE_MISMATCH', `X has ${Xm.rows} rows but y has ${codes.length} labels`);
     const engine = this.binary?.engine ?? this.multinomial!.engine;
     const trainer = new NetTrainer(engine, netSpec(this.nFeatures, K, this.options.fitIntercept));
     try {
       trainer.setParameters(this.getParameters());
       trainer.upload(Xm, targetsOf(codes, K), null);
-      const penalty = this.options.penalty === 'l2' ? 1 / (this.options.C * Xm.rows) : 0;
-      return trainer.lossAndGradient({ penalty, weightSum: Xm.rows, outScale: 1 });
+      const { l2, l1 } = penaltyTerms(this.options, Xm.rows);
+      return objective(trainer, l2, l1);
     } finally {
       trainer.dispose();
     }
@@ -351,6 +396,12 @@ function netSpec(d: number, K: number, bias: boolean) {
   return K === 2
     ? { sizes: [d, 1], hidden: 'identity' as const, output: 'sigmoid' as const, bias }
     : { sizes: [d, K], hidden: 'identity' as const, output: 'softmax' as const, bias };
+}
+
+/** Each label's index in `classes`; a label outside them is refused, naming its row. */
+function codesIn(y: ArrayLike<Label>, classes: readonly Label[], name: string): Uint32Array {
+  const index = new Map(classes.map((c, k) => [c, k]));
+  return Uint32Array.from({ length: y.length }, (_, i) => index.get(y[i]) ?? fail('BAD_LABEL', `${name}[${i}] is ${JSON.stringify(y[i])}, which is not one of the classes ${JSON.stringify(classes)}`));
 }
 
 function targetsOf(codes: Uint32Array, K: number): NetTargets {

@@ -2,18 +2,19 @@ import { BACKENDS } from '../engine/engine.js';
 import { getEngine, type BackendChoice } from '../engine/index.js';
 import type { Activation, OptimizerConfig } from '../engine/net.js';
 import { fail } from '../errors.js';
-import { sortLabels, type Label } from '../labels.js';
+import { encodeClasses, sortLabels, type Label } from '../labels.js';
 import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
 import { checkModelJson, isPlainObject, registerLoader, type ModelJson } from '../persist.js';
 import { positiveInteger, restoreOptions, restoreSolved } from './saved.js';
 import { Xoshiro128 } from '../rng.js';
-import { bool, integerAtLeast, nonNegative, oneOf, positive, sampleWeights } from './check.js';
-import type { EpochLog } from './logistic-solvers.js';
-import { NetEstimator, type Objective } from './net-estimator.js';
-import type { NetTargets, NetTrainer } from './net-trainer.js';
-import { encodeTargets, type Targets } from './targets.js';
+import { bool, classWeightedSamples, integerAtLeast, nonNegative, oneOf, positive, sampleWeights, type ClassWeight } from './check.js';
+import type { EpochLog, SolveOptions } from '../optim/solve.js';
+import { NetEstimator, type Prepared } from './net-estimator.js';
+import { checkControl, CONTROL_DEFAULTS, holdOut, partialEpoch, takeRows, type TrainingControlOptions } from './training.js';
+import type { EpochConfig, NetTargets, NetTrainer } from './net-trainer.js';
+import { encodeTargets, type EncodedTargets, type Targets } from './targets.js';
 
-export interface MLPClassifierOptions {
+export interface MLPClassifierOptions extends TrainingControlOptions {
   hiddenLayerSizes: number[];
   activation: Activation;
   solver: 'adam' | 'sgd' | 'lbfgs';
@@ -34,15 +35,19 @@ export interface MLPClassifierOptions {
   /** sgd's momentum; 0 for plain SGD. */
   momentum: number;
   nesterovsMomentum: boolean;
+  classWeight: ClassWeight;
   backend: BackendChoice;
 }
 
 export interface MLPFitOptions {
   sampleWeight?: ArrayLike<number>;
+  /** Held-out rows scored after every epoch (valLoss, valAccuracy in history); early stopping uses them. */
+  validationData?: [MatrixLike, Targets];
   onEpochEnd?: (log: EpochLog) => boolean | void;
 }
 
 const DEFAULTS: MLPClassifierOptions = {
+  ...CONTROL_DEFAULTS, classWeight: null,
   hiddenLayerSizes: [100], activation: 'relu', solver: 'adam', alpha: 1e-4, batchSize: 'auto',
   learningRateInit: 1e-3, maxIter: 200, tol: 1e-4, nIterNoChange: 10, shuffle: true, seed: 0,
   beta1: 0.9, beta2: 0.999, epsilon: 1e-8, momentum: 0.9, nesterovsMomentum: true, backend: 'auto',
@@ -66,6 +71,8 @@ function checkOptions(o: MLPClassifierOptions): void {
   }
   positive('epsilon', o.epsilon);
   bool('nesterovsMomentum', o.nesterovsMomentum);
+  checkControl(o);
+  if (o.earlyStopping && o.solver === 'lbfgs') fail('BAD_OPTION', "earlyStopping needs solver 'adam' or 'sgd' (epochs to compare)");
   oneOf('backend', o.backend, ['auto', ...BACKENDS]);
 }
 
@@ -93,33 +100,74 @@ export class MLPClassifier extends NetEstimator {
     this.alive();
     const engine = getEngine(this.options.backend);
     const Xm = checkMatrix(X, { checkFinite: false });
-    const encoded = encodeTargets(y, Xm.rows);
-    let task: Task;
-    if (encoded.kind === 'indicators') task = { kind: 'multilabel', outputs: encoded.indicators.cols };
-    else if (encoded.classes.length < 2) return fail('BAD_LABEL', `y has a single class (${JSON.stringify(encoded.classes[0])}); a classifier needs at least two`);
-    else task = { kind: encoded.classes.length === 2 ? 'binary' : 'multiclass', classes: encoded.classes };
-    const { targets, sw, objective } = this.prepareFor(task, Xm, y, opts.sampleWeight);
+    const task = taskOf(encodeTargets(y, Xm.rows));
     const o = this.options;
-    const batchSize = o.batchSize === 'auto' ? Math.min(200, Xm.rows) : Math.min(o.batchSize, Xm.rows);
-
-    this.task = task;
-    const trainer = this.startTrainer(engine, this.netSpec(Xm.cols, task), batchSize);
-    trainer.setParameters(glorotUniform(trainer, o.activation, o.seed));
-    trainer.upload(Xm, targets, sw);
-    try {
-      this.solved = trainer.train({
-        solver: o.solver === 'lbfgs' ? 'lbfgs' : 'sgd',
-        optimizer: this.optimizer(),
-        maxIter: o.maxIter, tol: o.tol, nIterNoChange: o.nIterNoChange, batchSize, shuffle: o.shuffle, seed: o.seed,
-        ...objective, penaltyPerBatch: 'alpha', onEpochEnd: opts.onEpochEnd,
-      });
-    } catch (e) {
-      this.release();
-      throw e;
-    } finally {
-      trainer.release();
+    let train = { X: Xm, prepared: this.prepareFor(task, Xm, y, opts.sampleWeight) };
+    let val: { X: Matrix; targets: NetTargets } | null = null;
+    if (opts.validationData) {
+      const [Xv, yv] = opts.validationData;
+      const Xvm = checkMatrix(Xv as MatrixLike, { name: 'validationData X', checkFinite: false });
+      val = { X: Xvm, targets: scoringTargets(this.prepareFor(task, Xvm, yv as Targets).targets) };
+    } else if (o.earlyStopping) {
+      const t = train.prepared.targets;
+      const strata = 'classes' in t ? Array.from(t.classes) : task.kind === 'binary' ? Array.from(t.indicators.data) : null;
+      const split = holdOut(Xm.rows, o.validationFraction, o.seed, strata);
+      const sw = train.prepared.sw;
+      val = { X: takeRows(Xm, split.val), targets: scoringTargets(takeTargets(t, split.val)) };
+      train = { X: takeRows(Xm, split.train), prepared: { ...train.prepared, targets: takeTargets(t, split.train), sw: sw && Float64Array.from(split.train, (i) => sw[i]) } };
     }
+    const batchSize = this.batchFor(train.X.rows);
+    this.task = task;
+    const trainer = this.startTrainer(engine, this.netSpec(Xm.cols, task), { batchSize });
+    trainer.setParameters(glorotUniform(trainer, o.activation, o.seed));
+    const epochs = o.solver === 'lbfgs' ? null : this.epochConfig(batchSize);
+    this.train(train.X, train.prepared, val, epochs, this.solveOptions(train.X.rows, train.prepared.terms, opts.onEpochEnd));
     return this;
+  }
+
+  /**
+   * One epoch over a chunk of rows, continuing from the previous call (optimizer state, shuffling
+   * stream, schedule): for data that streams through in pieces. The first call needs every class
+   * in `classes` (not needed for a multi-label y).
+   */
+  partialFit(X: MatrixLike, y: Targets, opts: MLPFitOptions & { classes?: ArrayLike<Label> } = {}): this {
+    this.alive();
+    const o = this.options;
+    if (o.solver === 'lbfgs') fail('BAD_OPTION', "partialFit needs solver 'adam' or 'sgd'");
+    const Xm = checkMatrix(X, { checkFinite: false });
+    if (!this.trainer?.epochsStarted) {
+      const encoded = encodeTargets(y, Xm.rows);
+      if (encoded.kind === 'classes' && !opts.classes) fail('BAD_OPTION', 'the first partialFit call needs { classes }: every label the model will ever see');
+      const task = taskOf(encoded.kind === 'classes' ? { kind: 'classes', ...encodeClasses(opts.classes!) } : encoded);
+      this.task = task;
+      const batchSize = o.batchSize === 'auto' ? 200 : o.batchSize;
+      const trainer = this.startTrainer(getEngine(o.backend), this.netSpec(Xm.cols, task), { batchSize });
+      trainer.setParameters(glorotUniform(trainer, o.activation, o.seed));
+      trainer.startEpochs(this.epochConfig(batchSize));
+      this.solved = { nIter: 0, converged: false, diverged: false, message: 'trained by partialFit', history: [] };
+    }
+    const Xc = this.inputs(Xm);
+    const prepared = this.prepareFor(this.task!, Xc, y, opts.sampleWeight);
+    partialEpoch(this.trainer!, Xc, prepared, this.solveOptions(Xc.rows, prepared.terms, opts.onEpochEnd), this.fitted());
+    return this;
+  }
+
+  private batchFor(rows: number): number {
+    const b = this.options.batchSize;
+    return b === 'auto' ? Math.min(200, rows) : Math.min(b, rows);
+  }
+
+  private epochConfig(batchSize: number): EpochConfig {
+    return { optimizer: this.optimizer(), batchSize, shuffle: this.options.shuffle, seed: this.options.seed, penaltyPerBatch: 'alpha' };
+  }
+
+  private solveOptions(rows: number, terms: { l2: number; l1: number }, onEpochEnd?: MLPFitOptions['onEpochEnd']): SolveOptions {
+    const o = this.options;
+    return {
+      solver: o.solver === 'lbfgs' ? 'lbfgs' : 'sgd', maxIter: o.maxIter, tol: o.tol, nIterNoChange: o.nIterNoChange, ...terms,
+      learningRate: o.learningRateInit, schedule: { schedule: o.learningRateSchedule, powerT: o.powerT, gamma: o.gamma, stepSize: o.stepSize },
+      rows, earlyStopping: o.earlyStopping, onDivergence: o.onDivergence, onEpochEnd,
+    };
   }
 
   private optimizer(): OptimizerConfig {
@@ -138,28 +186,26 @@ export class MLPClassifier extends NetEstimator {
     };
   }
 
-  protected prepare(X: Matrix, y: unknown, sampleWeight?: ArrayLike<number>) {
+  protected prepare(X: Matrix, y: unknown, sampleWeight?: ArrayLike<number>): Prepared {
     return this.prepareFor(this.task!, X, y as Targets, sampleWeight);
   }
 
-  private prepareFor(task: Task, X: Matrix, y: Targets, sampleWeight?: ArrayLike<number>): { targets: NetTargets; sw: Float64Array | null; objective: Objective } {
-    const sw = sampleWeight === undefined ? null : sampleWeights(sampleWeight, X.rows);
-    const weightSum = sw ? sw.reduce((a, b) => a + b, 0) : X.rows;
+  private prepareFor(task: Task, X: Matrix, y: Targets, sampleWeight?: ArrayLike<number>): Prepared {
     // scikit-learn: mean loss over rows (summed over outputs) + alpha / (2 n) ||W||^2.
-    const objective = { penalty: this.options.alpha / X.rows, weightSum, outScale: 1 };
+    const terms = { l2: this.options.alpha / X.rows, l1: 0 };
     const encoded = encodeTargets(y, X.rows);
     if (task.kind === 'multilabel') {
       if (encoded.kind !== 'indicators' || encoded.indicators.cols !== task.outputs) fail('SHAPE_MISMATCH', `y must be an n x ${task.outputs} indicator matrix, as in fit`);
-      return { targets: { indicators: encoded.indicators }, sw, objective };
+      const sw = sampleWeight === undefined ? null : sampleWeights(sampleWeight, X.rows);
+      return { targets: { indicators: encoded.indicators }, sw, terms };
     }
     if (encoded.kind !== 'classes') return fail('SHAPE_MISMATCH', 'y must be class labels, as in fit');
     const index = new Map(task.classes.map((c, k) => [c, k]));
     const codes = encoded.classes.map((c) => index.get(c) ?? fail('BAD_LABEL', `y holds ${JSON.stringify(c)}, which is not one of the classes ${JSON.stringify(task.classes)}`));
     const classes = Uint32Array.from(encoded.codes, (k) => codes[k]);
-    if (task.kind === 'binary') {
-      return { targets: { indicators: { data: Float32Array.from(classes), rows: X.rows, cols: 1 } }, sw, objective };
-    }
-    return { targets: { classes }, sw, objective };
+    const sw = classWeightedSamples(classes, task.classes, this.options.classWeight, sampleWeight);
+    if (task.kind === 'binary') return { targets: { indicators: { data: Float32Array.from(classes), rows: X.rows, cols: 1 } }, sw, terms };
+    return { targets: { classes }, sw, terms };
   }
 
   /** Class probabilities (rows x classes; binary: P(classes[0]), P(classes[1])) or, multi-label, k probabilities. */
@@ -255,11 +301,26 @@ export class MLPClassifier extends NetEstimator {
     const d = positiveInteger(name, 'nFeatures', o.nFeatures);
     const solved = restoreSolved(name, o);
     model.task = task;
-    const trainer = model.startTrainer(getEngine(backend), model.netSpec(d, task), 1);
+    const trainer = model.startTrainer(getEngine(backend), model.netSpec(d, task), {});
     model.loadParameters(trainer, o.parameters, name);
     model.solved = solved;
     return model;
   }
+}
+
+function taskOf(encoded: EncodedTargets): Task {
+  if (encoded.kind === 'indicators') return { kind: 'multilabel', outputs: encoded.indicators.cols };
+  if (encoded.classes.length < 2) fail('BAD_LABEL', `y has a single class (${JSON.stringify(encoded.classes[0])}); a classifier needs at least two`);
+  return { kind: encoded.classes.length === 2 ? 'binary' : 'multiclass', classes: encoded.classes };
+}
+
+/** Training targets as validation scores them: a binary model's 0/1 column as class indices. */
+function scoringTargets(t: NetTargets): NetTargets {
+  return 'indicators' in t && t.indicators.cols === 1 ? { classes: Uint32Array.from(t.indicators.data) } : t;
+}
+
+function takeTargets(t: NetTargets, idx: Uint32Array): NetTargets {
+  return 'classes' in t ? { classes: idx.map((i) => t.classes[i]) } : { indicators: takeRows(t.indicators, idx) };
 }
 
 function parseTask(t: unknown, bad: (why: string) => never): Task {

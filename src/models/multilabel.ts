@@ -3,8 +3,9 @@ import { fail } from '../errors.js';
 import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
 import { checkModelJson, registerLoader, type ModelJson } from '../persist.js';
 import { sampleWeights } from './check.js';
-import { checkLinearOptions, linearOptimizer, LINEAR_DEFAULTS, type LinearFitOptions, type LinearOptions } from './linear-options.js';
-import { NetEstimator, type Objective } from './net-estimator.js';
+import { checkLinearOptions, linearOptimizer, linearSolveOptions, LINEAR_DEFAULTS, penaltyTerms, type LinearFitOptions, type LinearOptions } from './linear-options.js';
+import { NetEstimator, type Prepared } from './net-estimator.js';
+import { holdOut, takeRows } from './training.js';
 import type { NetTargets } from './net-trainer.js';
 import { positiveInteger, restoreOptions, restoreSolved } from './saved.js';
 import { indicatorTargets } from './targets.js';
@@ -33,22 +34,25 @@ export class MultiLabelClassifier extends NetEstimator {
     const engine = getEngine(this.options.backend);
     const Xm = checkMatrix(X, { checkFinite: false });
     const K = indicatorTargets(y, Xm.rows, this.modelName).cols;
-    const { targets, sw, objective } = this.prepareFor(K, Xm, y, opts.sampleWeight);
     const o = this.options;
-    const trainer = this.startTrainer(engine, this.netSpec(Xm.cols, K), o.batchSize);
-    this.nOutputs = K;
-    trainer.upload(Xm, targets, sw);
-    try {
-      this.solved = trainer.train({
-        solver: o.solver, optimizer: linearOptimizer(o), maxIter: o.maxIter, tol: o.tol, nIterNoChange: o.nIterNoChange,
-        batchSize: o.batchSize, shuffle: o.shuffle, seed: o.seed, ...objective, penaltyPerBatch: 'mean', onEpochEnd: opts.onEpochEnd,
-      });
-    } catch (e) {
-      this.release();
-      throw e;
-    } finally {
-      trainer.release();
+    let train = { X: Xm, prepared: this.prepareFor(K, Xm, y, opts.sampleWeight) };
+    let val: { X: Matrix; targets: NetTargets } | null = null;
+    if (opts.validationData) {
+      const [Xv, yv] = opts.validationData;
+      const Xvm = checkMatrix(Xv as MatrixLike, { name: 'validationData X', checkFinite: false });
+      val = { X: Xvm, targets: this.prepareFor(K, Xvm, yv as Matrix).targets };
+    } else if (o.earlyStopping) {
+      const Ym = indicatorTargets(y, Xm.rows, this.modelName);
+      const split = holdOut(Xm.rows, o.validationFraction, o.seed, null);
+      const Xt = takeRows(Xm, split.train);
+      const sw = train.prepared.sw;
+      val = { X: takeRows(Xm, split.val), targets: { indicators: takeRows(Ym, split.val) } };
+      train = { X: Xt, prepared: this.prepareFor(K, Xt, takeRows(Ym, split.train), sw ? Array.from(split.train, (i) => sw[i]) : undefined) };
     }
+    this.startTrainer(engine, this.netSpec(Xm.cols, K), { batchSize: o.batchSize, outScale: K });
+    this.nOutputs = K;
+    const epochs = o.solver === 'sgd' ? { optimizer: linearOptimizer(o), batchSize: o.batchSize, shuffle: o.shuffle, seed: o.seed, penaltyPerBatch: 'mean' as const } : null;
+    this.train(train.X, train.prepared, val, epochs, linearSolveOptions(o, train.X.rows, train.prepared.terms, opts.onEpochEnd));
     return this;
   }
 
@@ -56,17 +60,16 @@ export class MultiLabelClassifier extends NetEstimator {
     return { sizes: [d, K], hidden: 'identity' as const, output: 'sigmoid' as const, bias: this.options.fitIntercept };
   }
 
-  protected prepare(X: Matrix, y: unknown, sampleWeight?: ArrayLike<number>) {
+  protected prepare(X: Matrix, y: unknown, sampleWeight?: ArrayLike<number>): Prepared {
     return this.prepareFor(this.nOutputs, X, y as Matrix, sampleWeight);
   }
 
-  private prepareFor(K: number, X: Matrix, y: number[][] | Matrix, sampleWeight?: ArrayLike<number>): { targets: NetTargets; sw: Float64Array | null; objective: Objective } {
+  private prepareFor(K: number, X: Matrix, y: number[][] | Matrix, sampleWeight?: ArrayLike<number>): Prepared & { targets: { indicators: Matrix } } {
     const indicators = indicatorTargets(y, X.rows, this.modelName);
     if (indicators.cols !== K) fail('SHAPE_MISMATCH', `y has ${indicators.cols} outputs but the model has ${K}`);
     const sw = sampleWeight === undefined ? null : sampleWeights(sampleWeight, X.rows);
     const weightSum = sw ? sw.reduce((a, b) => a + b, 0) : X.rows;
-    const penalty = this.options.penalty === 'l2' ? 1 / (this.options.C * weightSum) : 0;
-    return { targets: { indicators }, sw, objective: { penalty, weightSum, outScale: K } };
+    return { targets: { indicators }, sw, terms: penaltyTerms(this.options, weightSum) };
   }
 
   /** The k output probabilities of each row. */
@@ -119,7 +122,7 @@ export class MultiLabelClassifier extends NetEstimator {
     const d = positiveInteger(name, 'nFeatures', o.nFeatures);
     const K = positiveInteger(name, 'nOutputs', o.nOutputs);
     const solved = restoreSolved(name, o);
-    const trainer = model.startTrainer(getEngine(backend), model.netSpec(d, K), 1);
+    const trainer = model.startTrainer(getEngine(backend), model.netSpec(d, K), { outScale: K });
     model.nOutputs = K;
     model.loadParameters(trainer, o.parameters, name);
     model.solved = solved;

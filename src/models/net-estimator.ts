@@ -1,28 +1,60 @@
-// The plumbing shared by estimators built on a dense network (MLPClassifier, MultiLabelClassifier,
-// multinomial LogisticRegression): the resident trainer, prediction, saved parameters, and the
-// hooks gradCheck uses.
+// The plumbing shared by estimators built on a dense network (MLPClassifier, MultiLabelClassifier):
+// the resident trainer, training with validation, prediction, saved parameters, and the hooks
+// gradCheck uses.
 import type { Engine } from '../engine/engine.js';
 import type { NetSpec } from '../engine/net.js';
 import { fail } from '../errors.js';
 import type { Matrix, MatrixLike } from '../matrix.js';
-import { fittedInputs } from './check.js';
+import { DivergedError, objective, type SolveOptions } from '../optim/solve.js';
 import { decodeArray, encodeArray, type EncodedArray } from '../persist.js';
+import { fittedInputs } from './check.js';
 import { BaseEstimator } from './estimator.js';
-import { NetTrainer, type NetTargets, type NetTrainConfig } from './net-trainer.js';
+import { NetTrainer, type EpochConfig, type NetTargets } from './net-trainer.js';
+import { runSolver, scoreProbabilities } from './training.js';
 
-export type Objective = Pick<NetTrainConfig, 'penalty' | 'weightSum' | 'outScale'>;
+export interface Prepared {
+  targets: NetTargets;
+  sw: Float64Array | null;
+  /** The penalty's mean-objective coefficients. */
+  terms: { l2: number; l1: number };
+}
 
 export abstract class NetEstimator extends BaseEstimator {
   protected trainer: NetTrainer | null = null;
   protected nFeatures = 0;
 
   /** A fresh network on `engine`, owned by this estimator (the previous one is freed). */
-  protected startTrainer(engine: Engine, spec: Omit<NetSpec, 'maxBatch'>, batchSize: number): NetTrainer {
-    const trainer = new NetTrainer(engine, spec, batchSize);
+  protected startTrainer(engine: Engine, spec: Omit<NetSpec, 'maxBatch'>, options: { batchSize?: number; outScale?: number }): NetTrainer {
+    const trainer = new NetTrainer(engine, spec, options);
     this.own(() => trainer.dispose());
     this.trainer = trainer;
     this.nFeatures = spec.sizes[0];
     return trainer;
+  }
+
+  /**
+   * Trains the resident network on (X, targets): epochs when `epochs` is given, else full-batch.
+   * On DIVERGED the model keeps the last good weights and stays usable.
+   */
+  protected train(X: Matrix, prepared: Prepared, val: { X: Matrix; targets: NetTargets } | null, epochs: EpochConfig | null, options: SolveOptions): void {
+    const trainer = this.trainer!;
+    try {
+      trainer.upload(X, prepared.targets, prepared.sw);
+    } catch (e) {
+      this.release();
+      throw e;
+    }
+    if (epochs) trainer.startEpochs(epochs);
+    if (val) trainer.validation = () => scoreProbabilities(trainer.predictProba(val.X), val.targets);
+    try {
+      runSolver(trainer, options, (result) => (this.solved = result));
+    } catch (e) {
+      if (!(e instanceof DivergedError)) this.release();
+      throw e;
+    } finally {
+      trainer.release();
+      trainer.validation = undefined;
+    }
   }
 
   /** X checked against the fitted width. */
@@ -46,8 +78,8 @@ export abstract class NetEstimator extends BaseEstimator {
     trainer.setParameters(decodeArray(saved, { name: `${name}.parameters`, dtype: 'float32', expectedLength: expected, finite: true }));
   }
 
-  /** The targets and objective of (X, y), as the subclass trains on them. */
-  protected abstract prepare(X: Matrix, y: unknown, sampleWeight?: ArrayLike<number>): { targets: NetTargets; sw: Float64Array | null; objective: Objective };
+  /** The targets, weights and penalty of (X, y), as the subclass trains on them. */
+  protected abstract prepare(X: Matrix, y: unknown, sampleWeight?: ArrayLike<number>): Prepared;
 
   // The GradCheckable interface of src/layers/gradcheck.ts.
   getParameters(): Float64Array {
@@ -56,17 +88,18 @@ export abstract class NetEstimator extends BaseEstimator {
   }
   setParameters(values: ArrayLike<number>): void {
     this.fitted();
-    if (values.length !== this.trainer!.getParameters().length) fail('SHAPE_MISMATCH', `expected ${this.trainer!.getParameters().length} parameters, got ${values.length}`);
+    const n = this.trainer!.weightMask.length;
+    if (values.length !== n) fail('SHAPE_MISMATCH', `expected ${n} parameters, got ${values.length}`);
     this.trainer!.setParameters(values);
   }
   /** The training objective at the current parameters on (X, y), and its gradient in getParameters() order. */
   lossAndGradient(X: MatrixLike, y: unknown): { loss: number; gradient: Float64Array } {
     const Xm = this.inputs(X);
-    const { targets, sw, objective } = this.prepare(Xm, y);
+    const { targets, sw, terms } = this.prepare(Xm, y);
     const trainer = this.trainer!;
     trainer.upload(Xm, targets, sw);
     try {
-      return trainer.lossAndGradient(objective);
+      return objective(trainer, terms.l2, terms.l1);
     } finally {
       trainer.release();
     }

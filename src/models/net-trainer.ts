@@ -1,53 +1,59 @@
-// A dense network resident in one engine, with the solvers that train it: mini-batch epochs run
-// whole inside the engine; L-BFGS and full-batch gradient descent drive the engine's full-batch
-// gradient from TypeScript. Multinomial and multi-label linear models are one-layer networks.
+// A dense network resident in one engine, as a training Problem (src/optim/solve.ts): its packed
+// parameters, its full-batch gradient, and mini-batch epochs run whole inside the engine.
+// Multinomial and multi-label linear models are one-layer networks.
 import type { Engine, F32Buf, U32Buf } from '../engine/engine.js';
-import { createNet, createOptimizer, freeNet, type Net, type NetData, type NetSpec, type OptimizerConfig } from '../engine/net.js';
+import { createNet, createOptimizer, freeNet, type Net, type NetData, type NetSpec, type OptimizerBufs, type OptimizerConfig } from '../engine/net.js';
 import { fail } from '../errors.js';
 import type { Matrix } from '../matrix.js';
-import { lbfgs } from '../optim/lbfgs.js';
-import { NoImprovement } from '../optim/stopping.js';
+import type { Problem } from '../optim/solve.js';
 import { seedState } from '../rng.js';
-import type { EpochLog, SolverResult } from './logistic-solvers.js';
 import { uploadMatrix } from './rows.js';
 
 /** Targets as the network's head wants them: class indices (softmax) or 0/1 rows (sigmoid). */
 export type NetTargets = { classes: Uint32Array } | { indicators: Matrix };
 
-export interface NetTrainConfig {
-  solver: 'lbfgs' | 'gd' | 'sgd';
-  /** The optimizer of mini-batch epochs (solver 'sgd'); its lr is also gd's step size. */
+export interface EpochConfig {
   optimizer: OptimizerConfig;
-  maxIter: number;
-  tol: number;
-  nIterNoChange: number;
   batchSize: number;
   shuffle: boolean;
   seed: number;
-  /** The objective is sum_i sw_i loss_i / (S outScale) + penalty / 2 ||W||^2 (weights only). */
-  penalty: number;
-  /** Sum of the sample weights (n without weights). */
-  weightSum: number;
-  /** K to average the loss over outputs as well as rows, 1 to sum over outputs. */
-  outScale: number;
-  /** How the mini-batch gradient gets the penalty: scikit-learn's MLP adds (alpha / rows) W. */
+  /**
+   * How a batch's gradient gets the L2 term l2 / 2 ||W||^2 of the mean objective: 'alpha' as
+   * scikit-learn's MLP, (l2 n / rows) W; 'mean' as a linear model, l2 (S / n) W.
+   */
   penaltyPerBatch: 'alpha' | 'mean';
-  onEpochEnd?: (log: EpochLog) => boolean | void;
 }
 
 /** The most rows a kernel call handles at once outside training (full-batch passes, prediction). */
 const CHUNK = 256;
 
-export class NetTrainer {
+export class NetTrainer implements Problem {
   readonly net: Net;
+  readonly weightMask: Uint8Array;
   private data: NetData | null = null;
+  private weightSum = 0;
+  private epochs: { config: EpochConfig; optimizer: OptimizerBufs; rng: U32Buf; idx: U32Buf | null } | null = null;
+  /** Rows trained on by epochs so far (the invscaling schedule's clock). */
+  rowsSeen = 0;
+  /** Scores held-out rows after each epoch, when the estimator set it. */
+  validation?: () => { loss: number; accuracy: number };
+
+  /**
+   * outScale: K to average the loss over outputs as well as rows (multi-label), 1 to sum over
+   * outputs (scikit-learn's MLP, softmax models).
+   */
+  private readonly outScale: number;
 
   constructor(
     readonly engine: Engine,
     readonly spec: Omit<NetSpec, 'maxBatch'>,
-    batchSize = CHUNK,
+    options: { batchSize?: number; outScale?: number } = {},
   ) {
-    this.net = createNet(engine, { ...spec, maxBatch: Math.max(batchSize, CHUNK) });
+    this.outScale = options.outScale ?? 1;
+    this.net = createNet(engine, { ...spec, maxBatch: Math.max(options.batchSize ?? CHUNK, CHUNK) });
+    const mask: number[] = [];
+    for (const L of this.net.layout.layers) mask.push(...new Array<number>(L.nOut * L.nIn).fill(1), ...new Array<number>(L.nOut).fill(0));
+    this.weightMask = Uint8Array.from(mask);
   }
 
   get nParams(): number {
@@ -57,7 +63,7 @@ export class NetTrainer {
   /** Real parameters in a packed vector: per layer W (nOut x nIn, row-major) then b. */
   getParameters(): Float64Array {
     const p = this.net.params.view();
-    const out = new Float64Array(this.packedLength());
+    const out = new Float64Array(this.weightMask.length);
     let k = 0;
     for (const L of this.net.layout.layers) {
       for (let o = 0; o < L.nOut; o++) for (let j = 0; j < L.nIn; j++) out[k++] = p[L.w + o * L.inPad + j];
@@ -75,14 +81,10 @@ export class NetTrainer {
     }
   }
 
-  private packedLength(): number {
-    return this.net.layout.layers.reduce((s, L) => s + L.nOut * (L.nIn + 1), 0);
-  }
-
   /** Copies the training rows into the engine once; they stay resident until release(). */
   upload(X: Matrix, targets: NetTargets, sw: Float64Array | null): void {
-    this.release();
     const { buf } = uploadMatrix(this.engine, X);
+    this.release();
     let Y: F32Buf | U32Buf;
     if ('classes' in targets) {
       Y = this.engine.u32(X.rows);
@@ -99,48 +101,26 @@ export class NetTrainer {
       swBuf.view().set(sw);
     }
     this.data = { X: buf, Y, sw: swBuf, n: X.rows };
+    this.weightSum = sw ? sw.reduce((a, b) => a + b, 0) : X.rows;
   }
 
-  /** Frees the training rows (the network itself stays, for prediction). */
+  /** Frees the training rows (the network and the optimizer state stay, for prediction and partialFit). */
   release(): void {
     if (!this.data) return;
     this.engine.free(this.data.X);
     this.engine.free(this.data.Y);
     if (this.data.sw) this.engine.free(this.data.sw);
     this.data = null;
+    if (this.epochs?.idx) {
+      this.engine.free(this.epochs.idx);
+      this.epochs.idx = null;
+    }
   }
 
   dispose(): void {
     this.release();
+    this.endEpochs();
     freeNet(this.engine, this.net);
-  }
-
-  /** Sum of squares of the weights (not the biases). */
-  private weightNorm2(): number {
-    const p = this.net.params.view();
-    let s = 0;
-    for (const L of this.net.layout.layers) for (let i = L.w; i < L.b; i++) s += p[i] * p[i];
-    return s;
-  }
-
-  /** The full-batch objective at the current parameters, and its gradient in packed order. */
-  lossAndGradient(cfg: Pick<NetTrainConfig, 'penalty' | 'weightSum' | 'outScale'>): { loss: number; gradient: Float64Array } {
-    const data = this.resident();
-    const scale = 1 / (cfg.weightSum * cfg.outScale);
-    const loss = this.engine.netLossGrad(this.net, data) * scale + 0.5 * cfg.penalty * this.weightNorm2();
-    const g = this.net.grads.view(), p = this.net.params.view();
-    const gradient = new Float64Array(this.packedLength());
-    let k = 0;
-    for (const L of this.net.layout.layers) {
-      for (let o = 0; o < L.nOut; o++) {
-        for (let j = 0; j < L.nIn; j++) {
-          const i = L.w + o * L.inPad + j;
-          gradient[k++] = g[i] * scale + cfg.penalty * p[i];
-        }
-      }
-      for (let o = 0; o < L.nOut; o++) gradient[k++] = g[L.b + o] * scale;
-    }
-    return { loss, gradient };
   }
 
   private resident(): NetData {
@@ -148,94 +128,59 @@ export class NetTrainer {
     return this.data;
   }
 
-  train(cfg: NetTrainConfig): SolverResult {
-    if (cfg.solver === 'lbfgs') return this.trainLbfgs(cfg);
-    if (cfg.solver === 'gd') return this.trainGd(cfg);
-    return this.trainEpochs(cfg);
-  }
-
-  private trainLbfgs(cfg: NetTrainConfig): SolverResult {
-    const history: EpochLog[] = [];
-    let last = performance.now();
-    const result = lbfgs(
-      (x, g) => {
-        this.setParameters(x);
-        const { loss, gradient } = this.lossAndGradient(cfg);
-        g.set(gradient);
-        return loss;
-      },
-      this.getParameters(),
-      {
-        maxIter: cfg.maxIter,
-        tol: cfg.tol,
-        onIter: (epoch, loss, _gMax, step) => {
-          const now = performance.now();
-          history.push({ epoch, loss, learningRate: step, ms: now - last });
-          last = now;
-          return cfg.onEpochEnd?.(history[history.length - 1]);
-        },
-      },
-    );
-    checkFinite(result.f, result.nIter, 'the line search');
-    this.setParameters(result.x);
-    return { nIter: result.nIter, converged: result.converged, message: result.message, history };
-  }
-
-  private trainGd(cfg: NetTrainConfig): SolverResult {
-    const history: EpochLog[] = [];
-    const lr = cfg.optimizer.lr;
-    for (let iter = 1; iter <= cfg.maxIter; iter++) {
-      const t0 = performance.now();
-      const x = this.getParameters();
-      const { loss, gradient } = this.lossAndGradient(cfg);
-      checkFinite(loss, iter, `learning rate ${lr}`);
-      let gMax = 0;
-      for (let i = 0; i < x.length; i++) {
-        gMax = Math.max(gMax, Math.abs(gradient[i]));
-        x[i] -= lr * gradient[i];
-      }
-      this.setParameters(x);
-      history.push({ epoch: iter, loss, learningRate: lr, ms: performance.now() - t0 });
-      if (cfg.onEpochEnd?.(history[iter - 1]) === false) return { nIter: iter, converged: false, message: 'stopped by onEpochEnd', history };
-      if (gMax <= cfg.tol) return { nIter: iter, converged: true, message: 'the largest gradient component fell below tol', history };
+  /** The mean data loss (sum_i sw_i loss_i / (S outScale)) and its gradient, packed. */
+  dataLossAndGradient(): { loss: number; gradient: Float64Array } {
+    const scale = 1 / (this.weightSum * this.outScale);
+    const loss = this.engine.netLossGrad(this.net, this.resident()) * scale;
+    const g = this.net.grads.view();
+    const gradient = new Float64Array(this.weightMask.length);
+    let k = 0;
+    for (const L of this.net.layout.layers) {
+      for (let o = 0; o < L.nOut; o++) for (let j = 0; j < L.nIn; j++) gradient[k++] = g[L.w + o * L.inPad + j] * scale;
+      for (let o = 0; o < L.nOut; o++) gradient[k++] = g[L.b + o] * scale;
     }
-    return { nIter: cfg.maxIter, converged: false, message: `reached maxIter = ${cfg.maxIter} before the gradient fell below tol`, history };
+    return { loss, gradient };
   }
 
-  private trainEpochs(cfg: NetTrainConfig): SolverResult {
+  /** Sets how epochs run; the optimizer state and the shuffling stream then persist across epochs and partial fits. */
+  startEpochs(config: EpochConfig): void {
+    this.endEpochs();
+    const rng = this.engine.u32(4);
+    seedState(config.seed, rng.view());
+    this.epochs = { config, optimizer: createOptimizer(this.engine, this.nParams, config.optimizer), rng, idx: null };
+    this.rowsSeen = 0;
+  }
+
+  get epochsStarted(): boolean {
+    return this.epochs !== null;
+  }
+
+  private endEpochs(): void {
+    if (!this.epochs) return;
+    const { optimizer, rng, idx } = this.epochs;
+    for (const b of [optimizer.header, optimizer.state, rng]) this.engine.free(b);
+    if (idx) this.engine.free(idx);
+    this.epochs = null;
+  }
+
+  epoch(lr: number, l2: number, l1: number): number {
     const data = this.resident();
-    const { engine } = this;
-    const idx = engine.u32(data.n);
-    const rng = engine.u32(4);
-    const optimizer = createOptimizer(engine, this.nParams, cfg.optimizer);
-    const history: EpochLog[] = [];
-    try {
-      idx.view().set(Uint32Array.from({ length: data.n }, (_, i) => i));
-      seedState(cfg.seed, rng.view());
-      const stop = new NoImprovement(cfg.tol, cfg.nIterNoChange);
-      const opts = {
-        batch: cfg.batchSize, shuffle: cfg.shuffle, outScale: cfg.outScale,
-        alpha: cfg.penaltyPerBatch === 'alpha' ? cfg.penalty * data.n : 0,
-        l2: cfg.penaltyPerBatch === 'mean' ? (cfg.penalty * cfg.weightSum) / data.n : 0,
-      };
-      for (let epoch = 1; epoch <= cfg.maxIter; epoch++) {
-        const t0 = performance.now();
-        const sum = engine.epochNet(this.net, optimizer, data, idx, rng, opts);
-        const loss = sum / (cfg.weightSum * cfg.outScale) + 0.5 * cfg.penalty * this.weightNorm2();
-        checkFinite(loss, epoch, `learning rate ${cfg.optimizer.lr}`);
-        history.push({ epoch, loss, learningRate: cfg.optimizer.lr, ms: performance.now() - t0 });
-        if (cfg.onEpochEnd?.(history[epoch - 1]) === false) return { nIter: epoch, converged: false, message: 'stopped by onEpochEnd', history };
-        if (stop.update(loss)) {
-          return { nIter: epoch, converged: true, message: `the loss did not improve by tol for ${cfg.nIterNoChange} epochs`, history };
-        }
-      }
-      return { nIter: cfg.maxIter, converged: false, message: `reached maxIter = ${cfg.maxIter} epochs while the loss was still improving`, history };
-    } finally {
-      engine.free(idx);
-      engine.free(rng);
-      engine.free(optimizer.header);
-      engine.free(optimizer.state);
+    if (!this.epochs) fail('NOT_FITTED', 'startEpochs() must come before epoch()');
+    const e = this.epochs;
+    if (!e.idx) {
+      e.idx = this.engine.u32(data.n);
+      e.idx.view().set(Uint32Array.from({ length: data.n }, (_, i) => i));
     }
+    e.optimizer.header.view()[2] = lr;
+    const c = e.config;
+    const sum = this.engine.epochNet(this.net, e.optimizer, data, e.idx, e.rng, {
+      batch: Math.min(c.batchSize, data.n), shuffle: c.shuffle, outScale: this.outScale,
+      alpha: c.penaltyPerBatch === 'alpha' ? l2 * data.n : 0,
+      l2: c.penaltyPerBatch === 'mean' ? (l2 * this.weightSum) / data.n : 0,
+      l1: (l1 * this.weightSum) / data.n,
+    });
+    this.rowsSeen += data.n;
+    return sum / (this.weightSum * this.outScale);
   }
 
   /** Output probabilities (sigmoid or softmax) of every row of X, as a rows x K matrix. */
@@ -257,8 +202,4 @@ export class NetTrainer {
       engine.free(out);
     }
   }
-}
-
-function checkFinite(loss: number, epoch: number, what: string): void {
-  if (!Number.isFinite(loss)) fail('DIVERGED', `the loss became ${loss} at epoch ${epoch}; try a smaller ${what} or standardize X`);
 }

@@ -2,7 +2,7 @@
 // and the solver's record.
 import { fail, WasmlearnError } from '../errors.js';
 import { isPlainObject } from '../persist.js';
-import type { SolverResult } from './logistic-solvers.js';
+import type { SolverResult } from '../optim/solve.js';
 
 /** Options of a saved model: only known keys, each validated by the estimator's constructor. */
 export function restoreOptions<O extends object, M>(name: string, saved: unknown, defaults: O, make: (options: Partial<O>) => M): M {
@@ -19,7 +19,7 @@ export function restoreOptions<O extends object, M>(name: string, saved: unknown
 export function restoreSolved(name: string, o: Record<string, unknown>): SolverResult {
   const nIter = o.nIter;
   if (typeof nIter !== 'number' || !Number.isInteger(nIter) || nIter < 0) fail('BAD_MODEL_JSON', `${name}: nIter must be a whole number`);
-  return { nIter, converged: o.converged === true, message: typeof o.stopReason === 'string' ? o.stopReason : '', history: [] };
+  return { nIter, converged: o.converged === true, diverged: false, message: typeof o.stopReason === 'string' ? o.stopReason : '', history: [] };
 }
 
 export function positiveInteger(name: string, field: string, v: unknown): number {

@@ -18,4 +18,9 @@ export class NoImprovement {
     this.best = Math.min(this.best, loss);
     return this.stale >= this.patience;
   }
+
+  /** Starts counting again (after the learning rate changed), keeping the best loss. */
+  reset(): void {
+    this.stale = 0;
+  }
 }

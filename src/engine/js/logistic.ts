@@ -1,6 +1,7 @@
 // The TypeScript twin of assembly/inline/logistic.ts and kernels/train.ts: the same layout and
 // contract, computed in f64 over the f32 data.
 import { shuffleU32 } from '../../rng.js';
+import { softThreshold } from '../../optim/prox.js';
 import type { SgdEpochOptions } from '../engine.js';
 
 export interface RowsView {
@@ -54,8 +55,8 @@ export function epochSgdLogistic(
     grad.fill(0, 0, stride + 1);
     loss += logisticRows(r, idx, start, rows, w, grad);
     const scale = o.lr / rows;
-    const decay = o.lr * o.l2;
-    for (let j = 0; j < d; j++) w[j] -= scale * grad[j] + decay * w[j];
+    const decay = o.lr * o.l2, shrink = o.lr * o.l1;
+    for (let j = 0; j < d; j++) w[j] = softThreshold(w[j] - scale * grad[j] - decay * w[j], shrink);
     if (o.fitIntercept) w[stride] -= scale * grad[stride];
   }
   return loss;

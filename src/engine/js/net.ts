@@ -4,6 +4,8 @@ import { activation, activationGrad, sigmoid, softmaxRows, LOGISTIC } from './ac
 import { sigmoidBceRows, softmaxCeRows } from './loss.js';
 import { optimizerStep } from './optim.js';
 import { shuffleU32 } from '../../rng.js';
+import { softThreshold } from '../../optim/prox.js';
+import type { NetEpochOptions } from '../net.js';
 
 const SOFTMAX = 1;
 
@@ -79,13 +81,6 @@ export function netLossGrad(net: NetArrays, rows: NetRows, n: number): number {
   return loss;
 }
 
-export interface NetEpochOptions {
-  batch: number;
-  shuffle: boolean;
-  alpha: number;
-  l2: number;
-  outScale: number;
-}
 
 export function epochNet(
   net: NetArrays, opt: Float32Array, state: Float32Array, rows: NetRows, idx: Uint32Array, n: number, rng: Uint32Array, o: NetEpochOptions,
@@ -107,6 +102,13 @@ export function epochNet(
       }
     }
     optimizerStep(opt, state, params, 0, grads, 0, nParams);
+    if (o.l1 !== 0) {
+      const t = opt[2] * o.l1;
+      for (let l = 0; l < desc[0]; l++) {
+        const w = field(desc, l, 2), end = w + field(desc, l, 0) * field(desc, l, 1);
+        for (let i = w; i < end; i++) params[i] = softThreshold(params[i], t);
+      }
+    }
   }
   return loss;
 }

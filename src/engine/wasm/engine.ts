@@ -102,7 +102,7 @@ export class WasmEngine implements Engine {
     return this.k.epoch_sgd_logistic_f32(
       ptr(r.X), ptr(r.y), ptr(r.sw), ptr(idx), r.n, r.d, r.stride,
       ptr(w), grad, scratch, ptr(rng),
-      o.batch, o.lr, o.l2, o.fitIntercept ? 1 : 0, o.shuffle ? 1 : 0,
+      o.batch, o.lr, o.l2, o.l1, o.fitIntercept ? 1 : 0, o.shuffle ? 1 : 0,
     );
   }
   sum(x: F32Buf, n: number): number {
@@ -118,7 +118,7 @@ export class WasmEngine implements Engine {
   epochNet(net: Net, o: OptimizerBufs, d: NetData, idx: U32Buf, rng: U32Buf, e: NetEpochOptions): number {
     return this.k.epoch_net_f32(
       ptr(net.desc), ptr(net.params), ptr(net.grads), ptr(net.scratch), ptr(o.header), ptr(o.state),
-      ptr(d.X), ptr(d.Y), ptr(d.sw), ptr(idx), d.n, ptr(rng), e.batch, e.shuffle ? 1 : 0, e.alpha, e.l2, e.outScale,
+      ptr(d.X), ptr(d.Y), ptr(d.sw), ptr(idx), d.n, ptr(rng), e.batch, e.shuffle ? 1 : 0, e.alpha, e.l2, e.l1, e.outScale,
     );
   }
   netPredict(net: Net, X: F32Buf, start: number, count: number, out: F32Buf, ldo: number): void {

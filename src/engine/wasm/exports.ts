@@ -12,7 +12,7 @@ export interface WasmExports {
   epoch_sgd_logistic_f32(
     X: number, y: number, sw: number, idx: number, n: number, d: number, stride: number,
     w: number, grad: number, scratch: number, rng: number,
-    batch: number, lr: number, l2: number, fitIntercept: number, shuffle: number,
+    batch: number, lr: number, l2: number, l1: number, fitIntercept: number, shuffle: number,
   ): number;
   sum_f32(x: number, n: number): number;
   optimizer_step_f32(opt: number, state: number, params: number, grads: number, n: number): void;
@@ -29,7 +29,7 @@ export interface WasmExports {
   epoch_net_f32(
     desc: number, params: number, grads: number, scratch: number, opt: number, state: number,
     X: number, Y: number, sw: number, idx: number, n: number, rng: number,
-    batch: number, shuffle: number, alpha: number, l2: number, outScale: number,
+    batch: number, shuffle: number, alpha: number, l2: number, l1: number, outScale: number,
   ): number;
   net_predict_f32(desc: number, params: number, scratch: number, X: number, start: number, count: number, out: number, ldo: number): void;
 }

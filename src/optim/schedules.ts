@@ -1,0 +1,42 @@
+// Learning-rate schedules for epoch-based training, applied once per epoch.
+import { fail } from '../errors.js';
+
+export type ScheduleName = 'constant' | 'invscaling' | 'step' | 'exponential' | 'cosine' | 'adaptive';
+export const SCHEDULES: readonly ScheduleName[] = ['constant', 'invscaling', 'step', 'exponential', 'cosine', 'adaptive'];
+
+export interface ScheduleOptions {
+  schedule: ScheduleName;
+  /** invscaling: lr / t^powerT, t the samples seen before the epoch (scikit-learn's, per epoch). */
+  powerT: number;
+  /** step: multiply by gamma every stepSize epochs; exponential: by gamma every epoch. */
+  gamma: number;
+  stepSize: number;
+}
+
+export const SCHEDULE_DEFAULTS: ScheduleOptions = { schedule: 'constant', powerT: 0.5, gamma: 0.1, stepSize: 10 };
+
+export function checkSchedule(o: ScheduleOptions): void {
+  if (!SCHEDULES.includes(o.schedule)) fail('BAD_OPTION', `learningRateSchedule must be one of ${SCHEDULES.map((s) => `'${s}'`).join(', ')}; got ${JSON.stringify(o.schedule)}`);
+  if (!(o.powerT > 0 && Number.isFinite(o.powerT))) fail('BAD_OPTION', `powerT must be a positive number; got ${o.powerT}`);
+  if (!(o.gamma > 0 && o.gamma <= 1)) fail('BAD_OPTION', `gamma must be in (0, 1]; got ${o.gamma}`);
+  if (!(Number.isInteger(o.stepSize) && o.stepSize >= 1)) fail('BAD_OPTION', `stepSize must be an integer >= 1; got ${o.stepSize}`);
+}
+
+/**
+ * The learning rate of epoch `epoch` (1-based) of at most maxEpochs, `seen` rows trained on before
+ * it. 'adaptive' is driven by the training loop (divided by 5 when the loss stalls): here it stays.
+ */
+export function scheduledRate(o: ScheduleOptions, lr0: number, epoch: number, maxEpochs: number, seen: number): number {
+  switch (o.schedule) {
+    case 'invscaling':
+      return lr0 / Math.pow(Math.max(seen, 1), o.powerT);
+    case 'step':
+      return lr0 * Math.pow(o.gamma, Math.floor((epoch - 1) / o.stepSize));
+    case 'exponential':
+      return lr0 * Math.pow(o.gamma, epoch - 1);
+    case 'cosine':
+      return 0.5 * lr0 * (1 + Math.cos((Math.PI * (epoch - 1)) / maxEpochs));
+    default:
+      return lr0;
+  }
+}
