@@ -2,6 +2,7 @@ export { init, backend, type InitOptions, type InitInfo, type BackendChoice, typ
 export { WasmlearnError, type ErrorCode } from './errors.js';
 export type { Matrix, MatrixLike } from './matrix.js';
 export { LogisticRegression, type LogisticRegressionOptions, type FitOptions, type EpochLog } from './models/logistic.js';
+export type { FitWarning } from './models/estimator.js';
 export type { LinearOptions } from './models/linear-options.js';
 export type { Label } from './labels.js';
 export * from './data/index.js';

@@ -119,3 +119,13 @@ describe.each(engines)('training control on %s', (backend) => {
     expect(ml.score(X, Y)).toBeGreaterThan(0.5);
   });
 });
+
+describe('convergence warnings', () => {
+  it('a solver stopped by maxIter leaves a warning object; a converged one none', () => {
+    const { X, y } = breastCancer();
+    const short = new LogisticRegression({ C: 10000, maxIter: 3, backend: 'js' }).fit(X, y);
+    expect(short.converged).toBe(false);
+    expect(short.warning).toEqual({ code: 'NOT_CONVERGED', message: expect.stringMatching(/did not converge: reached maxIter = 3.*Increase maxIter/) });
+    expect(new LogisticRegression({ C: 10000, backend: 'js' }).fit(X, y).warning).toBeNull();
+  });
+});

@@ -3,6 +3,11 @@
 import { fail } from '../errors.js';
 import type { EpochLog, SolverResult } from '../optim/solve.js';
 
+export interface FitWarning {
+  code: 'NOT_CONVERGED' | 'DIVERGED';
+  message: string;
+}
+
 const leaks = new FinalizationRegistry<() => void>((free) => free());
 
 export abstract class BaseEstimator {
@@ -61,5 +66,15 @@ export abstract class BaseEstimator {
   /** Why training stopped, in words. */
   get stopReason(): string {
     return this.fitted().message;
+  }
+  /**
+   * scikit-learn's ConvergenceWarning as an object: set when the solver ran out of iterations (or
+   * its line search gave up) before meeting its stopping rule, or when training diverged; null otherwise.
+   */
+  get warning(): FitWarning | null {
+    const s = this.fitted();
+    if (s.diverged) return { code: 'DIVERGED', message: s.message };
+    if (s.converged || /onEpochEnd|partialFit/.test(s.message)) return null;
+    return { code: 'NOT_CONVERGED', message: `${this.modelName} did not converge: ${s.message}. Increase maxIter, scale X (StandardScaler) or loosen tol` };
   }
 }
