@@ -20,19 +20,34 @@ export function wasmUrl(build: WasmBuild): URL {
 
 /** Reads a build's bytes from where the package keeps it, or from `source` when one is given. */
 export async function loadWasmBytes(build: WasmBuild, source: WasmSource = wasmUrl(build)): Promise<Uint8Array<ArrayBuffer>> {
-  if (source instanceof ArrayBuffer) return new Uint8Array(source);
-  if (ArrayBuffer.isView(source)) return copyBytes(source);
-  if (isResponse(source)) return responseBytes(source, source.url || `the Response given for ${build}.wasm`);
-  if (source.protocol === 'file:') {
+  const where = source instanceof URL ? source.href : isResponse(source) ? source.url || `the Response given for ${build}.wasm` : `the bytes given for ${build}.wasm`;
+  let bytes: Uint8Array<ArrayBuffer>;
+  if (source instanceof ArrayBuffer) bytes = new Uint8Array(source);
+  else if (ArrayBuffer.isView(source)) bytes = copyBytes(source);
+  else if (isResponse(source)) bytes = await responseBytes(source, where);
+  else if (source.protocol === 'file:') {
     const { readFile } = await import('node:fs/promises');
-    return copyBytes(await readFile(source));
+    bytes = copyBytes(await readFile(source));
+  } else bytes = await responseBytes(await fetch(source), where);
+  if (!WASM_MAGIC.every((b, i) => bytes[i] === b)) {
+    const head = new TextDecoder().decode(bytes.subarray(0, 24)).replace(/\s+/g, ' ');
+    throw new Error(`${where} is not a WebAssembly file (it starts with ${JSON.stringify(head)})${bundlerHint()}`);
   }
-  return responseBytes(await fetch(source), source.href);
+  return bytes;
 }
 
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+
 async function responseBytes(response: Response, where: string): Promise<Uint8Array<ArrayBuffer>> {
-  if (!response.ok) throw new Error(`fetching ${where} answered ${response.status}`);
+  if (!response.ok) throw new Error(`fetching ${where} answered ${response.status}${bundlerHint()}`);
   return new Uint8Array(await response.arrayBuffer());
+}
+
+/** Vite's dev server pre-bundles dependencies into .vite/deps/, away from their .wasm files. */
+function bundlerHint(): string {
+  return import.meta.url.includes('/.vite/deps/')
+    ? "; Vite pre-bundled wasmlearn away from its .wasm files: add optimizeDeps: { exclude: ['wasmlearn'] } to the Vite config, or pass init({ wasm })"
+    : '';
 }
 
 /** A copy that owns its whole ArrayBuffer, so no view into a larger (or shared) buffer leaks out. */

@@ -1,10 +1,10 @@
 // `npm start`: train on an embedded synthetic dataset with every solver on every backend and
 // show accuracy and speed side by side.
-import { init, type BackendName } from './engine/index.js';
-import { LogisticRegression, type LogisticRegressionOptions } from './models/logistic.js';
-import { makeLogistic } from './data/synthetic.js';
-import type { Matrix } from './matrix.js';
-import { logLoss } from './metrics.js';
+import { init, type BackendName } from '../engine/index.js';
+import { LogisticRegression, type LogisticRegressionOptions } from '../models/logistic.js';
+import { makeLogistic } from '../data/synthetic.js';
+import type { Matrix } from '../matrix.js';
+import { logLoss } from '../metrics.js';
 
 const N_TRAIN = 80_000;
 const N_TEST = 20_000;

@@ -1,0 +1,48 @@
+// Columns on the command line: header names, or 1-based numbers (the way people count columns,
+// and the only way when the file has no header).
+import { open } from 'node:fs/promises';
+import { parseCsv } from '../data/csv.js';
+import { usage } from './errors.js';
+
+const CHUNK = 1 << 16;
+
+/** The column names from the first line of a CSV file, or '1'..'n' when it has no header. */
+export async function columnNames(path: string, header: boolean): Promise<string[]> {
+  const names = parseCsv(await firstLine(path), { header: true }).columns;
+  return header ? names : names.map((_, j) => String(j + 1));
+}
+
+/** The 0-based index of a column given by name, or by 1-based number when no name matches. */
+export function resolveColumn(ref: string, names: string[], flag: string): number {
+  const byName = names.indexOf(ref);
+  if (byName >= 0) return byName;
+  const k = /^\d+$/.test(ref) ? Number(ref) : NaN;
+  if (k >= 1 && k <= names.length) return k - 1;
+  const shown = names.slice(0, 30).map((n) => (/^\d+$/.test(n) ? n : `'${n}'`)).join(', ');
+  return usage(`unknown column '${ref}' (${flag}): the file has ${names.length} columns: ${shown}${names.length > 30 ? ', ...' : ''}${/^\d+$/.test(ref) ? ` (numbers count from 1)` : ''}`);
+}
+
+/** The file's text up to its first line break outside quotes: enough to read the header. */
+async function firstLine(path: string): Promise<string> {
+  const fh = await open(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let quoted = false;
+    for (;;) {
+      const buf = Buffer.alloc(CHUNK);
+      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      let end = -1;
+      for (let i = 0; i < bytesRead && end < 0; i++) {
+        const c = buf[i];
+        if (c === 0x22) quoted = !quoted;
+        else if (!quoted && (c === 0x0a || c === 0x0d)) end = i;
+      }
+      chunks.push(buf.subarray(0, end < 0 ? bytesRead : end));
+      if (end >= 0) break;
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,170 @@
+import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { init, type BackendChoice } from '../engine/index.js';
+import { readCsv } from '../data/csv.js';
+import { SimpleImputer, type ImputeStrategy } from '../data/impute.js';
+import { makePipeline, type Transformer } from '../data/pipeline.js';
+import { StandardScaler } from '../data/scale.js';
+import { trainTestSplit } from '../data/split.js';
+import { uniqueSorted, type Label } from '../labels.js';
+import type { Matrix } from '../matrix.js';
+import { HELP_FLAG, numberFlag, positionals } from './args.js';
+import { columnNames, resolveColumn } from './columns.js';
+import { usage } from './errors.js';
+import { ms } from './format.js';
+import { buildModel, MODEL_NAMES } from './models.js';
+import { progress } from './progress.js';
+import { reportIndicators, reportLabels } from './report.js';
+import { modelFile } from './saved.js';
+
+export const TRAIN_HELP = `usage: wasmlearn train <csv> --target <column> [options]
+
+Trains a classifier on a CSV file, reports it on a held-out test split, and saves the
+preprocessing and the model together with --out. Columns are header names, or numbers
+counted from 1 (the only way with --no-header).
+
+  --target <column>     the label column; for --model multilabel, the 0/1 columns, comma-separated
+  --drop <columns>      columns to leave out, comma-separated; may be repeated
+  --model <name>        ${MODEL_NAMES.join(', ')} (default logistic)
+  --solver <name>       logistic, multilabel: lbfgs (default), gd, sgd; mlp: adam (default), sgd, lbfgs
+  --hidden <sizes>      mlp: the hidden layer widths, e.g. 64,32 (default 100)
+  --activation <name>   mlp: relu (default), tanh, logistic, identity
+  --max-iter <n>        iterations (lbfgs, gd) or epochs (sgd, adam)
+  --learning-rate <x>   the step size of gd, sgd and adam
+  --batch-size <n>      rows per mini-batch (sgd, adam)
+  --no-header           the first line is data, not column names
+  --test-size <x>       the fraction (or number) of rows held out for testing; default 0.2
+  --standardize         scale every feature to mean 0 and variance 1
+  --impute <strategy>   fill missing cells ('', ?, NA, NaN): mean, median, most_frequent, constant
+  --seed <n>            seeds the split and the model; default 0
+  --backend <name>      auto (default), wasm-relaxed, wasm-simd, wasm-scalar, js
+  --out <model.json>    where to save the model, for 'wasmlearn predict'
+  -h, --help            this help`;
+
+const whole = (min: number) => [(x: number) => Number.isInteger(x) && x >= min, `a whole number >= ${min}`] as const;
+
+export async function train(argv: string[], out: (line: string) => void = console.log): Promise<number> {
+  const { values: v, positionals: given } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...HELP_FLAG,
+      target: { type: 'string' },
+      drop: { type: 'string', multiple: true },
+      model: { type: 'string', default: 'logistic' },
+      solver: { type: 'string' },
+      hidden: { type: 'string' },
+      activation: { type: 'string' },
+      'max-iter': { type: 'string' },
+      'learning-rate': { type: 'string' },
+      'batch-size': { type: 'string' },
+      'no-header': { type: 'boolean', default: false },
+      'test-size': { type: 'string' },
+      standardize: { type: 'boolean', default: false },
+      impute: { type: 'string' },
+      seed: { type: 'string' },
+      backend: { type: 'string', default: 'auto' },
+      out: { type: 'string' },
+    },
+  });
+  if (v.help) {
+    out(TRAIN_HELP);
+    return 0;
+  }
+  const [csv] = positionals(given, ['csv'], 'train') as [string];
+  if (v.target === undefined) usage('train needs --target <column>: the column holding the labels');
+  const testSize = numberFlag('test-size', v['test-size'], (x) => (x > 0 && x < 1) || (Number.isInteger(x) && x >= 1), 'a fraction in (0, 1) or a whole number of rows') ?? 0.2;
+  const seed = numberFlag('seed', v.seed, ...whole(0)) ?? 0;
+  const hidden = v.hidden?.split(',').map((h) => numberFlag('hidden', h, ...whole(1))!);
+  const header = !v['no-header'];
+  // Options are checked (by the library's own messages) before the file is read.
+  const built = buildModel(v.model, {
+    solver: v.solver, hidden, activation: v.activation, seed, backend: v.backend as BackendChoice,
+    maxIter: numberFlag('max-iter', v['max-iter'], ...whole(1)),
+    learningRate: numberFlag('learning-rate', v['learning-rate'], (x) => x > 0 && Number.isFinite(x), 'a positive number'),
+    batchSize: numberFlag('batch-size', v['batch-size'], ...whole(1)),
+  });
+  const steps: Transformer[] = [];
+  if (v.impute !== undefined) steps.push(new SimpleImputer({ strategy: v.impute as ImputeStrategy }));
+  if (v.standardize) steps.push(new StandardScaler());
+
+  const t0 = performance.now();
+  const multi = built.targets === 'indicators';
+  const data = await readData(csv, header, multi ? v.target.split(',') : [v.target], v.drop ?? [], v.impute === undefined);
+  const { X, y, names, features, targets } = data;
+  const tRead = performance.now();
+  const { XTrain, XTest, yTrain, yTest } = trainTestSplit(X, y, { testSize, seed, stratify: !multi });
+  const info = await init();
+  const pipeline = makePipeline(...steps, built.model);
+  const stepNames = steps.map((s) => (s instanceof SimpleImputer ? `SimpleImputer (${s.strategy})` : s.constructor.name));
+  out(`data     ${basename(csv)}: ${X.rows} rows, ${features.length} features, target ${targets.length > 1 ? 'columns' : 'column'} ${targets.map(data.label).join(', ')}`);
+  out(`split    ${XTrain.rows} training rows, ${XTest.rows} test rows (${multi ? '' : 'stratified, '}seed ${seed})`);
+  out(`model    ${[...stepNames, built.description].join(' -> ')} on ${v.backend === 'auto' ? info.backend : v.backend}`);
+
+  const bar = progress('training', built.maxIter);
+  let epochs = 0;
+  const tFit = performance.now();
+  pipeline.fit(XTrain, yTrain, {
+    onEpochEnd: (log) => {
+      const { epoch, loss } = log as { epoch: number; loss: number };
+      epochs = epoch;
+      bar.epoch(epoch, loss);
+    },
+  });
+  const fitMs = performance.now() - tFit;
+  bar.done(`done: ${epochs} epochs in ${ms(fitMs)}`);
+
+  out('');
+  const pred = pipeline.predict(XTest);
+  const proba = pipeline.predictProba(XTest);
+  if (multi) reportIndicators(out, yTest as Matrix, pred as Matrix, proba, targets.map((j) => names[j]!));
+  else reportLabels(out, yTest as Label[], pred as Label[], proba, uniqueSorted(y as Label[]));
+  out('');
+  out(`time     read ${ms(tRead - t0)}, fit ${ms(fitMs)} (${ms(fitMs / Math.max(1, epochs))} per epoch), total ${ms(performance.now() - t0)}`);
+  if (v.out !== undefined) {
+    const saved = modelFile(pipeline, { header, features: features.map((j) => names[j]!), targets: targets.map((j) => names[j]!) });
+    await writeFile(v.out, JSON.stringify(saved, null, 1) + '\n');
+    out(`saved    ${v.out}`);
+  }
+  pipeline.dispose();
+  return 0;
+}
+
+/** Reads the feature and target columns named on the command line; several targets make y a 0/1 matrix. */
+async function readData(csv: string, header: boolean, targetRefs: string[], drop: string[], noImpute: boolean) {
+  const names = await columnNames(csv, header);
+  const label = (j: number) => (header ? `'${names[j]}'` : names[j]!);
+  const targets = targetRefs.map((t) => resolveColumn(t.trim(), names, '--target'));
+  const dropped = new Set(drop.flatMap((d) => d.split(',')).map((d) => resolveColumn(d.trim(), names, '--drop')));
+  for (const t of targets) if (dropped.has(t)) usage(`column ${label(t)} is both a target and dropped`);
+  const features = names.map((_, j) => j).filter((j) => !targets.includes(j) && !dropped.has(j));
+  if (features.length === 0) usage('no feature columns are left once the targets and the dropped columns are taken out');
+  let X: Matrix;
+  let y: Label[] | Matrix;
+  if (targets.length === 1) {
+    const read = await readCsv(csv, { header, target: targets[0], columns: features });
+    [X, y] = [read.X, read.y!];
+  } else {
+    const all = (await readCsv(csv, { header, columns: [...features, ...targets] })).X;
+    [X, y] = [columnsOf(all, 0, features.length), columnsOf(all, features.length, all.cols)];
+  }
+  if (noImpute) refuseMissing(X, features.map(label));
+  return { X, y, names, features, targets, label };
+}
+
+/** Columns [from, to) of m, as a new matrix. */
+function columnsOf(m: Matrix, from: number, to: number): Matrix {
+  const cols = to - from;
+  const out = new Float32Array(m.rows * cols);
+  for (let i = 0; i < m.rows; i++) out.set(m.data.subarray(i * m.cols + from, i * m.cols + to), i * cols);
+  return { data: out, rows: m.rows, cols };
+}
+
+/** Missing cells without --impute: say where, in the file's terms, and what to pass. */
+function refuseMissing(X: Matrix, names: string[]): void {
+  const k = X.data.findIndex((x) => x !== x);
+  if (k < 0) return;
+  const column = names[k % X.cols];
+  usage(`column ${column} has missing values (the first in data row ${Math.floor(k / X.cols) + 1}); pass --impute mean, median, most_frequent or constant`);
+}

@@ -1,0 +1,283 @@
+// The live demo (examples/browser, built with Vite) and the bundler-free page (examples/plain)
+// in headless Chromium, each served from 127.0.0.1.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { build, createServer } from 'vite';
+import { launchChromium, type Browser } from './helpers/chromium.js';
+import { serve, type StaticServer } from './helpers/serve.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const artifacts = join(root, 'test/artifacts');
+
+let browser: Browser;
+let demo: StaticServer;
+let pkg: StaticServer;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  await build({ configFile: join(root, 'examples/browser/vite.config.ts'), logLevel: 'error' });
+  demo = await serve(join(root, 'examples/browser/dist'));
+  pkg = await serve(root);
+  mkdirSync(artifacts, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.close();
+  await pkg?.close();
+});
+
+/** A page whose uncaught errors fail the test. */
+async function open(url: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  return { page, errors };
+}
+
+async function openDemo(): Promise<{ page: Page; errors: string[] }> {
+  const opened = await open(demo.url);
+  await opened.page.locator('#status', { hasText: 'ready' }).waitFor();
+  return opened;
+}
+
+interface Form {
+  dataset?: string;
+  model?: string;
+  hidden?: string;
+  samples?: number;
+  solver?: string;
+  epochs?: number;
+  lr?: number;
+  batch?: number;
+  backend?: string;
+  poly?: boolean;
+  degree?: number;
+  allEpochs?: boolean;
+  race?: string;
+}
+
+async function fill(page: Page, f: Form): Promise<void> {
+  if (f.dataset) await page.selectOption('#dataset', f.dataset);
+  if (f.model) await page.selectOption('#model', f.model);
+  if (f.hidden) await page.fill('#hidden', f.hidden);
+  if (f.samples) await page.fill('#samples', String(f.samples));
+  if (f.solver) await page.selectOption('#solver', f.solver);
+  if (f.epochs) await page.fill('#epochs', String(f.epochs));
+  if (f.lr) await page.fill('#lr', String(f.lr));
+  if (f.batch) await page.fill('#batch', String(f.batch));
+  if (f.backend) await page.selectOption('#backend', f.backend);
+  if (f.poly !== undefined) await page.setChecked('#poly', f.poly);
+  if (f.degree) await page.selectOption('#degree', String(f.degree));
+  if (f.allEpochs !== undefined) await page.setChecked('#all-epochs', f.allEpochs);
+  await page.setChecked('#race', f.race !== undefined);
+  if (f.race) await page.selectOption('#backend2', f.race);
+}
+
+/** Presses Train and waits for every shown lane to finish. */
+async function train(page: Page, timeout = 60_000): Promise<void> {
+  await page.click('#train');
+  await page.waitForFunction(() => {
+    const shown = Array.from(document.querySelectorAll<HTMLElement>('.lane')).filter((l) => !l.hidden);
+    return shown.length > 0 && shown.every((l) => l.dataset.state !== 'training');
+  }, undefined, { timeout });
+}
+
+async function lane(page: Page, i: number) {
+  const text = (cls: string) => page.locator(`#lane-${i} .${cls}`).innerText();
+  return {
+    state: await page.locator(`#lane-${i}`).getAttribute('data-state'),
+    message: await text('state'),
+    backend: await text('badge'),
+    accuracy: Number(await text('accuracy')),
+    epochs: Number(await text('epochs')),
+    fitMs: parseFloat(await text('fit')),
+  };
+}
+
+/** How many pixels of a canvas have the given colour (within a small tolerance). */
+function countColour(page: Page, selector: string, rgb: [number, number, number]): Promise<number> {
+  return page.evaluate(([sel, [r, g, b]]) => {
+    const c = document.querySelector<HTMLCanvasElement>(sel)!;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let k = 0; k < d.length; k += 4) if (Math.abs(d[k]! - r) + Math.abs(d[k + 1]! - g) + Math.abs(d[k + 2]! - b) < 40) n++;
+    return n;
+  }, [selector, rgb] as const);
+}
+
+describe('the live demo', () => {
+  it('fits circles with polynomial logistic regression on a WASM backend, and draws it', async () => {
+    const { page, errors } = await openDemo();
+    await fill(page, { dataset: 'circles', samples: 2000, solver: 'lbfgs', poly: true, backend: 'auto' });
+    await train(page);
+    const r = await lane(page, 0);
+    expect(r.state, r.message).toBe('done');
+    expect(r.backend).toMatch(/^wasm-(relaxed|simd|scalar)$/);
+    expect(r.accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(r.epochs).toBeGreaterThan(1);
+    // The loss curve in the lane's colour, and both class colours in the boundary picture.
+    expect(await countColour(page, '#loss', [37, 99, 235])).toBeGreaterThan(100);
+    expect(await countColour(page, '#lane-0 .boundary', [234, 88, 12])).toBeGreaterThan(100);
+    expect(await countColour(page, '#lane-0 .boundary', [37, 99, 235])).toBeGreaterThan(100);
+    await page.screenshot({ path: join(artifacts, 'demo-circles.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('fits moons with an MLP', async () => {
+    const { page, errors } = await openDemo();
+    await fill(page, { dataset: 'moons', samples: 2000, model: 'mlp', hidden: '16,16', solver: 'adam', epochs: 300, lr: 0.01, batch: 64, backend: 'auto' });
+    await train(page);
+    const r = await lane(page, 0);
+    expect(r.state, r.message).toBe('done');
+    expect(r.backend).toMatch(/^wasm-/);
+    expect(r.accuracy).toBeGreaterThanOrEqual(0.95);
+    await page.screenshot({ path: join(artifacts, 'demo-mlp-moons.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('races two backends side by side to the same model', async () => {
+    const { page, errors } = await openDemo();
+    await fill(page, { dataset: 'moons', samples: 4000, solver: 'sgd', epochs: 60, lr: 0.1, batch: 32, poly: true, degree: 3, backend: 'wasm-simd', race: 'js' });
+    await train(page);
+    const [a, b] = [await lane(page, 0), await lane(page, 1)];
+    expect([a.state, b.state]).toEqual(['done', 'done']);
+    expect([a.backend, b.backend]).toEqual(['wasm-simd', 'js']);
+    expect(a.accuracy).toBeGreaterThan(0.93);
+    expect(Math.abs(a.accuracy - b.accuracy)).toBeLessThanOrEqual(0.002);
+    await page.screenshot({ path: join(artifacts, 'demo-race.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('trains on an uploaded CSV with a header, string labels and a missing cell', async () => {
+    const { page, errors } = await openDemo();
+    const rows = ['width,height,kind'];
+    for (let i = 0; i < 400; i++) {
+      const w = ((i * 37) % 100) / 10;
+      const h = ((i * 53) % 100) / 10;
+      rows.push(`${i === 7 ? '' : w},${h},${w + h > 10 ? 'big' : 'small'}`);
+    }
+    await page.selectOption('#dataset', 'csv');
+    await page.setInputFiles('#csv-file', { name: 'sizes.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+    await page.fill('#csv-target', 'kind');
+    await train(page);
+    const r = await lane(page, 0);
+    expect(r.state, r.message).toBe('done');
+    expect(r.accuracy).toBeGreaterThan(0.95);
+    expect(await page.locator('#lane-0 .data').innerText()).toMatch(/^400 rows × 2/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('answers clicks and paints frames within 100 ms while a ten-second fit runs in its worker', async () => {
+    const { page, errors } = await openDemo();
+    const form: Form = { dataset: 'moons', samples: 200_000, solver: 'sgd', lr: 0.05, batch: 256, poly: true, allEpochs: true, backend: 'wasm-simd' };
+    // A short run measures the time per epoch on this machine; the long run then lasts ~10 s.
+    await fill(page, { ...form, epochs: 300 });
+    await train(page);
+    const calibration = await lane(page, 0);
+    const epochs = Math.round(Math.min(100_000, Math.max(50, (10_000 * 300) / calibration.fitMs)));
+
+    await fill(page, { ...form, epochs });
+    await page.evaluate(() => {
+      const w = window as unknown as { clickDelays: number[]; frameGaps: number[]; measuring: boolean };
+      w.clickDelays = [];
+      w.frameGaps = [];
+      w.measuring = true;
+      // The delay between the browser receiving a click and the page running its handler.
+      document.addEventListener('click', (e) => w.clickDelays.push(performance.now() - e.timeStamp), true);
+      let last = performance.now();
+      const frame = (t: number) => {
+        w.frameGaps.push(t - last);
+        last = t;
+        if (w.measuring) requestAnimationFrame(frame);
+      };
+      requestAnimationFrame(frame);
+    });
+    const t0 = Date.now();
+    await page.click('#train');
+    const seen: number[] = [];
+    while ((await page.locator('#lane-0').getAttribute('data-state')) === 'training') {
+      await page.click('header h1');
+      seen.push(Number(await page.locator('#lane-0 .epochs').innerText()));
+      await page.waitForTimeout(200);
+    }
+    const wall = Date.now() - t0;
+    const { clickDelays, frameGaps } = await page.evaluate(() => {
+      const w = window as unknown as { clickDelays: number[]; frameGaps: number[]; measuring: boolean };
+      w.measuring = false;
+      return { clickDelays: w.clickDelays, frameGaps: w.frameGaps.slice(1) };
+    });
+    const r = await lane(page, 0);
+    const gaps = [...frameGaps].sort((a, b) => a - b);
+    const p99 = gaps[Math.floor(gaps.length * 0.99)]!;
+    console.log(`${epochs} epochs in ${wall} ms on ${r.backend}; ${clickDelays.length} clicks, slowest handled after ${Math.max(...clickDelays).toFixed(1)} ms; ${gaps.length} frames, 99th percentile gap ${p99.toFixed(1)} ms, longest ${gaps.at(-1)!.toFixed(1)} ms`);
+
+    expect(r.state, r.message).toBe('done');
+    expect(r.backend).toBe('wasm-simd');
+    expect(r.epochs).toBe(epochs);
+    expect(wall).toBeGreaterThan(5_000);
+    expect(clickDelays.length).toBeGreaterThan(10);
+    expect(Math.max(...clickDelays)).toBeLessThan(100);
+    // Frames also wait for the compositor, which shares two cores with the worker and the test
+    // runner: a rare long gap says little about the page, so the 99th percentile is held to it.
+    expect(p99).toBeLessThan(100);
+    // The page showed the epochs as they came, not only at the end.
+    expect(new Set(seen.filter((e) => e > 0 && e < epochs)).size).toBeGreaterThan(5);
+    await page.screenshot({ path: join(artifacts, 'demo-long-run.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('the demo, more', () => {
+  it('stops a run midway, then trains again', async () => {
+    const { page, errors } = await openDemo();
+    await fill(page, { dataset: 'moons', samples: 100_000, solver: 'sgd', epochs: 100_000, allEpochs: true, backend: 'wasm-simd' });
+    await page.click('#train');
+    await page.waitForFunction(() => Number(document.querySelector('#lane-0 .epochs')!.textContent) > 5);
+    await page.click('#stop');
+    expect(await page.locator('#lane-0').getAttribute('data-state')).toBe('stopped');
+    await fill(page, { dataset: 'circles', samples: 500, solver: 'lbfgs', epochs: 100, allEpochs: false, poly: true, backend: 'wasm-simd' });
+    await train(page);
+    expect((await lane(page, 0)).state).toBe('done');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("is what 'npm run demo' serves: Vite's dev server over the sources", async () => {
+    const dev = await createServer({ configFile: join(root, 'examples/browser/vite.config.ts'), logLevel: 'error', server: { port: 0 } });
+    await dev.listen();
+    try {
+      const { page, errors } = await open(dev.resolvedUrls!.local[0]!);
+      await page.locator('#status', { hasText: 'ready: auto picks wasm-relaxed' }).waitFor();
+      await fill(page, { dataset: 'blobs', samples: 500, solver: 'lbfgs', epochs: 100 });
+      await train(page);
+      expect(await lane(page, 0)).toMatchObject({ state: 'done', backend: 'wasm-relaxed' });
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await dev.close();
+    }
+  });
+});
+
+describe('the package without a bundler', () => {
+  it('loads from dist/ through an import map and trains on a WASM backend', async () => {
+    const { page, errors } = await open(`${pkg.url}examples/plain/index.html`);
+    await page.waitForSelector('body[data-done="true"]', { timeout: 30_000 });
+    const result = JSON.parse(await page.locator('#result').innerText());
+    expect(result.backend).toBe('wasm-relaxed');
+    expect(result.available).toEqual(['wasm-relaxed', 'wasm-simd', 'wasm-scalar', 'js']);
+    expect(result.accuracy).toBeGreaterThan(0.7);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,131 @@
+// The package as a user gets it: `npm pack`, installed into a fresh folder outside the repository,
+// then imported by Node (with its types), run as a command, and bundled by Vite for Chromium.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, createServer } from 'vite';
+import { launchChromium, type Browser } from './helpers/chromium.js';
+import { serve } from './helpers/serve.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const app = mkdtempSync(join(tmpdir(), 'wasmlearn-app-'));
+const npm = (args: string[], cwd: string) => execFileSync('npm', [...args, '--no-audit', '--no-fund', '--ignore-scripts'], { cwd, encoding: 'utf8' });
+
+/** Runs a program in the app folder; a failure shows what it printed. */
+function run(file: string, args: string[]): string {
+  try {
+    return execFileSync(file, args, { cwd: app, encoding: 'utf8', stdio: 'pipe' });
+  } catch (e) {
+    const { stdout, stderr } = e as { stdout: string; stderr: string };
+    throw new Error(`${file} ${args.join(' ')} failed:\n${stdout}${stderr}`);
+  }
+}
+
+/** The page Vite bundles: it reports the backend init chose and a prediction in its title. */
+const MAIN = `import { init, LogisticRegression } from 'wasmlearn';
+const info = await init();
+const model = new LogisticRegression().fit([[0], [1], [2], [3]], [0, 0, 1, 1]);
+document.title = JSON.stringify({ backend: info.backend, unavailable: info.unavailable, predict: model.predict([[-1], [4]]) });
+`;
+
+let browser: Browser;
+
+beforeAll(async () => {
+  // --ignore-scripts: pack what the test run already built rather than building again.
+  const [{ filename }] = JSON.parse(npm(['pack', '--json', '--pack-destination', app], root));
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  npm(['install', join(app, filename)], app);
+  writeFileSync(join(app, 'index.html'), '<!doctype html><title></title><script type="module" src="./main.js"></script>\n');
+  writeFileSync(join(app, 'main.js'), MAIN);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  rmSync(app, { recursive: true, force: true });
+});
+
+async function titleOf(url: string): Promise<{ backend: string; unavailable: Record<string, string>; predict: number[] }> {
+  const page = await browser.context.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => document.title !== '', undefined, { timeout: 30_000 });
+  const title = JSON.parse(await page.title());
+  await page.close();
+  return title;
+}
+
+async function titleOnDevServer(exclude: string[]) {
+  const dev = await createServer({
+    root: app, logLevel: 'error', server: { host: '127.0.0.1', port: 0 }, optimizeDeps: { exclude },
+  });
+  await dev.listen();
+  try {
+    return await titleOf(dev.resolvedUrls!.local[0]!);
+  } finally {
+    await dev.close();
+  }
+}
+
+describe('the packed package, installed elsewhere', () => {
+  it('ships dist/, its declarations and the three builds, and nothing else', () => {
+    const pkg = join(app, 'node_modules/wasmlearn');
+    expect(readdirSync(pkg).sort()).toEqual(['README.md', 'build', 'dist', 'package.json']);
+    expect(readdirSync(join(pkg, 'build')).sort()).toEqual(['relaxed.wasm', 'scalar.wasm', 'simd.wasm']);
+    expect(readdirSync(join(pkg, 'dist'))).toContain('index.d.ts');
+  });
+
+  it("imports as 'wasmlearn' in Node and trains on WASM, and exports the .wasm files", () => {
+    const script = `import { init, LogisticRegression } from 'wasmlearn';
+const info = await init();
+const m = new LogisticRegression().fit([[0], [1], [2], [3]], [0, 0, 1, 1]);
+const hosted = await init({ wasm: new URL(import.meta.resolve('wasmlearn/build/simd.wasm')) });
+console.log(JSON.stringify({ backend: info.backend, predict: m.predict([[-1], [4]]), hosted: hosted.available }));`;
+    const out = JSON.parse(run(process.execPath, ['--input-type=module', '-e', script]));
+    // Node 20 and 21 keep relaxed SIMD behind a flag, which this child process does not get.
+    const backend = Number(process.versions.node.split('.')[0]) < 22 ? 'wasm-simd' : 'wasm-relaxed';
+    expect(out).toEqual({ backend, predict: [0, 1], hosted: ['wasm-simd', 'js'] });
+  });
+
+  it('type-checks against its declarations through the exports map', () => {
+    writeFileSync(join(app, 'check.ts'), `import { init, LogisticRegression, type InitInfo, type Matrix } from 'wasmlearn';
+const info: InitInfo = await init({ wasm: { simd: new URL('https://example.org/simd.wasm') } });
+const X: Matrix = { data: new Float32Array(4), rows: 4, cols: 1 };
+const p: Matrix = new LogisticRegression({ solver: 'sgd' }).fit(X, [0, 0, 1, 1]).predictProba(X);
+// @ts-expect-error: not a solver
+new LogisticRegression({ solver: 'newton' });
+export { info, p };
+`);
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    run(process.execPath, [tsc, '--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', 'check.ts']);
+  });
+
+  it('runs the wasmlearn command from node_modules/.bin', () => {
+    expect(run(join(app, 'node_modules/.bin/wasmlearn'), ['train', '--help'])).toMatch(/usage: wasmlearn train/);
+  });
+
+  it('bundles with Vite: the build copies the .wasm files and the page finds them', async () => {
+    await build({ root: app, logLevel: 'error', build: { target: 'es2022', outDir: 'dist' } });
+    const assets = readdirSync(join(app, 'dist/assets'));
+    for (const b of ['relaxed', 'simd', 'scalar']) expect(assets.some((f) => f.startsWith(`${b}-`) && f.endsWith('.wasm'))).toBe(true);
+    const server = await serve(join(app, 'dist'));
+    try {
+      const r = await titleOf(server.url);
+      expect(r.unavailable).toEqual({});
+      expect(r).toMatchObject({ backend: 'wasm-relaxed', predict: [0, 1] });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("serves with Vite's dev server once wasmlearn is left out of dependency pre-bundling", async () => {
+    // Pre-bundled, the module sits in .vite/deps/, away from its builds: init says what to do.
+    const prebundled = await titleOnDevServer([]);
+    expect(prebundled.backend).toBe('js');
+    expect(prebundled.unavailable['wasm-simd']).toMatch(/is not a WebAssembly file .*optimizeDeps: \{ exclude: \['wasmlearn'\] \}/);
+    expect(await titleOnDevServer(['wasmlearn'])).toMatchObject({ backend: 'wasm-relaxed', predict: [0, 1] });
+  });
+});
