@@ -67,17 +67,3 @@ const EXP_CUTOFF: f32 = -87.33654;
   const hinge = f32x4.max(z, f32x4.splat(0.0));
   return f32x4.add(f32x4.sub(hinge, f32x4.mul(z, y)), log1p4_unit(e));
 }
-
-/** Scalar sigmoid in the same stable form (tails and the scalar build). */
-// @ts-ignore: decorator
-@inline export function sigmoid1(z: f32): f32 {
-  const e = Mathf.exp(-Mathf.abs(z));
-  const f = e / (1.0 + e);
-  return z > 0 ? 1.0 - f : f;
-}
-
-/** Scalar binary cross-entropy of logit z and label y, stable form. */
-// @ts-ignore: decorator
-@inline export function bce1(z: f32, y: f32): f32 {
-  return Mathf.max(z, 0) - z * y + Mathf.log1p(Mathf.exp(-Mathf.abs(z)));
-}

@@ -12,10 +12,12 @@
 //
 // Narrow data (stride < 16) puts 4 rows in one vector, one vector per feature, so every lane does
 // useful work at d = 5; wide data vectorizes along each row and takes 4 rows one after another.
+// logistic_f64.ts is the f64 twin (X, y, sw and w in f64, no scratch); logistic_row serves both.
 
 import { madd, hsum, gather4 } from './simd';
-import { exp4_neg_abs, sigmoid4_from, bce4_from, sigmoid1, bce1 } from './expf';
-import { dot4_f32_padded, dot1_f32 } from './dot';
+import { exp4_neg_abs, sigmoid4_from, bce4_from } from './expf';
+import { exp1, sigmoid_from1, bce_from1 } from './scalar';
+import { dot_padded, dot1 } from './dot';
 import { row_index } from './rows';
 
 /** Rows folded into the f64 gradient at a time: bounds the f32 accumulators' rounding error. */
@@ -32,8 +34,8 @@ const NARROW_STRIDE: i32 = 16;
 // @ts-ignore: decorator
 @inline function fold_intercept_and_loss(grad: usize, stride: i32, errAcc: v128, lossAcc: v128): f64 {
   const gb = grad + (<usize>stride << 3);
-  store<f64>(gb, load<f64>(gb) + <f64>hsum(errAcc));
-  return <f64>hsum(lossAcc);
+  store<f64>(gb, load<f64>(gb) + <f64>hsum<f32>(errAcc));
+  return <f64>hsum<f32>(lossAcc);
 }
 
 /** Adds the loss gradient of rows start..start+count (of `idx`) into grad; returns their loss sum. */
@@ -45,7 +47,7 @@ export function logistic_rows_f32(
   for (let b = start, end = start + count; b < end; b += BLOCK) {
     const m = min(BLOCK, end - b);
     if (!ASC_FEATURE_SIMD) {
-      for (let k = b; k < b + m; k++) loss += row_scalar(X, y, sw, row_index(idx, k), d, stride, w, grad);
+      for (let k = b; k < b + m; k++) loss += logistic_row<f32>(X, y, sw, row_index(idx, k), d, stride, w, grad);
     } else if (stride < NARROW_STRIDE) {
       loss += rows_narrow(X, y, sw, idx, b, m, d, stride, w, grad, scratch);
     } else {
@@ -55,20 +57,24 @@ export function logistic_rows_f32(
   return loss;
 }
 
-/** One row, scalar: the tail of the vector paths and the whole of the scalar build. */
-function row_scalar(X: usize, y: usize, sw: usize, r: usize, d: i32, stride: i32, w: usize, grad: usize): f64 {
-  const x = X + r * (<usize>stride << 2);
-  const z = dot1_f32(x, w, d) + load<f32>(w + (<usize>stride << 2));
-  const label = load<f32>(y + (r << 2));
-  const weight: f32 = sw ? load<f32>(sw + (r << 2)) : 1;
-  const err = (sigmoid1(z) - label) * weight;
+/**
+ * One row of either dtype (X, y, sw and w in T), scalar: the tail of the vector paths and the whole
+ * of the scalar builds. Adds its gradient into grad and returns its loss.
+ */
+export function logistic_row<T>(X: usize, y: usize, sw: usize, r: usize, d: i32, stride: i32, w: usize, grad: usize): f64 {
+  const x = X + r * (<usize>stride << alignof<T>());
+  const z = dot1<T>(x, w, d) + load<T>(w + (<usize>stride << alignof<T>()));
+  const label = load<T>(y + (r << alignof<T>()));
+  const weight: T = sw ? load<T>(sw + (r << alignof<T>())) : 1;
+  const e = exp1<T>(-abs<T>(z));
+  const err = (sigmoid_from1<T>(z, e) - label) * weight;
   for (let j = 0; j < d; j++) {
     const gj = grad + (<usize>j << 3);
-    store<f64>(gj, load<f64>(gj) + <f64>(err * load<f32>(x + (<usize>j << 2))));
+    store<f64>(gj, load<f64>(gj) + <f64>(err * load<T>(x + (<usize>j << alignof<T>()))));
   }
   const gb = grad + (<usize>stride << 3);
   store<f64>(gb, load<f64>(gb) + <f64>err);
-  return <f64>(bce1(z, label) * weight);
+  return <f64>(bce_from1<T>(z, label, e) * weight);
 }
 
 /** Up to BLOCK rows, 4 rows per vector: lane i of feature j's vector is row i's x_j. */
@@ -92,25 +98,25 @@ function rows_narrow(
       const o = <usize>j << 2;
       const xj = gather4(x0 + o, x1 + o, x2 + o, x3 + o);
       v128.store(block + (<usize>j << 4), xj);
-      z = madd(xj, v128.load32_splat(w + o), z);
+      z = madd<f32>(xj, v128.load32_splat(w + o), z);
     }
     const labels = rows4(y, r0, r1, r2, r3);
     const weights = sw ? rows4(sw, r0, r1, r2, r3) : f32x4.splat(1);
     const e = exp4_neg_abs(z);
     const err = f32x4.mul(f32x4.sub(sigmoid4_from(z, e), labels), weights);
-    lossAcc = madd(bce4_from(z, labels, e), weights, lossAcc);
+    lossAcc = madd<f32>(bce4_from(z, labels, e), weights, lossAcc);
     errAcc = f32x4.add(errAcc, err);
     for (let j = 0; j < d; j++) {
       const a = acc + (<usize>j << 4);
-      v128.store(a, madd(err, v128.load(block + (<usize>j << 4)), v128.load(a)));
+      v128.store(a, madd<f32>(err, v128.load(block + (<usize>j << 4)), v128.load(a)));
     }
   }
   for (let j = 0; j < d; j++) {
     const gj = grad + (<usize>j << 3);
-    store<f64>(gj, load<f64>(gj) + <f64>hsum(v128.load(acc + (<usize>j << 4))));
+    store<f64>(gj, load<f64>(gj) + <f64>hsum<f32>(v128.load(acc + (<usize>j << 4))));
   }
   let loss = fold_intercept_and_loss(grad, stride, errAcc, lossAcc);
-  for (; k < end; k++) loss += row_scalar(X, y, sw, row_index(idx, k), d, stride, w, grad);
+  for (; k < end; k++) loss += logistic_row<f32>(X, y, sw, row_index(idx, k), d, stride, w, grad);
   return loss;
 }
 
@@ -129,25 +135,25 @@ function rows_wide(
   for (; k + 4 <= end; k += 4) {
     const r0 = row_index(idx, k), r1 = row_index(idx, k + 1), r2 = row_index(idx, k + 2), r3 = row_index(idx, k + 3);
     const x0 = X + r0 * rowBytes, x1 = X + r1 * rowBytes, x2 = X + r2 * rowBytes, x3 = X + r3 * rowBytes;
-    let z = f32x4.splat(dot4_f32_padded(x0, w, stride));
-    z = f32x4.replace_lane(z, 1, dot4_f32_padded(x1, w, stride));
-    z = f32x4.replace_lane(z, 2, dot4_f32_padded(x2, w, stride));
-    z = f32x4.replace_lane(z, 3, dot4_f32_padded(x3, w, stride));
+    let z = f32x4.splat(dot_padded<f32>(x0, w, stride));
+    z = f32x4.replace_lane(z, 1, dot_padded<f32>(x1, w, stride));
+    z = f32x4.replace_lane(z, 2, dot_padded<f32>(x2, w, stride));
+    z = f32x4.replace_lane(z, 3, dot_padded<f32>(x3, w, stride));
     z = f32x4.add(z, bias);
     const labels = rows4(y, r0, r1, r2, r3);
     const weights = sw ? rows4(sw, r0, r1, r2, r3) : f32x4.splat(1);
     const e = exp4_neg_abs(z);
     const err = f32x4.mul(f32x4.sub(sigmoid4_from(z, e), labels), weights);
-    lossAcc = madd(bce4_from(z, labels, e), weights, lossAcc);
+    lossAcc = madd<f32>(bce4_from(z, labels, e), weights, lossAcc);
     errAcc = f32x4.add(errAcc, err);
     const e0 = f32x4.splat(f32x4.extract_lane(err, 0)), e1 = f32x4.splat(f32x4.extract_lane(err, 1));
     const e2 = f32x4.splat(f32x4.extract_lane(err, 2)), e3 = f32x4.splat(f32x4.extract_lane(err, 3));
     for (let o: usize = 0; o < rowBytes; o += 16) {
       let g = v128.load(acc + o);
-      g = madd(v128.load(x0 + o), e0, g);
-      g = madd(v128.load(x1 + o), e1, g);
-      g = madd(v128.load(x2 + o), e2, g);
-      g = madd(v128.load(x3 + o), e3, g);
+      g = madd<f32>(v128.load(x0 + o), e0, g);
+      g = madd<f32>(v128.load(x1 + o), e1, g);
+      g = madd<f32>(v128.load(x2 + o), e2, g);
+      g = madd<f32>(v128.load(x3 + o), e3, g);
       v128.store(acc + o, g);
     }
   }
@@ -156,6 +162,6 @@ function rows_wide(
     store<f64>(gj, load<f64>(gj) + <f64>load<f32>(acc + (<usize>j << 2)));
   }
   let loss = fold_intercept_and_loss(grad, stride, errAcc, lossAcc);
-  for (; k < end; k++) loss += row_scalar(X, y, sw, row_index(idx, k), d, stride, w, grad);
+  for (; k < end; k++) loss += logistic_row<f32>(X, y, sw, row_index(idx, k), d, stride, w, grad);
   return loss;
 }

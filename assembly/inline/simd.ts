@@ -1,17 +1,21 @@
-// Small vector helpers shared by kernels. Each build picks its own body at compile time.
+// Small vector helpers shared by kernels, generic over the lane type T (f32: four lanes, f64: two).
+// Each build picks its own body at compile time.
 
 /** a * b + c: one fused instruction on relaxed-SIMD builds, a multiply and an add elsewhere. */
 // @ts-ignore: decorator
-@inline export function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(f32x4.mul(a, b), c);
+@inline export function madd<T>(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_madd<T>(a, b, c);
+  return v128.add<T>(v128.mul<T>(a, b), c);
 }
 
-/** Sum of the four f32 lanes. */
+/** Sum of the lanes. */
 // @ts-ignore: decorator
-@inline export function hsum(v: v128): f32 {
-  const s = f32x4.add(v, f32x4.shuffle(v, v, 2, 3, 0, 1));
-  return f32x4.extract_lane(f32x4.add(s, f32x4.shuffle(s, s, 1, 0, 3, 2)), 0);
+@inline export function hsum<T>(v: v128): T {
+  if (sizeof<T>() == 4) {
+    const s = f32x4.add(v, f32x4.shuffle(v, v, 2, 3, 0, 1));
+    return <T>f32x4.extract_lane(f32x4.add(s, f32x4.shuffle(s, s, 1, 0, 3, 2)), 0);
+  }
+  return <T>(f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1));
 }
 
 /** Lanes a[p0], a[p1], a[p2], a[p3] of four f32 values at four byte addresses. */
@@ -25,6 +29,12 @@
 
 /** sign(v) max(|v| - t, 0): the proximal step of an L1 penalty. */
 // @ts-ignore: decorator
-@inline export function soft_threshold(v: f32, t: f32): f32 {
-  return v > t ? v - t : v < -t ? v + t : 0;
+@inline export function soft_threshold<T>(v: T, t: T): T {
+  return v > t ? v - t : v < -t ? v + t : <T>0;
+}
+
+/** Byte address of element i of an array of T at base. */
+// @ts-ignore: decorator
+@inline export function elem<T>(base: usize, i: i32): usize {
+  return base + (<usize>i << alignof<T>());
 }

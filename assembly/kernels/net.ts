@@ -3,21 +3,23 @@
 //
 // The descriptor `desc` is u32 words written by src/engine/net.ts:
 //   [0] layers L  [1] hidden activation (activation.ts kinds)  [2] output: 0 sigmoid + BCE,
-//   1 softmax + cross-entropy  [3] K real outputs  [4] parameter count (floats, a multiple of 4)
-//   [5] floats per target row Y (sigmoid head)  [6] most rows per batch  [7] 1 when the biases
+//   1 softmax + cross-entropy  [3] K real outputs  [4] parameter count (values, a multiple of 4)
+//   [5] values per target row Y (sigmoid head)  [6] most rows per batch  [7] 1 when the biases
 //   are fixed at zero (no intercept): their gradient is never accumulated
-//   then 8 words per layer: padded inputs, padded outputs, W and b offsets (floats into params),
-//   activation and delta offsets (floats into scratch, maxBatch rows of padded outputs each), and
+//   then 8 words per layer: padded inputs, padded outputs, W and b offsets (values into params),
+//   activation and delta offsets (values into scratch, maxBatch rows of padded outputs each), and
 //   the real number of outputs.
 // Params hold each layer's W (outputs x inputs, padded both ways with zeros) then b; grads share
 // that layout. X rows are padded to layer 0's inputs. Targets: u32 class per row (softmax) or
-// f32 rows of [5] floats (sigmoid).
-import { gemm_nt_f32, gemm_tn_acc_f32, gemm_nn_f32 } from './linalg';
-import { activation_f32, activation_grad_f32, sigmoid_f32, softmax_rows_f32, LOGISTIC } from './activation';
-import { softmax_ce_rows_f32, sigmoid_bce_rows_f32 } from './loss';
-import { optimizer_step_f32 } from './optim';
+// rows of [5] values (sigmoid). Every kernel comes in f32 and f64: params, grads, scratch, the
+// optimizer's header and state, X, sigmoid targets and sample weights are all of that dtype, and
+// the offsets and counts above are in values, the same for both.
+import { gemm_nt, gemm_tn_acc, gemm_nn } from './linalg';
+import { activation, activation_grad, sigmoid, softmax_rows, LOGISTIC } from './activation';
+import { softmax_ce_rows, sigmoid_bce_rows } from './loss';
+import { optimizer_step } from './optim';
 import { shuffle_u32 } from '../inline/rng';
-import { soft_threshold } from '../inline/simd';
+import { soft_threshold, elem } from '../inline/simd';
 
 const SOFTMAX = 1;
 
@@ -29,82 +31,92 @@ const SOFTMAX = 1;
 @inline function layer(desc: usize, l: i32, field: i32): i32 {
   return load<i32>(desc + (<usize>(8 + 8 * l + field) << 2));
 }
-// @ts-ignore: decorator
-@inline function f32s(base: usize, offset: i32): usize {
-  return base + (<usize>offset << 2);
-}
 
 /** Forward pass of `count` rows from position `start` of the order idx; leaves every layer's output in scratch. */
-function forward(desc: usize, params: usize, scratch: usize, X: usize, idx: usize, start: i32, count: i32): void {
+function forward<T>(desc: usize, params: usize, scratch: usize, X: usize, idx: usize, start: i32, count: i32): void {
   const L = word(desc, 0), hidden = word(desc, 1);
   for (let l = 0; l < L; l++) {
     const nIn = layer(desc, l, 0), nOut = layer(desc, l, 1);
-    const act = f32s(scratch, layer(desc, l, 4));
-    const src = l == 0 ? X : f32s(scratch, layer(desc, l - 1, 4));
-    gemm_nt_f32(src, nIn, l == 0 ? idx : 0, l == 0 ? start : 0, count, f32s(params, layer(desc, l, 2)), nOut, nIn, f32s(params, layer(desc, l, 3)), act, nOut);
+    const act = elem<T>(scratch, layer(desc, l, 4));
+    const src = l == 0 ? X : elem<T>(scratch, layer(desc, l - 1, 4));
+    gemm_nt<T>(src, nIn, l == 0 ? idx : 0, l == 0 ? start : 0, count, elem<T>(params, layer(desc, l, 2)), nOut, nIn, elem<T>(params, layer(desc, l, 3)), act, nOut);
     if (l < L - 1) {
-      activation_f32(hidden, act, act, count * nOut);
+      activation<T>(hidden, act, act, count * nOut);
       // Padded units hold act(0): 0 except for the logistic's 1/2, which must not reach the next layer's gradient.
-      if (hidden == LOGISTIC) zero_columns(act, nOut, count, layer(desc, l, 6));
+      if (hidden == LOGISTIC) zero_columns<T>(act, nOut, count, layer(desc, l, 6));
     }
   }
 }
 
-/** Zeroes columns from..ld-1 of m rows of ld floats. */
-function zero_columns(A: usize, ld: i32, m: i32, from: i32): void {
+/** Zeroes columns from..ld-1 of m rows of ld values. */
+function zero_columns<T>(A: usize, ld: i32, m: i32, from: i32): void {
   if (from == ld) return;
-  for (let i = 0; i < m; i++) memory.fill(A + (<usize>(i * ld + from) << 2), 0, <usize>(ld - from) << 2);
+  for (let i = 0; i < m; i++) memory.fill(elem<T>(A, i * ld + from), 0, <usize>(ld - from) << alignof<T>());
 }
 
 /**
  * Adds the gradient of the summed loss of `count` rows (from position `start` of idx) into grads
  * and returns that loss. count <= desc[6].
  */
-export function net_batch_grad_f32(
+function net_batch_grad<T>(
   desc: usize, params: usize, grads: usize, scratch: usize, X: usize, Y: usize, sw: usize, idx: usize, start: i32, count: i32,
 ): f64 {
   const L = word(desc, 0), hidden = word(desc, 1), K = word(desc, 3);
-  forward(desc, params, scratch, X, idx, start, count);
+  forward<T>(desc, params, scratch, X, idx, start, count);
   const top = L - 1, kPad = layer(desc, top, 1);
-  const logits = f32s(scratch, layer(desc, top, 4)), dTop = f32s(scratch, layer(desc, top, 5));
+  const logits = elem<T>(scratch, layer(desc, top, 4)), dTop = elem<T>(scratch, layer(desc, top, 5));
   const loss = word(desc, 2) == SOFTMAX
-    ? softmax_ce_rows_f32(logits, kPad, count, K, Y, idx, start, sw, dTop, kPad)
-    : sigmoid_bce_rows_f32(logits, kPad, count, K, Y, word(desc, 5), idx, start, sw, dTop, kPad);
+    ? softmax_ce_rows<T>(logits, kPad, count, K, Y, idx, start, sw, dTop, kPad)
+    : sigmoid_bce_rows<T>(logits, kPad, count, K, Y, word(desc, 5), idx, start, sw, dTop, kPad);
   for (let l = top; l >= 0; l--) {
     const nIn = layer(desc, l, 0), nOut = layer(desc, l, 1);
-    const delta = f32s(scratch, layer(desc, l, 5));
-    const src = l == 0 ? X : f32s(scratch, layer(desc, l - 1, 4));
-    gemm_tn_acc_f32(delta, nOut, count, nOut, src, nIn, l == 0 ? idx : 0, l == 0 ? start : 0, nIn, f32s(grads, layer(desc, l, 2)));
-    if (!word(desc, 7)) add_rows(delta, nOut, count, f32s(grads, layer(desc, l, 3)));
+    const delta = elem<T>(scratch, layer(desc, l, 5));
+    const src = l == 0 ? X : elem<T>(scratch, layer(desc, l - 1, 4));
+    gemm_tn_acc<T>(delta, nOut, count, nOut, src, nIn, l == 0 ? idx : 0, l == 0 ? start : 0, nIn, elem<T>(grads, layer(desc, l, 2)));
+    if (!word(desc, 7)) add_rows<T>(delta, nOut, count, elem<T>(grads, layer(desc, l, 3)));
     if (l > 0) {
-      const below = f32s(scratch, layer(desc, l - 1, 5));
-      gemm_nn_f32(delta, nOut, count, nOut, f32s(params, layer(desc, l, 2)), nIn, below, nIn);
-      activation_grad_f32(hidden, f32s(scratch, layer(desc, l - 1, 4)), below, below, count * nIn);
+      const below = elem<T>(scratch, layer(desc, l - 1, 5));
+      gemm_nn<T>(delta, nOut, count, nOut, elem<T>(params, layer(desc, l, 2)), nIn, below, nIn);
+      activation_grad<T>(hidden, elem<T>(scratch, layer(desc, l - 1, 4)), below, below, count * nIn);
     }
   }
   return loss;
 }
 
+export function net_batch_grad_f32(desc: usize, params: usize, grads: usize, scratch: usize, X: usize, Y: usize, sw: usize, idx: usize, start: i32, count: i32): f64 {
+  return net_batch_grad<f32>(desc, params, grads, scratch, X, Y, sw, idx, start, count);
+}
+export function net_batch_grad_f64(desc: usize, params: usize, grads: usize, scratch: usize, X: usize, Y: usize, sw: usize, idx: usize, start: i32, count: i32): f64 {
+  return net_batch_grad<f64>(desc, params, grads, scratch, X, Y, sw, idx, start, count);
+}
+
 /** b[j] += sum over m rows of D[i][j], for n (a multiple of 4) columns. */
-function add_rows(D: usize, n: i32, m: i32, b: usize): void {
-  const bytes = <usize>n << 2;
+function add_rows<T>(D: usize, n: i32, m: i32, b: usize): void {
+  const bytes = <usize>n << alignof<T>();
   for (let i = 0; i < m; i++) {
     const d = D + <usize>i * bytes;
     if (ASC_FEATURE_SIMD) {
-      for (let o: usize = 0; o < bytes; o += 16) v128.store(b + o, f32x4.add(v128.load(b + o), v128.load(d + o)));
+      for (let o: usize = 0; o < bytes; o += 16) v128.store(b + o, v128.add<T>(v128.load(b + o), v128.load(d + o)));
     } else {
-      for (let o: usize = 0; o < bytes; o += 4) store<f32>(b + o, load<f32>(b + o) + load<f32>(d + o));
+      for (let o: usize = 0; o < bytes; o += sizeof<T>()) store<T>(b + o, load<T>(b + o) + load<T>(d + o));
     }
   }
 }
 
 /** The full-batch summed loss of n rows, returned, and its gradient, written to grads. */
-export function net_loss_grad_f32(desc: usize, params: usize, grads: usize, scratch: usize, X: usize, Y: usize, sw: usize, n: i32): f64 {
-  memory.fill(grads, 0, <usize>word(desc, 4) << 2);
+function net_loss_grad<T>(desc: usize, params: usize, grads: usize, scratch: usize, X: usize, Y: usize, sw: usize, n: i32): f64 {
+  memory.fill(grads, 0, <usize>word(desc, 4) << alignof<T>());
   const batch = word(desc, 6);
   let loss: f64 = 0;
-  for (let start = 0; start < n; start += batch) loss += net_batch_grad_f32(desc, params, grads, scratch, X, Y, sw, 0, start, min(batch, n - start));
+  for (let start = 0; start < n; start += batch) loss += net_batch_grad<T>(desc, params, grads, scratch, X, Y, sw, 0, start, min(batch, n - start));
   return loss;
+}
+
+export function net_loss_grad_f32(desc: usize, params: usize, grads: usize, scratch: usize, X: usize, Y: usize, sw: usize, n: i32): f64 {
+  return net_loss_grad<f32>(desc, params, grads, scratch, X, Y, sw, n);
+}
+export function net_loss_grad_f64(desc: usize, params: usize, grads: usize, scratch: usize, X: usize, Y: usize, sw: usize, n: i32): f64 {
+  return net_loss_grad<f64>(desc, params, grads, scratch, X, Y, sw, n);
 }
 
 /**
@@ -113,52 +125,74 @@ export function net_loss_grad_f32(desc: usize, params: usize, grads: usize, scra
  * weights (not the biases), one optimizer step (optim.ts), then the weights soft-thresholded by
  * lr * l1 (truncated gradient: an L1 penalty gives exact zeros). Returns the summed loss.
  */
-export function epoch_net_f32(
+function epoch_net<T>(
   desc: usize, params: usize, grads: usize, scratch: usize, opt: usize, state: usize,
   X: usize, Y: usize, sw: usize, idx: usize, n: i32, rng: usize,
-  batch: i32, shuffle: bool, alpha: f32, l2: f32, l1: f32, outScale: f32,
+  batch: i32, shuffle: bool, alpha: T, l2: T, l1: T, outScale: T,
 ): f64 {
   if (shuffle) shuffle_u32(idx, n, rng);
   const nParams = word(desc, 4);
   let loss: f64 = 0;
   for (let start = 0; start < n; start += batch) {
     const rows = min(batch, n - start);
-    memory.fill(grads, 0, <usize>nParams << 2);
-    loss += net_batch_grad_f32(desc, params, grads, scratch, X, Y, sw, idx, start, rows);
-    scale_and_penalize(desc, params, grads, <f32>1 / (<f32>rows * outScale), alpha / <f32>rows + l2);
-    optimizer_step_f32(opt, state, params, grads, nParams);
-    if (l1 != 0) shrink_weights(desc, params, load<f32>(opt, 8) * l1);
+    memory.fill(grads, 0, <usize>nParams << alignof<T>());
+    loss += net_batch_grad<T>(desc, params, grads, scratch, X, Y, sw, idx, start, rows);
+    scale_and_penalize<T>(desc, params, grads, <T>1 / (<T>rows * outScale), alpha / <T>rows + l2);
+    optimizer_step<T>(opt, state, params, grads, nParams);
+    if (l1 != 0) shrink_weights<T>(desc, params, load<T>(opt, 2 * sizeof<T>()) * l1);
   }
   return loss;
 }
 
+export function epoch_net_f32(
+  desc: usize, params: usize, grads: usize, scratch: usize, opt: usize, state: usize,
+  X: usize, Y: usize, sw: usize, idx: usize, n: i32, rng: usize,
+  batch: i32, shuffle: bool, alpha: f32, l2: f32, l1: f32, outScale: f32,
+): f64 {
+  return epoch_net<f32>(desc, params, grads, scratch, opt, state, X, Y, sw, idx, n, rng, batch, shuffle, alpha, l2, l1, outScale);
+}
+export function epoch_net_f64(
+  desc: usize, params: usize, grads: usize, scratch: usize, opt: usize, state: usize,
+  X: usize, Y: usize, sw: usize, idx: usize, n: i32, rng: usize,
+  batch: i32, shuffle: bool, alpha: f64, l2: f64, l1: f64, outScale: f64,
+): f64 {
+  return epoch_net<f64>(desc, params, grads, scratch, opt, state, X, Y, sw, idx, n, rng, batch, shuffle, alpha, l2, l1, outScale);
+}
+
 /** Soft-thresholds the weights of every layer (not the biases) by t. */
-function shrink_weights(desc: usize, params: usize, t: f32): void {
+function shrink_weights<T>(desc: usize, params: usize, t: T): void {
   for (let l = 0, L = word(desc, 0); l < L; l++) {
-    const off = <usize>layer(desc, l, 2) << 2, end = off + (<usize>(layer(desc, l, 0) * layer(desc, l, 1)) << 2);
-    for (let o = off; o < end; o += 4) store<f32>(params + o, soft_threshold(load<f32>(params + o), t));
+    const off = <usize>layer(desc, l, 2) << alignof<T>(), end = off + (<usize>(layer(desc, l, 0) * layer(desc, l, 1)) << alignof<T>());
+    for (let o = off; o < end; o += sizeof<T>()) store<T>(params + o, soft_threshold<T>(load<T>(params + o), t));
   }
 }
 
 /** grads *= scale everywhere, then grads += decay * params on the weights of every layer. */
-function scale_and_penalize(desc: usize, params: usize, grads: usize, scale: f32, decay: f32): void {
-  const bytes = <usize>word(desc, 4) << 2;
-  for (let o: usize = 0; o < bytes; o += 4) store<f32>(grads + o, load<f32>(grads + o) * scale);
+function scale_and_penalize<T>(desc: usize, params: usize, grads: usize, scale: T, decay: T): void {
+  const bytes = <usize>word(desc, 4) << alignof<T>();
+  for (let o: usize = 0; o < bytes; o += sizeof<T>()) store<T>(grads + o, load<T>(grads + o) * scale);
   if (decay == 0) return;
   for (let l = 0, L = word(desc, 0); l < L; l++) {
-    const off = <usize>layer(desc, l, 2) << 2, end = off + (<usize>(layer(desc, l, 0) * layer(desc, l, 1)) << 2);
-    for (let o = off; o < end; o += 4) store<f32>(grads + o, load<f32>(grads + o) + decay * load<f32>(params + o));
+    const off = <usize>layer(desc, l, 2) << alignof<T>(), end = off + (<usize>(layer(desc, l, 0) * layer(desc, l, 1)) << alignof<T>());
+    for (let o = off; o < end; o += sizeof<T>()) store<T>(grads + o, load<T>(grads + o) + decay * load<T>(params + o));
   }
 }
 
-/** Output probabilities (sigmoid or softmax of the last layer) of rows start..start+count, count <= desc[6], into out (ldo floats per row). */
-export function net_predict_f32(desc: usize, params: usize, scratch: usize, X: usize, start: i32, count: i32, out: usize, ldo: i32): void {
-  forward(desc, params, scratch, X, 0, start, count);
+/** Output probabilities (sigmoid or softmax of the last layer) of rows start..start+count, count <= desc[6], into out (ldo values per row). */
+function net_predict<T>(desc: usize, params: usize, scratch: usize, X: usize, start: i32, count: i32, out: usize, ldo: i32): void {
+  forward<T>(desc, params, scratch, X, 0, start, count);
   const top = word(desc, 0) - 1, kPad = layer(desc, top, 1), K = word(desc, 3);
-  const logits = f32s(scratch, layer(desc, top, 4));
+  const logits = elem<T>(scratch, layer(desc, top, 4));
   if (word(desc, 2) == SOFTMAX) {
-    softmax_rows_f32(logits, kPad, count, K, out, ldo);
+    softmax_rows<T>(logits, kPad, count, K, out, ldo);
   } else {
-    for (let i = 0; i < count; i++) sigmoid_f32(logits + <usize>i * (<usize>kPad << 2), out + <usize>i * (<usize>ldo << 2), K);
+    for (let i = 0; i < count; i++) sigmoid<T>(elem<T>(logits, i * kPad), elem<T>(out, i * ldo), K);
   }
+}
+
+export function net_predict_f32(desc: usize, params: usize, scratch: usize, X: usize, start: i32, count: i32, out: usize, ldo: i32): void {
+  net_predict<f32>(desc, params, scratch, X, start, count, out, ldo);
+}
+export function net_predict_f64(desc: usize, params: usize, scratch: usize, X: usize, start: i32, count: i32, out: usize, ldo: i32): void {
+  net_predict<f64>(desc, params, scratch, X, start, count, out, ldo);
 }

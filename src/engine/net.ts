@@ -1,7 +1,7 @@
 // Dense networks as the engines run them: the memory layout and the descriptor that
 // assembly/kernels/net.ts and src/engine/js/net.ts both read.
-import type { Engine, F32Buf, U32Buf } from './engine.js';
-import { paddedStride } from './engine.js';
+import type { Dtype, Engine, FloatBuf, U32Buf } from './engine.js';
+import { floats, paddedStride } from './engine.js';
 
 export type Activation = 'identity' | 'relu' | 'tanh' | 'logistic';
 /** Kernel numbering of activations (assembly/kernels/activation.ts). */
@@ -17,15 +17,17 @@ export interface NetSpec {
   maxBatch: number;
   /** false fixes every bias at zero (a linear model without intercept). Default true. */
   bias?: boolean;
+  /** Of the parameters, their gradient, the scratch and the data. Default float32. */
+  dtype?: Dtype;
 }
 
 export interface LayerLayout {
   nIn: number;
   nOut: number;
-  /** Padded widths: every row of W, X and the activations is a multiple of 4 floats. */
+  /** Padded widths: every row of W, X and the activations is a multiple of 4 values. */
   inPad: number;
   outPad: number;
-  /** Float offsets of W (outPad x inPad) and b (outPad) in the parameter vector. */
+  /** Offsets (in values) of W (outPad x inPad) and b (outPad) in the parameter vector. */
   w: number;
   b: number;
 }
@@ -34,8 +36,8 @@ export interface NetLayout {
   spec: NetSpec;
   layers: LayerLayout[];
   nParams: number;
-  scratchFloats: number;
-  /** Floats per row of a sigmoid head's 0/1 target matrix. */
+  scratchValues: number;
+  /** Values per row of a sigmoid head's 0/1 target matrix. */
   yStride: number;
   desc: Uint32Array;
 }
@@ -60,44 +62,47 @@ export function netLayout(spec: NetSpec): NetLayout {
     desc.set([layer.inPad, layer.outPad, layer.w, layer.b, scratch, scratch + rows, layer.nOut], 8 + 8 * l);
     scratch += 2 * rows;
   });
-  return { spec, layers, nParams: offset, scratchFloats: scratch, yStride: paddedStride(K), desc };
+  return { spec, layers, nParams: offset, scratchValues: scratch, yStride: paddedStride(K), desc };
 }
 
 /** A network resident in an engine: descriptor, parameters, their gradient and the batch scratch. */
 export interface Net {
   layout: NetLayout;
+  dtype: Dtype;
   desc: U32Buf;
-  params: F32Buf;
-  grads: F32Buf;
-  scratch: F32Buf;
+  params: FloatBuf;
+  grads: FloatBuf;
+  scratch: FloatBuf;
 }
 
 export function createNet(engine: Engine, spec: NetSpec): Net {
   const layout = netLayout(spec);
+  const dtype = spec.dtype ?? 'float32';
   const desc = engine.u32(layout.desc.length);
   desc.view().set(layout.desc);
-  return { layout, desc, params: engine.f32(layout.nParams), grads: engine.f32(layout.nParams), scratch: engine.f32(layout.scratchFloats) };
+  const values = (n: number) => floats(engine, dtype, n);
+  return { layout, dtype, desc, params: values(layout.nParams), grads: values(layout.nParams), scratch: values(layout.scratchValues) };
 }
 
 export function freeNet(engine: Engine, net: Net): void {
   for (const b of [net.desc, net.params, net.grads, net.scratch]) engine.free(b);
 }
 
-/** Training rows: X padded to the first layer's inputs; Y u32 classes (softmax) or f32 rows of yStride (sigmoid). */
+/** Training rows in the net's dtype: X padded to the first layer's inputs; Y u32 classes (softmax) or rows of yStride (sigmoid). */
 export interface NetData {
-  X: F32Buf;
-  Y: F32Buf | U32Buf;
-  sw: F32Buf | null;
+  X: FloatBuf;
+  Y: FloatBuf | U32Buf;
+  sw: FloatBuf | null;
   n: number;
 }
 
 export type OptimizerKind = 'sgd' | 'momentum' | 'nesterov' | 'adam' | 'amsgrad';
 export const OPTIMIZER_KIND: Record<OptimizerKind, number> = { sgd: 0, momentum: 1, nesterov: 2, adam: 3, amsgrad: 4 };
 
-/** An optimizer's header [kind, t, lr, beta1 or momentum, beta2, eps] and state (3 floats per parameter). */
+/** An optimizer's header [kind, t, lr, beta1 or momentum, beta2, eps] and state (3 values per parameter), in the parameters' dtype. */
 export interface OptimizerBufs {
-  header: F32Buf;
-  state: F32Buf;
+  header: FloatBuf;
+  state: FloatBuf;
 }
 
 export interface OptimizerConfig {
@@ -109,10 +114,10 @@ export interface OptimizerConfig {
   eps: number;
 }
 
-export function createOptimizer(engine: Engine, nParams: number, c: OptimizerConfig): OptimizerBufs {
-  const header = engine.f32(8);
+export function createOptimizer(engine: Engine, nParams: number, c: OptimizerConfig, dtype: Dtype = 'float32'): OptimizerBufs {
+  const header = floats(engine, dtype, 8);
   header.view().set([OPTIMIZER_KIND[c.kind], 0, c.lr, c.beta1, c.beta2, c.eps]);
-  return { header, state: engine.f32(3 * nParams) };
+  return { header, state: floats(engine, dtype, 3 * nParams) };
 }
 
 export interface NetEpochOptions {

@@ -1,7 +1,7 @@
 // Binary logistic regression over rows resident in an engine, as a training Problem
 // (src/optim/solve.ts), on the dedicated binary kernels: the four-rows-per-vector layout for
 // narrow data and the whole-epoch SGD loop. Parameters pack as [w_0 .. w_d-1, intercept].
-import type { Engine, F32Buf, F64Buf, RowsF32, U32Buf } from '../engine/engine.js';
+import type { Engine, F64Buf, FloatArray, FloatBuf, Rows, U32Buf } from '../engine/engine.js';
 import type { Problem } from '../optim/solve.js';
 import { seedState } from '../rng.js';
 
@@ -19,16 +19,16 @@ export class BinaryProblem implements Problem {
   private stream: { idx: U32Buf; rng: U32Buf } | null = null;
   validation?: () => { loss: number; accuracy: number };
 
-  /** `w` (f32[stride + 4], intercept at w[stride]) is the model's weight buffer, trained in place. */
+  /** `w` ([stride + 4] values in the rows' dtype, intercept at w[stride]) is the model's weight buffer, trained in place. */
   constructor(
     private readonly engine: Engine,
-    private readonly rows: RowsF32,
-    private readonly w: F32Buf,
+    private readonly rows: Rows,
+    private readonly w: FloatBuf,
     private readonly config: BinaryEpochConfig,
   ) {
     this.weightMask = new Uint8Array(rows.d + 1).fill(1, 0, rows.d);
     this.grad = engine.f64(rows.stride + 1);
-    this.weightSum = rows.sw ? rows.sw.view().reduce((a, b) => a + b, 0) : rows.n;
+    this.weightSum = rows.sw ? total(rows.sw.view()) : rows.n;
   }
 
   getParameters(): Float64Array {
@@ -79,4 +79,10 @@ export class BinaryProblem implements Problem {
       this.engine.free(this.stream.rng);
     }
   }
+}
+
+function total(a: FloatArray): number {
+  let s = 0;
+  for (const v of a) s += v;
+  return s;
 }

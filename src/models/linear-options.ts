@@ -1,5 +1,5 @@
 // The options LogisticRegression and MultiLabelClassifier share, with scikit-learn's names.
-import { BACKENDS } from '../engine/engine.js';
+import { BACKENDS, type Dtype } from '../engine/engine.js';
 import type { BackendChoice } from '../engine/index.js';
 import type { OptimizerConfig, OptimizerKind } from '../engine/net.js';
 import { fail } from '../errors.js';
@@ -27,7 +27,8 @@ export interface LinearOptions extends TrainingControlOptions {
   /** The update rule of solver 'sgd', with PyTorch's defaults: momentum 0.9, betas (0.9, 0.999), eps 1e-8. */
   optimizer: OptimizerKind;
   nIterNoChange: number;
-  dtype: 'float32';
+  /** What the engine computes in: 'float32' (fast) or 'float64' (scikit-learn's precision). */
+  dtype: Dtype;
   backend: BackendChoice;
 }
 
@@ -66,7 +67,7 @@ export function checkLinearOptions(o: LinearOptions): void {
   integerAtLeast('nIterNoChange', o.nIterNoChange, 1);
   oneOf('optimizer', o.optimizer, ['sgd', 'momentum', 'nesterov', 'adam', 'amsgrad']);
   oneOf('backend', o.backend, ['auto', ...BACKENDS]);
-  if (o.dtype !== 'float32') fail('UNSUPPORTED', `dtype '${o.dtype}' is not available yet; this version computes in 'float32'`);
+  oneOf('dtype', o.dtype, ['float32', 'float64']);
 }
 
 /** The mean-objective coefficients of the L2 and L1 terms, for rows of total weight S. */

@@ -1,4 +1,4 @@
-import { paddedStride, type Engine, type F32Buf } from '../engine/engine.js';
+import { floats, paddedStride, type Dtype, type Engine, type FloatBuf } from '../engine/engine.js';
 import { getEngine, type BackendChoice } from '../engine/index.js';
 import { fail } from '../errors.js';
 import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
@@ -11,7 +11,7 @@ import { DivergedError, objective, type SolveOptions } from '../optim/solve.js';
 import { BinaryProblem } from './binary-problem.js';
 import { holdOut, partialEpoch, runSolver, scoreProbabilities, takeRows } from './training.js';
 import { NetTrainer, type NetTargets } from './net-trainer.js';
-import { uploadMatrix, uploadRows, freeRows } from './rows.js';
+import { uploadMatrix, uploadRows, freeRows, valuesIn } from './rows.js';
 import { positiveInteger, restoreOptions, restoreSolved } from './saved.js';
 
 export type { EpochLog } from '../optim/solve.js';
@@ -30,10 +30,10 @@ export type FitOptions = LinearFitOptions;
 
 const DEFAULTS: LogisticRegressionOptions = { ...LINEAR_DEFAULTS, classWeight: null };
 
-/** Weights of a binary model resident in an engine: w (f32[stride + 4]) with the intercept at w[stride]. */
+/** Weights of a binary model resident in an engine: w ([stride + 4] values of the model's dtype) with the intercept at w[stride]. */
 interface BinaryWeights {
   engine: Engine;
-  w: F32Buf;
+  w: FloatBuf;
   stride: number;
 }
 
@@ -92,7 +92,7 @@ export class LogisticRegression extends BaseEstimator {
 
   private fitBinary(engine: Engine, train: TrainRows, val: { X: Matrix; codes: Uint32Array } | null, classes: Label[], solveOptions: SolveOptions): void {
     const { X, codes, sw } = train;
-    const rows = uploadRows(engine, X, codes, sw);
+    const rows = uploadRows(engine, X, codes, sw, this.options.dtype);
     const binary = this.holdBinary(engine, X.cols);
     this.classList = classes;
     this.nFeatures = X.cols;
@@ -116,7 +116,7 @@ export class LogisticRegression extends BaseEstimator {
   private fitNet(engine: Engine, train: TrainRows, val: { X: Matrix; codes: Uint32Array } | null, classes: Label[], solveOptions: SolveOptions): void {
     const o = this.options;
     const K = classes.length;
-    const trainer = new NetTrainer(engine, netSpec(train.X.cols, K, o.fitIntercept), { batchSize: o.batchSize });
+    const trainer = new NetTrainer(engine, netSpec(train.X.cols, K, o), { batchSize: o.batchSize });
     try {
       trainer.upload(train.X, targetsOf(train.codes, K), train.sw);
     } catch (e) {
@@ -163,11 +163,7 @@ export class LogisticRegression extends BaseEstimator {
     const stream = this.stream!;
     partialEpoch(stream, Xc, { targets: targetsOf(codes, K), sw }, linearSolveOptions(o, Xc.rows, penaltyTerms(o, weightSum), opts.onEpochEnd), this.solved!);
     this.setPacked(stream.getParameters(), Xc.cols, K === 2 ? 1 : K);
-    if (this.binary) {
-      const w = this.binary.w.view();
-      w.set(Float32Array.from(this.W));
-      w[this.binary.stride] = this.b[0];
-    }
+    if (this.binary) this.writeBinary();
     return this;
   }
 
@@ -178,7 +174,7 @@ export class LogisticRegression extends BaseEstimator {
     const o = this.options;
     const engine = getEngine(o.backend);
     const K = classes.length;
-    const trainer = new NetTrainer(engine, netSpec(d, K, o.fitIntercept), { batchSize: o.batchSize });
+    const trainer = new NetTrainer(engine, netSpec(d, K, o), { batchSize: o.batchSize });
     trainer.startEpochs({ optimizer: linearOptimizer(o), batchSize: o.batchSize, shuffle: o.shuffle, seed: o.seed, penaltyPerBatch: 'mean' });
     this.setPacked(trainer.getParameters(), d, K === 2 ? 1 : K);
     this.holdPredictor(engine, trainer, K, true);
@@ -202,16 +198,23 @@ export class LogisticRegression extends BaseEstimator {
       return;
     }
     const d = trainer.spec.sizes[0];
-    const binary = this.holdBinary(engine, d, keepTrainer ? trainer : null);
+    this.holdBinary(engine, d, keepTrainer ? trainer : null);
     if (!keepTrainer) trainer.dispose();
-    binary.w.view().set(Float32Array.from(this.W));
-    binary.w.view()[binary.stride] = this.b[0];
+    this.writeBinary();
+  }
+
+  /** Copies the fitted W and b to a binary model's engine weights (rounded to the model's dtype). */
+  private writeBinary(): void {
+    const { w, stride } = this.binary!;
+    const v = w.view();
+    v.set(this.W);
+    v[stride] = this.b[0];
   }
 
   /** A binary model's weight buffer, owned (with a partialFit network that trains it, if any). */
   private holdBinary(engine: Engine, d: number, trainer: NetTrainer | null = null): BinaryWeights {
     const stride = paddedStride(d);
-    const w = engine.f32(stride + 4);
+    const w = floats(engine, this.options.dtype, stride + 4);
     this.own(() => {
       engine.free(w);
       trainer?.dispose();
@@ -225,7 +228,7 @@ export class LogisticRegression extends BaseEstimator {
   decisionFunction(X: MatrixLike): Matrix {
     const Xm = this.inputs(X);
     if (this.binary) return { data: this.binaryForward(Xm, false), rows: Xm.rows, cols: 1 };
-    // A small product, done here in f64 from the fitted float32 weights.
+    // A small product, done here in f64 from the fitted weights.
     const K = this.b.length, d = this.nFeatures;
     const out = new Float64Array(Xm.rows * K);
     for (let i = 0; i < Xm.rows; i++) {
@@ -299,11 +302,7 @@ export class LogisticRegression extends BaseEstimator {
     if (values.length !== this.W.length + this.b.length) fail('SHAPE_MISMATCH', `expected ${this.W.length + this.b.length} parameters, got ${values.length}`);
     this.setPacked(values, this.nFeatures, this.b.length);
     if (this.multinomial) this.multinomial.setParameters(values);
-    else {
-      const w = this.binary!.w.view();
-      w.set(Float32Array.from(this.W));
-      w[this.binary!.stride] = this.b[0];
-    }
+    else this.writeBinary();
   }
   /** The training objective at the current parameters on (X, y), and its gradient in getParameters() order. */
   lossAndGradient(X: MatrixLike, y: ArrayLike<Label>): { loss: number; gradient: Float64Array } {
@@ -312,7 +311,7 @@ export class LogisticRegression extends BaseEstimator {
     const codes = codesIn(y, this.classList, 'y');
     if (codes.length !== Xm.rows) fail('SHAPE_MISMATCH', `X has ${Xm.rows} rows but y has ${codes.length} labels`);
     const engine = this.binary?.engine ?? this.multinomial!.engine;
-    const trainer = new NetTrainer(engine, netSpec(this.nFeatures, K, this.options.fitIntercept));
+    const trainer = new NetTrainer(engine, netSpec(this.nFeatures, K, this.options));
     try {
       trainer.setParameters(this.getParameters());
       trainer.upload(Xm, targetsOf(codes, K), null);
@@ -336,8 +335,9 @@ export class LogisticRegression extends BaseEstimator {
   /** Logits (or probabilities) of a binary model, computed by the engine it was fitted on. */
   private binaryForward(X: Matrix, probability: boolean): Float64Array {
     const { engine, w } = this.binary!;
-    const { buf, stride } = uploadMatrix(engine, X);
-    const out = engine.f32(X.rows);
+    const dtype = this.options.dtype;
+    const { buf, stride } = uploadMatrix(engine, X, 'X', dtype);
+    const out = floats(engine, dtype, X.rows);
     try {
       engine.gemvBias(buf, X.rows, X.cols, stride, w, out);
       if (probability) engine.sigmoid(out, out, X.rows);
@@ -348,13 +348,13 @@ export class LogisticRegression extends BaseEstimator {
     }
   }
 
-  /** A plain, versioned object holding the options, classes and float32 weights exactly. */
+  /** A plain, versioned object holding the options, classes and weights exactly, in the model's dtype. */
   toJSON(): ModelJson {
     const solved = this.fitted();
     const { backend: _backend, ...options } = this.options;
     return {
       name: 'LogisticRegression', version: 1, options, classes: [...this.classList], nFeatures: this.nFeatures,
-      coef: encodeArray(Float32Array.from(this.W)), intercept: encodeArray(Float32Array.from(this.b)),
+      coef: encodeArray(valuesIn(options.dtype, this.W)), intercept: encodeArray(valuesIn(options.dtype, this.b)),
       nIter: solved.nIter, converged: solved.converged, stopReason: solved.message,
     };
   }
@@ -373,8 +373,9 @@ export class LogisticRegression extends BaseEstimator {
     if (sorted.some((c, i) => c !== list[i] || (i > 0 && c === sorted[i - 1]))) fail('BAD_MODEL_JSON', `${name}: classes must be distinct and sorted`);
     const d = positiveInteger(name, 'nFeatures', o.nFeatures);
     const K = list.length === 2 ? 1 : list.length;
-    const W = decodeArray(o.coef, { name: `${name}.coef`, dtype: 'float32', expectedLength: K * d, finite: true });
-    const b = decodeArray(o.intercept, { name: `${name}.intercept`, dtype: 'float32', expectedLength: K, finite: true });
+    const dtype = model.options.dtype;
+    const W = decodeArray(o.coef, { name: `${name}.coef`, dtype, expectedLength: K * d, finite: true });
+    const b = decodeArray(o.intercept, { name: `${name}.intercept`, dtype, expectedLength: K, finite: true });
     const solved = restoreSolved(name, o);
     const packed = new Float64Array(K * (d + 1));
     packed.set(W);
@@ -383,7 +384,7 @@ export class LogisticRegression extends BaseEstimator {
     model.classList = list;
     model.nFeatures = d;
     const engine = getEngine(backend);
-    const trainer = new NetTrainer(engine, netSpec(d, list.length, model.options.fitIntercept));
+    const trainer = new NetTrainer(engine, netSpec(d, list.length, model.options));
     trainer.setParameters(packed);
     model.holdPredictor(engine, trainer, list.length);
     model.solved = solved;
@@ -392,10 +393,10 @@ export class LogisticRegression extends BaseEstimator {
 }
 
 /** A one-layer network: one sigmoid output for two classes, softmax over K otherwise. */
-function netSpec(d: number, K: number, bias: boolean) {
+function netSpec(d: number, K: number, { fitIntercept: bias, dtype }: { fitIntercept: boolean; dtype: Dtype }) {
   return K === 2
-    ? { sizes: [d, 1], hidden: 'identity' as const, output: 'sigmoid' as const, bias }
-    : { sizes: [d, K], hidden: 'identity' as const, output: 'softmax' as const, bias };
+    ? { sizes: [d, 1], hidden: 'identity' as const, output: 'sigmoid' as const, bias, dtype }
+    : { sizes: [d, K], hidden: 'identity' as const, output: 'softmax' as const, bias, dtype };
 }
 
 /** Each label's index in `classes`; a label outside them is refused, naming its row. */

@@ -1,4 +1,4 @@
-import { BACKENDS } from '../engine/engine.js';
+import { BACKENDS, type Dtype } from '../engine/engine.js';
 import { getEngine, type BackendChoice } from '../engine/index.js';
 import type { Activation, OptimizerConfig } from '../engine/net.js';
 import { fail } from '../errors.js';
@@ -36,6 +36,8 @@ export interface MLPClassifierOptions extends TrainingControlOptions {
   momentum: number;
   nesterovsMomentum: boolean;
   classWeight: ClassWeight;
+  /** What the engine computes in: 'float32' (fast) or 'float64' (scikit-learn's precision). */
+  dtype: Dtype;
   backend: BackendChoice;
 }
 
@@ -50,7 +52,7 @@ const DEFAULTS: MLPClassifierOptions = {
   ...CONTROL_DEFAULTS, classWeight: null,
   hiddenLayerSizes: [100], activation: 'relu', solver: 'adam', alpha: 1e-4, batchSize: 'auto',
   learningRateInit: 1e-3, maxIter: 200, tol: 1e-4, nIterNoChange: 10, shuffle: true, seed: 0,
-  beta1: 0.9, beta2: 0.999, epsilon: 1e-8, momentum: 0.9, nesterovsMomentum: true, backend: 'auto',
+  beta1: 0.9, beta2: 0.999, epsilon: 1e-8, momentum: 0.9, nesterovsMomentum: true, dtype: 'float32', backend: 'auto',
 };
 
 function checkOptions(o: MLPClassifierOptions): void {
@@ -73,6 +75,7 @@ function checkOptions(o: MLPClassifierOptions): void {
   bool('nesterovsMomentum', o.nesterovsMomentum);
   checkControl(o);
   if (o.earlyStopping && o.solver === 'lbfgs') fail('BAD_OPTION', "earlyStopping needs solver 'adam' or 'sgd' (epochs to compare)");
+  oneOf('dtype', o.dtype, ['float32', 'float64']);
   oneOf('backend', o.backend, ['auto', ...BACKENDS]);
 }
 
@@ -183,6 +186,7 @@ export class MLPClassifier extends NetEstimator {
       sizes: [nFeatures, ...this.options.hiddenLayerSizes, outputs],
       hidden: this.options.activation,
       output: task.kind === 'multiclass' ? ('softmax' as const) : ('sigmoid' as const),
+      dtype: this.options.dtype,
     };
   }
 

@@ -57,7 +57,7 @@ export class MultiLabelClassifier extends NetEstimator {
   }
 
   private netSpec(d: number, K: number) {
-    return { sizes: [d, K], hidden: 'identity' as const, output: 'sigmoid' as const, bias: this.options.fitIntercept };
+    return { sizes: [d, K], hidden: 'identity' as const, output: 'sigmoid' as const, bias: this.options.fitIntercept, dtype: this.options.dtype };
   }
 
   protected prepare(X: Matrix, y: unknown, sampleWeight?: ArrayLike<number>): Prepared {

@@ -8,6 +8,7 @@ import type { Matrix, MatrixLike } from '../matrix.js';
 import { DivergedError, objective, type SolveOptions } from '../optim/solve.js';
 import { decodeArray, encodeArray, type EncodedArray } from '../persist.js';
 import { fittedInputs } from './check.js';
+import { valuesIn } from './rows.js';
 import { BaseEstimator } from './estimator.js';
 import { NetTrainer, type EpochConfig, type NetTargets } from './net-trainer.js';
 import { runSolver, scoreProbabilities } from './training.js';
@@ -68,14 +69,15 @@ export abstract class NetEstimator extends BaseEstimator {
     return this.trainer!.predictProba(this.inputs(X));
   }
 
-  /** The parameters, packed per layer as W (rows nOut x nIn) then b, float32 exactly. */
+  /** The parameters, packed per layer as W (rows nOut x nIn) then b, exactly, in the network's dtype. */
   protected savedParameters(): EncodedArray {
-    return encodeArray(Float32Array.from(this.trainer!.getParameters()));
+    const trainer = this.trainer!;
+    return encodeArray(valuesIn(trainer.net.dtype, trainer.getParameters()));
   }
 
   protected loadParameters(trainer: NetTrainer, saved: unknown, name: string): void {
     const expected = trainer.getParameters().length;
-    trainer.setParameters(decodeArray(saved, { name: `${name}.parameters`, dtype: 'float32', expectedLength: expected, finite: true }));
+    trainer.setParameters(decodeArray(saved, { name: `${name}.parameters`, dtype: trainer.net.dtype, expectedLength: expected, finite: true }));
   }
 
   /** The targets, weights and penalty of (X, y), as the subclass trains on them. */

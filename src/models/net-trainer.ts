@@ -1,13 +1,14 @@
 // A dense network resident in one engine, as a training Problem (src/optim/solve.ts): its packed
 // parameters, its full-batch gradient, and mini-batch epochs run whole inside the engine.
 // Multinomial and multi-label linear models are one-layer networks.
-import type { Engine, F32Buf, U32Buf } from '../engine/engine.js';
+import type { Engine, FloatBuf, U32Buf } from '../engine/engine.js';
+import { floats } from '../engine/engine.js';
 import { createNet, createOptimizer, freeNet, type Net, type NetData, type NetSpec, type OptimizerBufs, type OptimizerConfig } from '../engine/net.js';
 import { fail } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import type { Problem } from '../optim/solve.js';
 import { seedState } from '../rng.js';
-import { uploadMatrix } from './rows.js';
+import { uploadMatrix, uploadValues } from './rows.js';
 
 /** Targets as the network's head wants them: class indices (softmax) or 0/1 rows (sigmoid). */
 export type NetTargets = { classes: Uint32Array } | { indicators: Matrix };
@@ -81,26 +82,23 @@ export class NetTrainer implements Problem {
     }
   }
 
-  /** Copies the training rows into the engine once; they stay resident until release(). */
+  /** Copies the training rows into the engine once, in the network's dtype; they stay resident until release(). */
   upload(X: Matrix, targets: NetTargets, sw: Float64Array | null): void {
-    const { buf } = uploadMatrix(this.engine, X);
+    const { engine } = this;
+    const dtype = this.net.dtype;
+    const { buf } = uploadMatrix(engine, X, 'X', dtype);
     this.release();
-    let Y: F32Buf | U32Buf;
+    let Y: FloatBuf | U32Buf;
     if ('classes' in targets) {
-      Y = this.engine.u32(X.rows);
+      Y = engine.u32(X.rows);
       Y.view().set(targets.classes);
     } else {
       const ys = this.net.layout.yStride, K = targets.indicators.cols;
-      Y = this.engine.f32(X.rows * ys);
+      Y = floats(engine, dtype, X.rows * ys);
       const y = Y.view(), src = targets.indicators.data;
       for (let i = 0; i < X.rows; i++) for (let k = 0; k < K; k++) y[i * ys + k] = src[i * K + k];
     }
-    let swBuf: F32Buf | null = null;
-    if (sw) {
-      swBuf = this.engine.f32(X.rows);
-      swBuf.view().set(sw);
-    }
-    this.data = { X: buf, Y, sw: swBuf, n: X.rows };
+    this.data = { X: buf, Y, sw: sw && uploadValues(engine, sw, dtype), n: X.rows };
     this.weightSum = sw ? sw.reduce((a, b) => a + b, 0) : X.rows;
   }
 
@@ -147,7 +145,7 @@ export class NetTrainer implements Problem {
     this.endEpochs();
     const rng = this.engine.u32(4);
     seedState(config.seed, rng.view());
-    this.epochs = { config, optimizer: createOptimizer(this.engine, this.nParams, config.optimizer), rng, idx: null };
+    this.epochs = { config, optimizer: createOptimizer(this.engine, this.nParams, config.optimizer, this.net.dtype), rng, idx: null };
     this.rowsSeen = 0;
   }
 
@@ -187,8 +185,8 @@ export class NetTrainer implements Problem {
   predictProba(X: Matrix): Matrix {
     const { engine, net } = this;
     const K = this.spec.sizes[this.spec.sizes.length - 1];
-    const { buf } = uploadMatrix(engine, X);
-    const out = engine.f32(CHUNK * K);
+    const { buf } = uploadMatrix(engine, X, 'X', net.dtype);
+    const out = floats(engine, net.dtype, CHUNK * K);
     const result = new Float64Array(X.rows * K);
     try {
       for (let start = 0; start < X.rows; start += CHUNK) {

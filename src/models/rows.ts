@@ -1,16 +1,16 @@
-import type { Engine, F32Buf, RowsF32 } from '../engine/engine.js';
-import { paddedStride } from '../engine/engine.js';
+import type { Dtype, Engine, FloatArray, FloatBuf, Rows } from '../engine/engine.js';
+import { floats, paddedStride } from '../engine/engine.js';
 import type { Matrix } from '../matrix.js';
 import { fail } from '../errors.js';
 
 /**
- * Copies X into engine memory once, converted to f32 and with each row zero-padded to the SIMD
+ * Copies X into engine memory once, converted to `dtype` and with each row zero-padded to the SIMD
  * stride; the kernels then read it in place for every epoch. The copy is checked there for NaN
  * and Infinity (including finite float64 values beyond float32's range), naming the first.
  */
-export function uploadMatrix(engine: Engine, X: Matrix, name = 'X'): { buf: F32Buf; stride: number } {
+export function uploadMatrix(engine: Engine, X: Matrix, name = 'X', dtype: Dtype = 'float32'): { buf: FloatBuf; stride: number } {
   const stride = paddedStride(X.cols);
-  const buf = engine.f32(X.rows * stride);
+  const buf = floats(engine, dtype, X.rows * stride);
   buf.view().set(X.data);
   engine.padRows(buf, X.rows, X.cols, stride);
   const bad = engine.findNonFinite(buf, X.rows * stride);
@@ -24,20 +24,25 @@ export function uploadMatrix(engine: Engine, X: Matrix, name = 'X'): { buf: F32B
   return { buf, stride };
 }
 
-/** Uploads X, the 0/1 targets and optional sample weights as one resident training set. */
-export function uploadRows(engine: Engine, X: Matrix, y: ArrayLike<number>, sw: ArrayLike<number> | null): RowsF32 {
-  const { buf, stride } = uploadMatrix(engine, X);
-  const yBuf = engine.f32(X.rows);
-  yBuf.view().set(y);
-  let swBuf: F32Buf | null = null;
-  if (sw) {
-    swBuf = engine.f32(X.rows);
-    swBuf.view().set(sw);
-  }
-  return { X: buf, y: yBuf, sw: swBuf, n: X.rows, d: X.cols, stride };
+/** Values as a typed array of `dtype` (rounded to float32, or kept exactly). */
+export function valuesIn(dtype: Dtype, values: ArrayLike<number>): FloatArray {
+  return dtype === 'float64' ? Float64Array.from(values) : Float32Array.from(values);
 }
 
-export function freeRows(engine: Engine, rows: RowsF32): void {
+/** Values in a new engine buffer of `dtype`. */
+export function uploadValues(engine: Engine, values: ArrayLike<number>, dtype: Dtype): FloatBuf {
+  const buf = floats(engine, dtype, values.length);
+  buf.view().set(values);
+  return buf;
+}
+
+/** Uploads X, the 0/1 targets and optional sample weights, all in `dtype`, as one resident training set. */
+export function uploadRows(engine: Engine, X: Matrix, y: ArrayLike<number>, sw: ArrayLike<number> | null, dtype: Dtype = 'float32'): Rows {
+  const { buf, stride } = uploadMatrix(engine, X, 'X', dtype);
+  return { X: buf, y: uploadValues(engine, y, dtype), sw: sw && uploadValues(engine, sw, dtype), n: X.rows, d: X.cols, stride };
+}
+
+export function freeRows(engine: Engine, rows: Rows): void {
   engine.free(rows.X);
   engine.free(rows.y);
   if (rows.sw) engine.free(rows.sw);

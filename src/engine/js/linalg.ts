@@ -1,5 +1,7 @@
+import type { FloatArray } from '../engine.js';
+
 /** out[i] = X[i] . w + w[stride] over padded rows (the logits of a linear model). */
-export function gemvBiasF32(X: Float32Array, n: number, d: number, stride: number, w: Float32Array, out: Float32Array): void {
+export function gemvBias(X: FloatArray, n: number, d: number, stride: number, w: FloatArray, out: FloatArray): void {
   const bias = w[stride];
   for (let i = 0; i < n; i++) {
     const base = i * stride;
@@ -9,21 +11,21 @@ export function gemvBiasF32(X: Float32Array, n: number, d: number, stride: numbe
   }
 }
 
-export function sumF32(x: Float32Array, n: number): number {
+export function sum(x: FloatArray, n: number): number {
   let s = 0;
   for (let i = 0; i < n; i++) s += x[i];
   return s;
 }
 
 // The three products of backpropagation, twins of assembly/kernels/linalg.ts. Matrices are
-// row-major f32 at a float offset into their array, rows padded to multiples of 4; rows of A may
+// row-major, of either dtype, at an offset into their array, rows padded to multiples of 4; rows of A may
 // be taken through idx from start (idx null: in order).
 
 /** C[i][o] = A_i . W_o + bias[o] for m rows and nOut outputs. */
 export function gemmNT(
-  A: Float32Array, aOff: number, lda: number, idx: Uint32Array | null, start: number, m: number,
-  W: Float32Array, wOff: number, nOut: number, k: number, bias: Float32Array | null, bOff: number,
-  C: Float32Array, cOff: number, ldc: number,
+  A: FloatArray, aOff: number, lda: number, idx: Uint32Array | null, start: number, m: number,
+  W: FloatArray, wOff: number, nOut: number, k: number, bias: FloatArray | null, bOff: number,
+  C: FloatArray, cOff: number, ldc: number,
 ): void {
   for (let i = 0; i < m; i++) {
     const a = aOff + (idx ? idx[start + i] : start + i) * lda;
@@ -39,9 +41,9 @@ export function gemmNT(
 
 /** dW[o] += sum_i D[i][o] A_i over m rows; dW is nOut x k. */
 export function gemmTNAcc(
-  D: Float32Array, dOff: number, ldd: number, m: number, nOut: number,
-  A: Float32Array, aOff: number, lda: number, idx: Uint32Array | null, start: number, k: number,
-  dW: Float32Array, gOff: number,
+  D: FloatArray, dOff: number, ldd: number, m: number, nOut: number,
+  A: FloatArray, aOff: number, lda: number, idx: Uint32Array | null, start: number, k: number,
+  dW: FloatArray, gOff: number,
 ): void {
   for (let i = 0; i < m; i++) {
     const a = aOff + (idx ? idx[start + i] : start + i) * lda;
@@ -57,8 +59,8 @@ export function gemmTNAcc(
 
 /** Out[i] = sum_o D[i][o] W[o] for m rows. */
 export function gemmNN(
-  D: Float32Array, dOff: number, ldd: number, m: number, nOut: number, W: Float32Array, wOff: number, k: number,
-  Out: Float32Array, oOff: number, ldo: number,
+  D: FloatArray, dOff: number, ldd: number, m: number, nOut: number, W: FloatArray, wOff: number, k: number,
+  Out: FloatArray, oOff: number, ldo: number,
 ): void {
   for (let i = 0; i < m; i++) {
     const out = oOff + i * ldo;

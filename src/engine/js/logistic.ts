@@ -1,19 +1,19 @@
 // The TypeScript twin of assembly/inline/logistic.ts and kernels/train.ts: the same layout and
-// contract, computed in f64 over the f32 data.
+// contract, computed in f64 over data of either dtype.
 import { shuffleU32 } from '../../rng.js';
 import { softThreshold } from '../../optim/prox.js';
-import type { SgdEpochOptions } from '../engine.js';
+import type { FloatArray, SgdEpochOptions } from '../engine.js';
 
 export interface RowsView {
-  X: Float32Array;
-  y: Float32Array;
-  sw: Float32Array | null;
+  X: FloatArray;
+  y: FloatArray;
+  sw: FloatArray | null;
   d: number;
   stride: number;
 }
 
 /** Adds the gradient of rows idx[start..start+count) (or start.. in order) into grad; returns their loss sum. */
-export function logisticRows(r: RowsView, idx: Uint32Array | null, start: number, count: number, w: Float32Array, grad: Float64Array): number {
+export function logisticRows(r: RowsView, idx: Uint32Array | null, start: number, count: number, w: FloatArray, grad: Float64Array): number {
   const { X, y, sw, d, stride } = r;
   const bias = w[stride];
   let loss = 0;
@@ -38,14 +38,14 @@ export function logisticRows(r: RowsView, idx: Uint32Array | null, start: number
   return loss;
 }
 
-export function lossGradLogistic(r: RowsView, n: number, w: Float32Array, grad: Float64Array): number {
+export function lossGradLogistic(r: RowsView, n: number, w: FloatArray, grad: Float64Array): number {
   grad.fill(0, 0, r.stride + 1);
   return logisticRows(r, null, 0, n, w, grad);
 }
 
 /** One epoch of mini-batch SGD; grad (f64[stride + 1]) is scratch. */
 export function epochSgdLogistic(
-  r: RowsView, n: number, idx: Uint32Array, w: Float32Array, rng: Uint32Array, grad: Float64Array, o: SgdEpochOptions,
+  r: RowsView, n: number, idx: Uint32Array, w: FloatArray, rng: Uint32Array, grad: Float64Array, o: SgdEpochOptions,
 ): number {
   if (o.shuffle) shuffleU32(idx, n, rng);
   const { d, stride } = r;

@@ -1,10 +1,11 @@
 // Output heads, twins of the ones in assembly/kernels/loss.ts: the gradient of the summed loss
 // with respect to m rows of logits goes to D (padding columns zeroed); the summed loss is returned.
+import type { FloatArray } from '../engine.js';
 import { bceLogit, sigmoid } from './activation.js';
 
 export function softmaxCeRows(
-  Z: Float32Array, zOff: number, ldz: number, m: number, K: number, labels: Uint32Array,
-  idx: Uint32Array | null, start: number, sw: Float32Array | null, D: Float32Array, dOff: number, ldd: number,
+  Z: FloatArray, zOff: number, ldz: number, m: number, K: number, labels: Uint32Array,
+  idx: Uint32Array | null, start: number, sw: FloatArray | null, D: FloatArray, dOff: number, ldd: number,
 ): number {
   let total = 0;
   for (let i = 0; i < m; i++) {
@@ -26,8 +27,8 @@ export function softmaxCeRows(
 }
 
 export function sigmoidBceRows(
-  Z: Float32Array, zOff: number, ldz: number, m: number, K: number, Y: Float32Array, ldy: number,
-  idx: Uint32Array | null, start: number, sw: Float32Array | null, D: Float32Array, dOff: number, ldd: number,
+  Z: FloatArray, zOff: number, ldz: number, m: number, K: number, Y: FloatArray, ldy: number,
+  idx: Uint32Array | null, start: number, sw: FloatArray | null, D: FloatArray, dOff: number, ldd: number,
 ): number {
   let total = 0;
   for (let i = 0; i < m; i++) {

@@ -6,25 +6,26 @@ import { optimizerStep } from './optim.js';
 import { shuffleU32 } from '../../rng.js';
 import { softThreshold } from '../../optim/prox.js';
 import type { NetEpochOptions } from '../net.js';
+import type { FloatArray } from '../engine.js';
 
 const SOFTMAX = 1;
 
 export interface NetArrays {
   desc: Uint32Array;
-  params: Float32Array;
-  grads: Float32Array;
-  scratch: Float32Array;
+  params: FloatArray;
+  grads: FloatArray;
+  scratch: FloatArray;
 }
 
 export interface NetRows {
-  X: Float32Array;
-  Y: Float32Array | Uint32Array;
-  sw: Float32Array | null;
+  X: FloatArray;
+  Y: FloatArray | Uint32Array;
+  sw: FloatArray | null;
 }
 
 const field = (desc: Uint32Array, l: number, f: number) => desc[8 + 8 * l + f];
 
-function forward(net: NetArrays, X: Float32Array, idx: Uint32Array | null, start: number, count: number): void {
+function forward(net: NetArrays, X: FloatArray, idx: Uint32Array | null, start: number, count: number): void {
   const { desc, params, scratch } = net;
   const L = desc[0], hidden = desc[1];
   for (let l = 0; l < L; l++) {
@@ -52,7 +53,7 @@ export function netBatchGrad(net: NetArrays, rows: NetRows, idx: Uint32Array | n
   const logits = field(desc, top, 4), dTop = field(desc, top, 5);
   const loss = desc[2] === SOFTMAX
     ? softmaxCeRows(scratch, logits, kPad, count, K, Y as Uint32Array, idx, start, sw, scratch, dTop, kPad)
-    : sigmoidBceRows(scratch, logits, kPad, count, K, Y as Float32Array, desc[5], idx, start, sw, scratch, dTop, kPad);
+    : sigmoidBceRows(scratch, logits, kPad, count, K, Y as FloatArray, desc[5], idx, start, sw, scratch, dTop, kPad);
   for (let l = top; l >= 0; l--) {
     const nIn = field(desc, l, 0), nOut = field(desc, l, 1), delta = field(desc, l, 5);
     const first = l === 0;
@@ -83,7 +84,7 @@ export function netLossGrad(net: NetArrays, rows: NetRows, n: number): number {
 
 
 export function epochNet(
-  net: NetArrays, opt: Float32Array, state: Float32Array, rows: NetRows, idx: Uint32Array, n: number, rng: Uint32Array, o: NetEpochOptions,
+  net: NetArrays, opt: FloatArray, state: FloatArray, rows: NetRows, idx: Uint32Array, n: number, rng: Uint32Array, o: NetEpochOptions,
 ): number {
   if (o.shuffle) shuffleU32(idx, n, rng);
   const { desc, params, grads } = net;
@@ -113,7 +114,7 @@ export function epochNet(
   return loss;
 }
 
-export function netPredict(net: NetArrays, X: Float32Array, start: number, count: number, out: Float32Array, ldo: number): void {
+export function netPredict(net: NetArrays, X: FloatArray, start: number, count: number, out: FloatArray, ldo: number): void {
   const { desc, scratch } = net;
   forward(net, X, null, start, count);
   const top = desc[0] - 1, kPad = field(desc, top, 1), K = desc[3], logits = field(desc, top, 4);

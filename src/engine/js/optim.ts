@@ -1,8 +1,10 @@
 // The twin of assembly/kernels/optim.ts: opt = [kind, t, lr, beta1 or momentum, beta2, eps],
-// state = [first moment or velocity | second moment | AMSGrad's max], n floats each.
+// state = [first moment or velocity | second moment | AMSGrad's max], n values each.
+import type { FloatArray } from '../engine.js';
+
 export const SGD = 0, MOMENTUM = 1, NESTEROV = 2, ADAM = 3, AMSGRAD = 4;
 
-export function optimizerStep(opt: Float32Array, state: Float32Array, params: Float32Array, pOff: number, grads: Float32Array, gOff: number, n: number): void {
+export function optimizerStep(opt: FloatArray, state: FloatArray, params: FloatArray, pOff: number, grads: FloatArray, gOff: number, n: number): void {
   const kind = opt[0];
   const t = (opt[1] += 1);
   const lr = opt[2], beta1 = opt[3], beta2 = opt[4], eps = opt[5];
