@@ -60,9 +60,19 @@ export function encodeClasses(y: ArrayLike<Label>, name = 'y'): { classes: Label
   const seen: Label[] = [];
   const firstSeen = new Map<Label, number>();
   const codes = new Uint32Array(y.length);
+  let last: Label = y[0], lastCode = -1;
   for (let i = 0; i < y.length; i++) {
     const v = y[i];
-    let k = seen.length <= 16 ? seen.indexOf(v) : (firstSeen.get(v) ?? -1);
+    // Runs of one label are common (sorted or grouped data): check the previous row's first.
+    let k = v === last ? lastCode : -1;
+    if (k < 0 && seen.length <= 16) {
+      for (let j = 0; j < seen.length; j++) {
+        if (seen[j] === v) {
+          k = j;
+          break;
+        }
+      }
+    } else if (k < 0) k = firstSeen.get(v) ?? -1;
     if (k < 0) {
       if (typeof v !== kind || (kind !== 'number' && kind !== 'string' && kind !== 'boolean')) {
         fail('BAD_LABEL', `${name}[${i}] is ${JSON.stringify(v)} (${typeof v}) but ${name}[0] is a ${kind}: labels must all be numbers, all strings or all booleans`);
@@ -73,6 +83,8 @@ export function encodeClasses(y: ArrayLike<Label>, name = 'y'): { classes: Label
       firstSeen.set(v, k);
     }
     codes[i] = k;
+    last = v;
+    lastCode = k;
   }
   const classes = [...firstSeen.keys()].sort(compareLabels);
   const rank = new Uint32Array(classes.length);

@@ -29,6 +29,11 @@ export function nextU32(s: Uint32Array): number {
   return result;
 }
 
+/** Fills `idx` with 0, 1, 2, ...: the row order before the first shuffle. */
+export function identityOrder(idx: Uint32Array): void {
+  for (let i = 0; i < idx.length; i++) idx[i] = i;
+}
+
 /** Fisher–Yates from the end; `% (i + 1)` keeps it integer-exact in JS and WASM alike. */
 export function shuffleU32(idx: Uint32Array, n: number, s: Uint32Array): void {
   for (let i = n - 1; i > 0; i--) {

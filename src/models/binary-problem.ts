@@ -3,7 +3,7 @@
 // narrow data and the whole-epoch SGD loop. Parameters pack as [w_0 .. w_d-1, intercept].
 import type { Engine, F64Buf, FloatArray, FloatBuf, Rows, U32Buf } from '../engine/engine.js';
 import type { Problem } from '../optim/solve.js';
-import { seedState } from '../rng.js';
+import { identityOrder, seedState } from '../rng.js';
 
 export interface BinaryEpochConfig {
   batchSize: number;
@@ -60,7 +60,7 @@ export class BinaryProblem implements Problem {
     const { n } = this.rows;
     if (!this.stream) {
       const idx = this.engine.u32(n), rng = this.engine.u32(4);
-      idx.view().set(Uint32Array.from({ length: n }, (_, i) => i));
+      identityOrder(idx.view());
       seedState(this.config.seed, rng.view());
       this.stream = { idx, rng };
     }

@@ -7,7 +7,7 @@ import { createNet, createOptimizer, freeNet, type Net, type NetData, type NetSp
 import { fail } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import type { Problem } from '../optim/solve.js';
-import { seedState } from '../rng.js';
+import { identityOrder, seedState } from '../rng.js';
 import { uploadMatrix, uploadValues } from './rows.js';
 
 /** Targets as the network's head wants them: class indices (softmax) or 0/1 rows (sigmoid). */
@@ -167,7 +167,7 @@ export class NetTrainer implements Problem {
     const e = this.epochs;
     if (!e.idx) {
       e.idx = this.engine.u32(data.n);
-      e.idx.view().set(Uint32Array.from({ length: data.n }, (_, i) => i));
+      identityOrder(e.idx.view());
     }
     e.optimizer.header.view()[2] = lr;
     const c = e.config;
