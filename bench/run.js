@@ -1,154 +1,192 @@
-// npm run bench: kernel- and epoch-level timings of every backend side by side in one run, with a
-// roofline (a SIMD sum over the same resident X: the time to merely read the data once), so every
-// figure is also a ratio. Writes bench/results/latest.json and latest.md.
-import b from 'benny';
-import { mkdirSync, writeFileSync } from 'node:fs';
+// npm run bench [-- --quick] [-- --only a-sgd,fullbatch]
+//
+// wasmlearn against the field, on this machine, in one run: every wasmlearn backend, TensorFlow.js
+// (cpu and wasm backends), ml.js (ml-logistic-regression) where it can do the work, scikit-learn
+// when a Python with it is found, and for every workload a roofline (a SIMD sum over the same X:
+// the time to merely read the data once), so every figure is also a ratio.
+//
+// Each suite (bench/suites/*.js) runs in its own node process, started with --expose-gc and, where
+// the runtime needs it (Node 20, 21), --experimental-wasm-relaxed-simd so that the relaxed-SIMD
+// build is measured too. Results: bench/results/latest.{json,md,svg}; a --quick run (a smoke check,
+// under a minute, rough figures) writes to bench/results/quick/ and leaves latest.* alone.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release, arch, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { relaunchWithRelaxedSimd } from '../dist/node-relaunch.js';
-import { init, getEngine } from '../dist/engine/index.js';
-import { uploadRows } from '../dist/models/rows.js';
-import { makeLogistic } from '../dist/data/synthetic.js';
-import { seedState, Xoshiro128, fillNormal } from '../dist/rng.js';
-import { createNet, createOptimizer } from '../dist/engine/net.js';
-import { uploadMatrix } from '../dist/models/rows.js';
-import { readCsv } from '../dist/data/csv.js';
-import { existsSync } from 'node:fs';
+import { hasRelaxedSimd, RELAXED_SIMD_FLAG } from '../dist/node-relaunch.js';
+import { annotate, checkTargets, markdown, svg, targetsTable } from './lib/report.js';
 
-if (relaunchWithRelaxedSimd()) process.exit();
+const SUITES = ['a-sgd', 'b-multilabel', 'fullbatch', 'd-mlp', 'e-lbfgs', 'kernels'];
+/** Display order of the workloads in the report. */
+const ORDER = ['A', 'A′', 'B', 'C', 'D', 'E1', 'E2', 'E3'];
 
-const quick = process.argv.includes('--quick');
-const caseOptions = quick ? { minSamples: 2, maxTime: 0.3 } : { minSamples: 10, maxTime: 4 };
-const info = await init();
-const backends = info.available;
-const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyArg = args.find((a) => a.startsWith('--only'));
+const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : args[args.indexOf(onlyArg) + 1]).split(',') : null;
+const benchDir = fileURLToPath(new URL('./', import.meta.url));
+const outDir = join(benchDir, 'results', quick ? 'quick' : '');
+const pkg = (name) => {
+  try {
+    return JSON.parse(readFileSync(fileURLToPath(new URL(`../node_modules/${name}/package.json`, import.meta.url)), 'utf8')).version;
+  } catch {
+    return null;
+  }
+};
 
-/** Uploads the same data to every backend once; returns per-backend resident rows. */
-function resident(n, d, seed) {
-  const { X, y } = makeLogistic(n, d, seed);
-  return Object.fromEntries(backends.map((name) => {
-    const engine = getEngine(name);
-    const rows = uploadRows(engine, X, y, null);
-    const w = engine.f32(rows.stride + 4);
-    return [name, { engine, rows, w }];
-  }));
+const major = Number(process.versions.node.split('.')[0]);
+const flags = ['--expose-gc'];
+if (!hasRelaxedSimd() && major < 22) flags.push(RELAXED_SIMD_FLAG);
+
+const t0 = performance.now();
+const tmp = mkdtempSync(join(tmpdir(), 'wasmlearn-bench-'));
+const results = [];
+try {
+  // A full run takes the suites one at a time (timings need the machine); a quick run is a smoke
+  // check whose figures mean little, so it runs two at a time, printing each suite's log when done.
+  const selected = SUITES.filter((s) => !only || only.includes(s));
+  const outcomes = await pool(selected, quick ? 2 : 1, (suite) => runSuite(suite, tmp, !quick));
+  for (const { suite, result, log } of outcomes) {
+    if (quick) process.stdout.write(log);
+    if (!result) {
+      console.error(`suite ${suite} failed`);
+      process.exitCode = 1;
+      continue;
+    }
+    console.log(`   ${suite}: ${result.seconds.toFixed(1)} s`);
+    results.push(result);
+  }
+  const sklearn = runSklearn(tmp);
+  const workloads = results.flatMap((r) => r.workloads);
+  mergeSklearn(workloads, sklearn);
+  workloads.sort((a, b) => rank(a) - rank(b));
+  annotate(workloads);
+  const cpu = cpus()[0];
+  const env = {
+    date: new Date().toISOString().slice(0, 10),
+    quick,
+    node: process.version.replace(/^v/, ''),
+    v8: process.versions.v8,
+    os: `${platform()} ${release()} ${arch()}`,
+    cpu: cpu?.model?.trim() ?? 'unknown CPU',
+    cores: cpus().length,
+    memGB: Math.round(totalmem() / 2 ** 30),
+    flags,
+    versions: {
+      wasmlearn: JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version,
+      tfjs: results.find((r) => r.tfjs)?.tfjs ?? pkg('@tensorflow/tfjs'),
+      tfjsBackendWasm: pkg('@tensorflow/tfjs-backend-wasm'),
+      mlLogisticRegression: pkg('ml-logistic-regression'),
+      mlMatrix: pkg('ml-matrix'),
+    },
+    wasmlearn: results[0]?.wasmlearn ?? { available: [], unavailable: {} },
+    sklearn: sklearn.ok ? { version: sklearn.data.sklearn, python: sklearn.python, threads: sklearn.data.threads } : { version: null, reason: sklearn.reason },
+    seconds: (performance.now() - t0) / 1000,
+  };
+  const targets = checkTargets(workloads);
+  const report = { env, targets, workloads, sklearnInfo: sklearnInfo(sklearn) };
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'latest.json'), JSON.stringify(report, null, 1) + '\n');
+  writeFileSync(join(outDir, 'latest.md'), markdown(report) + '\n');
+  writeFileSync(join(outDir, 'latest.svg'), svg(report));
+  console.log(`\n${targetsTable(targets).join('\n')}\n`);
+  // A contender that failed is a harness (or library) that rotted: say so with the exit code, so
+  // that CI's quick run catches it; the figures are still written.
+  const failed = workloads.flatMap((w) => w.contenders.filter((c) => c.error).map((c) => `${w.id} ${c.name}: ${c.error}`));
+  if (failed.length) {
+    console.error(`${failed.length} contender(s) failed:\n  ${failed.join('\n  ')}`);
+    process.exitCode = 1;
+  }
+  console.log(`Wrote ${join(outDir, 'latest.{json,md,svg}')} in ${env.seconds.toFixed(0)} s.`);
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+/** Runs one suite in a child node; its output goes to the terminal (live) or into `log`. */
+function runSuite(suite, dir, live) {
+  const out = join(dir, `${suite}.json`);
+  if (live) console.log(`\n== ${suite}`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...flags, join(benchDir, 'lib', 'child.js'), suite, out, ...(quick ? ['--quick'] : [])], {
+      stdio: live ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+    });
+    let log = live ? '' : `\n== ${suite} (quick)\n`;
+    child.stdout?.on('data', (b) => { log += b; });
+    child.stderr?.on('data', (b) => { log += b; });
+    child.on('close', (code) => {
+      let result = null;
+      if (code === 0) {
+        try {
+          result = JSON.parse(readFileSync(out, 'utf8'));
+        } catch {
+          result = null;
+        }
+      } else {
+        log += `exit ${code}\n`;
+      }
+      resolve({ suite, result, log });
+    });
+  });
+}
+
+/** Maps `items` through the async `fn`, at most `n` at a time, keeping the order. */
+async function pool(items, n, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  return out;
+}
+
+function rank(wl) {
+  const i = ORDER.indexOf(wl.id);
+  return i >= 0 ? i : ORDER.length + results.flatMap((r) => r.workloads).indexOf(wl);
 }
 
 /**
- * A network resident on every backend with the same seeded parameters and training rows X
- * (row-major, d columns) and targets: class indices (softmax) or 0/1 rows of K (sigmoid).
+ * scikit-learn, when a Python that imports it is found: $WASMLEARN_PYTHON, else python3, else
+ * /usr/bin/python3 (Debian's python3-sklearn, where pyenv shadows the system Python).
  */
-function residentNet(spec, X, Y) {
-  const n = X.rows;
-  return Object.fromEntries(backends.map((name) => {
-    const engine = getEngine(name);
-    const net = createNet(engine, spec);
-    const init = new Float32Array(net.layout.nParams);
-    fillNormal(new Xoshiro128(7), init);
-    net.params.view().set(init.map((v) => v * 0.05));
-    const { buf } = uploadMatrix(engine, X);
-    let Ybuf;
-    if (spec.output === 'softmax') {
-      Ybuf = engine.u32(n);
-      Ybuf.view().set(Y);
-    } else {
-      const K = spec.sizes[spec.sizes.length - 1], ys = net.layout.yStride;
-      Ybuf = engine.f32(n * ys);
-      for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) Ybuf.view()[i * ys + k] = Y[i * K + k];
-    }
-    const idx = engine.u32(n);
-    idx.view().set(Uint32Array.from({ length: n }, (_, i) => i));
-    const rng = engine.u32(4);
-    seedState(1, rng.view());
-    const optimizer = createOptimizer(engine, net.layout.nParams, { kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 });
-    return [name, { engine, net, data: { X: buf, Y: Ybuf, sw: null, n }, idx, rng, optimizer, rows: { X: buf, n, stride: net.layout.layers[0].inPad } }];
-  }));
-}
-
-function netEpoch(batch) {
-  return ({ engine, net, data, idx, rng, optimizer }) => () =>
-    engine.epochNet(net, optimizer, data, idx, rng, { batch, shuffle: true, alpha: 1e-4, l2: 0, outScale: 1 });
-}
-
-async function suite(name, perBackend, work) {
-  const roofEngine = getEngine(backends.includes('wasm-simd') ? 'wasm-simd' : backends[0]);
-  const roof = perBackend[roofEngine.name];
-  const cases = backends.map((backend) => b.add(backend, work(perBackend[backend]), caseOptions));
-  const summary = await b.suite(
-    name,
-    ...cases,
-    b.add('roofline (SIMD sum of X)', () => roofEngine.sum(roof.rows.X, roof.rows.n * roof.rows.stride), caseOptions),
-    b.cycle(),
-    b.complete(),
-  );
-  return summary;
-}
-
-function sgdEpoch({ engine, rows, w }) {
-  const idx = engine.u32(rows.n);
-  idx.view().set(Uint32Array.from({ length: rows.n }, (_, i) => i));
-  const rng = engine.u32(4);
-  seedState(1, rng.view());
-  const opts = { batch: 256, lr: 0.01, l2: 0, fitIntercept: true, shuffle: true };
-  return () => engine.epochSgdLogistic(rows, idx, w, rng, opts);
-}
-
-function fullPass({ engine, rows, w }) {
-  const grad = engine.f64(rows.stride + 1);
-  return () => engine.lossGradLogistic(rows, w, grad);
-}
-
-const summaries = [];
-summaries.push(await suite('(A) one SGD epoch, batch 256, 90,000 x 5', resident(90_000, 5, 1), sgdEpoch));
-summaries.push(await suite('(C) one full-batch loss-and-gradient pass, 100,000 x 256', resident(100_000, 256, 2), fullPass));
-
-{
-  // (B) the multi-label model: 10,000 x 256 standard normal inputs, 10 outputs, Adam, batch 256.
-  const n = 10_000, d = 256, K = 10;
-  const X = new Float32Array(n * d);
-  fillNormal(new Xoshiro128(3), X);
-  const rng = new Xoshiro128(4);
-  const Y = Float32Array.from({ length: n * K }, () => (rng.nextFloat() < 0.5 ? 1 : 0));
-  const spec = { sizes: [d, K], hidden: 'identity', output: 'sigmoid', maxBatch: 256 };
-  summaries.push(await suite('(B) one multi-label epoch, 10,000 x 256 -> 10, Adam, batch 256', residentNet(spec, { data: X, rows: n, cols: d }, Y), netEpoch(256)));
-}
-
-{
-  // (D) MLPClassifier 64-64-10 on optdigits, Adam, batch 200.
-  const dir = process.env.WASMLEARN_DATA_DIR ?? fileURLToPath(new URL('../../shared/data/', import.meta.url));
-  const file = `${dir}/optdigits.tra`;
-  if (existsSync(file)) {
-    const { X, y } = await readCsv(file, { header: false, target: 64 });
-    const scaled = { data: X.data.map((v) => v / 16), rows: X.rows, cols: X.cols };
-    const spec = { sizes: [64, 64, 10], hidden: 'relu', output: 'softmax', maxBatch: 256 };
-    summaries.push(await suite('(D) one MLP epoch, optdigits 3,823 x 64 -> 64 -> 10, Adam, batch 200', residentNet(spec, scaled, Uint32Array.from(y)), netEpoch(200)));
-  } else {
-    console.log(`(D) skipped: ${file} not found (set WASMLEARN_DATA_DIR)`);
+function runSklearn(dir) {
+  if (only && !only.some((s) => ['a-sgd', 'fullbatch', 'e-lbfgs'].includes(s))) return { ok: false, reason: 'not selected' };
+  const candidates = [...new Set([process.env.WASMLEARN_PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean))];
+  const python = candidates.find((py) => spawnSync(py, ['-c', 'import sklearn'], { stdio: 'ignore' }).status === 0);
+  if (!python) return { ok: false, reason: `no Python with scikit-learn found (tried ${candidates.join(', ')}: \`import sklearn\` failed)` };
+  console.log(`\n== scikit-learn (${python})`);
+  const s0 = performance.now();
+  const data = join(dir, 'sklearn-data');
+  const exp = spawnSync(process.execPath, [join(benchDir, 'lib', 'export-data.js'), data], { stdio: 'inherit' });
+  if (exp.status !== 0) return { ok: false, reason: 'exporting the data for scikit-learn failed' };
+  const run = spawnSync(python, [join(benchDir, 'sklearn.py'), '--data', data, ...(quick ? ['--quick'] : [])], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  if (run.status !== 0) return { ok: false, reason: `bench/sklearn.py failed (exit ${run.status})` };
+  console.log(`   scikit-learn: ${((performance.now() - s0) / 1000).toFixed(1)} s`);
+  try {
+    return { ok: true, python, data: JSON.parse(run.stdout.toString()) };
+  } catch (e) {
+    return { ok: false, reason: `bench/sklearn.py printed no JSON: ${e.message}` };
   }
 }
 
-/** Median time of one call in ms: medians, not means, because these machines are noisy. */
-const ms = (r) => r.details.median * 1000;
-const lines = [
-  `Node ${process.version}, ${process.platform}-${process.arch}, ${new Date().toISOString().slice(0, 10)}${quick ? ' (quick run: figures are rough)' : ''}`,
-  '',
-];
-const json = { node: process.version, date: new Date().toISOString(), quick, suites: [] };
-for (const s of summaries) {
-  const byName = Object.fromEntries(s.results.map((r) => [r.name, r]));
-  const js = byName.js;
-  const roof = byName['roofline (SIMD sum of X)'];
-  lines.push(`### ${s.name}`, '', '| backend | median ms | ± % | vs js | x roofline |', '|---|---:|---:|---:|---:|');
-  const rows = s.results.map((r) => ({
-    name: r.name, medianMs: ms(r), rme: r.margin,
-    speedupVsJs: ms(js) / ms(r), timesRoofline: ms(r) / ms(roof), samples: r.samples,
-  }));
-  for (const r of rows) {
-    lines.push(`| ${r.name} | ${r.medianMs.toFixed(3)} | ${r.rme.toFixed(1)} | ${r.speedupVsJs.toFixed(1)}x | ${r.timesRoofline.toFixed(2)} |`);
+function mergeSklearn(workloads, sk) {
+  for (const wl of workloads) {
+    if (!['A', 'C', 'E1', 'E2', 'E3'].includes(wl.id) || wl.skipped) continue;
+    const r = sk.ok ? sk.data.workloads[wl.id] : null;
+    if (!sk.ok) wl.contenders.push({ name: 'scikit-learn', family: 'scikit-learn', na: sk.reason });
+    else if (!r) wl.contenders.push({ name: 'scikit-learn', family: 'scikit-learn', na: 'not run by bench/sklearn.py' });
+    else if (r.error) wl.contenders.push({ name: 'scikit-learn', family: 'scikit-learn', error: r.error });
+    else wl.contenders.push({ name: 'scikit-learn', family: 'scikit-learn', ...r });
   }
-  lines.push('');
-  json.suites.push({ name: s.name, results: rows });
 }
-mkdirSync(resultsDir, { recursive: true });
-writeFileSync(`${resultsDir}latest.json`, JSON.stringify(json, null, 2) + '\n');
-writeFileSync(`${resultsDir}latest.md`, lines.join('\n'));
-console.log('\n' + lines.join('\n'));
+
+function sklearnInfo(sk) {
+  if (!sk.ok) return `Not in this run: ${sk.reason}. Install it (e.g. \`pip install scikit-learn\`, or Debian's \`python3-sklearn\`) and rerun; \`python3 bench/sklearn.py\` also runs alone and prints JSON.`;
+  const th = (sk.data.threads ?? []).map((t) => `${t.internal_api} ${t.version ?? ''} ${t.num_threads} threads${t.architecture ? ` (${t.architecture})` : ''}`).join(', ');
+  return `scikit-learn ${sk.data.sklearn}, NumPy ${sk.data.numpy}, Python ${sk.data.python} (${sk.python}), with its default thread pools: ${th || 'unknown'}. ` +
+    'wasmlearn and TensorFlow.js run on one thread. Its (A) is SGDClassifier, which updates after every row (batch 1), so it is the same pass over the data but not the same algorithm.';
+}

@@ -1,0 +1,251 @@
+// Turns the suites' results into latest.json, latest.md (tables: median, spread, ratio to
+// wasmlearn's best backend, ratio to the roofline) and latest.svg (a hand-written bar chart, log
+// scale, one group per workload).
+import { fmtMs } from './harness.js';
+
+/** The targets of the benchmark issue, checked on every run. */
+const TARGETS = [
+  { id: 'A', against: 'tfjs', goal: 100, text: '(A) wasmlearn best vs the faster TensorFlow.js backend' },
+  { id: 'C', against: 'tfjs', goal: 10, text: '(C) wasmlearn best vs the faster TensorFlow.js backend' },
+  { id: 'B', against: 'tfjs', goal: 5, text: '(B) wasmlearn best vs the faster TensorFlow.js backend' },
+  { id: 'D', against: 'tfjs', goal: 5, text: '(D) wasmlearn best vs the faster TensorFlow.js backend' },
+  { id: 'A', against: 'js', goal: 5, text: '(A) wasmlearn best vs its own js backend' },
+  { id: 'B', against: 'js', goal: 10, text: '(B) wasmlearn best vs its own js backend' },
+  { id: 'C', against: 'js', goal: 10, text: '(C) wasmlearn best vs its own js backend' },
+  { id: 'C', against: 'roofline', goal: 1.3, text: '(C) wasmlearn best within 1.3x of the roofline' },
+];
+
+const ok = (c) => c.stats && !c.error && !c.na;
+/** Text for a markdown table cell: pipes escaped. */
+const cell = (s) => String(s).replace(/\|/g, '\\|');
+
+/** The fastest engine-level wasmlearn row of a workload. */
+export function bestWasmlearn(wl) {
+  const rows = wl.contenders.filter((c) => ok(c) && c.family === 'wasmlearn' && c.level !== 'api');
+  return rows.reduce((a, b) => (a && a.stats.medianMs <= b.stats.medianMs ? a : b), null);
+}
+
+/** Adds ratios to every row: vsBest (median / best wasmlearn median) and xRoofline. */
+export function annotate(workloads) {
+  for (const wl of workloads) {
+    const best = bestWasmlearn(wl);
+    wl.best = best ? { name: best.name, backend: best.backend, medianMs: best.stats.medianMs } : null;
+    const roof = wl.roofline?.stats.medianMs;
+    for (const c of wl.contenders) {
+      if (!ok(c)) continue;
+      c.vsBest = best ? c.stats.medianMs / best.stats.medianMs : null;
+      c.xRoofline = roof ? c.stats.medianMs / roof : null;
+    }
+    if (wl.roofline && best) wl.roofline.vsBest = roof / best.stats.medianMs;
+  }
+  return workloads;
+}
+
+export function checkTargets(workloads) {
+  const byId = Object.fromEntries(workloads.map((w) => [w.id, w]));
+  return TARGETS.map((t) => {
+    const wl = byId[t.id];
+    const best = wl && bestWasmlearn(wl);
+    if (!best) return { ...t, ratio: null, met: false, detail: 'not measured' };
+    if (t.against === 'roofline') {
+      const ratio = wl.roofline ? best.stats.medianMs / wl.roofline.stats.medianMs : null;
+      return { ...t, ratio, met: ratio !== null && ratio <= t.goal, detail: `${best.name} ${fmtMs(best.stats.medianMs)} ms vs roofline ${fmtMs(wl.roofline?.stats.medianMs)} ms` };
+    }
+    const peers = wl.contenders.filter((c) => ok(c) && (t.against === 'tfjs' ? c.family === 'tfjs' : c.name === 'wasmlearn js'));
+    const peer = peers.reduce((a, b) => (a && a.stats.medianMs <= b.stats.medianMs ? a : b), null);
+    if (!peer) return { ...t, ratio: null, met: false, detail: 'peer not measured' };
+    const ratio = peer.stats.medianMs / best.stats.medianMs;
+    return { ...t, ratio, met: ratio >= t.goal, detail: `${best.name} ${fmtMs(best.stats.medianMs)} ms vs ${peer.name} ${fmtMs(peer.stats.medianMs)} ms` };
+  });
+}
+
+const x = (r) => (r === null || r === undefined ? '' : r >= 100 ? `${r.toFixed(0)}x` : r >= 10 ? `${r.toFixed(1)}x` : `${r.toFixed(2)}x`);
+const num = (v, digits = 5) => (v === undefined || v === null ? '' : Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(1) : v.toFixed(digits));
+
+function resultCell(c) {
+  const parts = [];
+  if (c.loss !== undefined) parts.push(num(c.loss));
+  if (c.accuracy !== undefined && c.nIter !== undefined) parts.push(`acc ${c.accuracy.toFixed(4)}`);
+  if (c.nIter !== undefined) parts.push(`${c.nIter} it${c.converged === false ? ' (cap)' : ''}`);
+  if (c.check !== undefined && c.check !== null) parts.push(`err ${num(c.check, 2)}`);
+  return parts.join(', ');
+}
+
+function noteCell(c) {
+  const bits = [];
+  if (c.variant) {
+    const other = Object.entries(c.variantTimes ?? {}).filter(([k]) => k !== c.variant).map(([k, v]) => `${k} ${fmtMs(v)} ms`);
+    bits.push(`${c.variant}${other.length ? ` (faster than ${other.join(', ')})` : ''}`);
+  }
+  if (c.tfWasm) bits.push(`SIMD ${c.tfWasm.simd ? 'on' : 'off'}, threads ${c.tfWasm.threads ? 'on' : 'off'}`);
+  if (c.note) bits.push(c.note);
+  if (c.stats?.firstRunOnly) bits.push('timed by its first run alone (slow)');
+  return bits.join('; ').replace(/\|/g, '\\|');
+}
+
+function workloadTable(wl) {
+  const lines = [`#### ${wl.title}`, ''];
+  if (wl.skipped) return [...lines, `Skipped: ${wl.skipped}`, ''];
+  lines.push(`| contender | median ${wl.unit.replace('ms ', '')} (ms) | IQR % | n | x wasmlearn best | x roofline | ${cell(wl.lossLabel)} | notes |`);
+  lines.push('|---|---:|---:|---:|---:|---:|---|---|');
+  const rows = [...wl.contenders].sort((a, b) => (ok(a) ? a.stats.medianMs : Infinity) - (ok(b) ? b.stats.medianMs : Infinity));
+  for (const c of rows) {
+    const name = wl.best && c.name === wl.best.name ? `**${c.name}**` : c.name;
+    if (c.na) lines.push(`| ${name} | n/a | | | | | | ${c.na.replace(/\|/g, '\\|')} |`);
+    else if (c.error) lines.push(`| ${name} | failed | | | | | | ${c.error.replace(/\|/g, '\\|')} |`);
+    else {
+      lines.push(`| ${name} | ${fmtMs(c.stats.medianMs)} | ${c.stats.iqrPct.toFixed(1)} | ${c.stats.samples} | ${x(c.vsBest)} | ${x(c.xRoofline)} | ${resultCell(c)} | ${noteCell(c)} |`);
+    }
+  }
+  if (wl.roofline) {
+    const r = wl.roofline;
+    lines.push(`| roofline: SIMD sum of X (${(r.bytes / 1e6).toFixed(1)} MB) | ${fmtMs(r.stats.medianMs)} | ${r.stats.iqrPct.toFixed(1)} | ${r.stats.samples} | ${x(r.vsBest)} | 1.00x | | the time to read the data once |`);
+  }
+  for (const n of wl.notes ?? []) lines.push('', n);
+  lines.push('');
+  return lines;
+}
+
+const COLUMNS = [
+  ['js', (c) => c.name === 'wasmlearn js'],
+  ['tfjs cpu', (c) => c.name === 'tfjs cpu'],
+  ['tfjs wasm', (c) => c.name === 'tfjs wasm'],
+  ['ml.js', (c) => c.family === 'ml.js'],
+  ['scikit-learn', (c) => c.family === 'scikit-learn'],
+];
+
+/** One row per workload: the best wasmlearn time, then each peer's time and how many times slower. */
+function summaryTable(workloads) {
+  const lines = [
+    `| workload | wasmlearn best (ms) | ${COLUMNS.map(([h]) => h).join(' | ')} | roofline (ms) |`,
+    `|---|---:|${COLUMNS.map(() => '---:').join('|')}|---:|`,
+  ];
+  for (const wl of workloads) {
+    if (wl.skipped) {
+      lines.push(`| ${wl.id} | skipped | ${COLUMNS.map(() => '').join(' | ')} | |`);
+      continue;
+    }
+    const best = bestWasmlearn(wl);
+    const cells = COLUMNS.map(([, pick]) => {
+      const c = wl.contenders.find(pick);
+      if (!c || c.na) return 'n/a';
+      if (c.error) return 'failed';
+      return `${fmtMs(c.stats.medianMs)} (${x(c.vsBest)})`;
+    });
+    const roof = wl.roofline ? `${fmtMs(wl.roofline.stats.medianMs)} (best = ${x(best.stats.medianMs / wl.roofline.stats.medianMs)})` : '';
+    lines.push(`| ${wl.id} | ${best ? `${fmtMs(best.stats.medianMs)} ${best.backend}` : '—'} | ${cells.join(' | ')} | ${roof} |`);
+  }
+  return lines;
+}
+
+export function targetsTable(targets) {
+  const lines = ['| target | goal | measured | met | from |', '|---|---:|---:|:---:|---|'];
+  for (const t of targets) {
+    const goal = t.against === 'roofline' ? `≤ ${t.goal}x` : `≥ ${t.goal}x`;
+    lines.push(`| ${t.text} | ${goal} | ${t.ratio === null ? '—' : x(t.ratio)} | ${t.met ? 'yes' : '**no**'} | ${t.detail} |`);
+  }
+  return lines;
+}
+
+export function machineLine(env) {
+  return `${env.cpu} (${env.cores} cores, ${env.memGB} GB), ${env.os}, Node ${env.node} (V8 ${env.v8}), ${env.date}` +
+    `${env.quick ? ' — QUICK RUN: rough figures, (E) capped at 20 iterations' : ''}`;
+}
+
+export function markdown(report) {
+  const { env, workloads, targets } = report;
+  const training = workloads.filter((w) => !w.kernel);
+  const kernels = workloads.filter((w) => w.kernel);
+  const lines = [
+    '# wasmlearn benchmark', '',
+    `Machine: ${machineLine(env)}.`,
+    `Versions: wasmlearn ${env.versions.wasmlearn}, @tensorflow/tfjs ${env.versions.tfjs ?? 'not installed'}, ml-logistic-regression ${env.versions.mlLogisticRegression ?? 'not installed'}, scikit-learn ${env.sklearn.version ?? `not run (${env.sklearn.reason})`}.`,
+    `wasmlearn backends: ${env.wasmlearn.available.join(', ')}${Object.keys(env.wasmlearn.unavailable ?? {}).length ? `; unavailable: ${Object.entries(env.wasmlearn.unavailable).map(([k, v]) => `${k} (${v})`).join(', ')}` : ''}.`,
+    `Whole run: ${env.seconds.toFixed(0)} s. Regenerate with \`npm run bench\`.`, '',
+    'Times are medians of repeated calls (IQR = interquartile range as % of the median); "x wasmlearn best" is',
+    'the row\'s median over the fastest wasmlearn backend\'s (above 1: slower than wasmlearn); "x roofline" is the',
+    'median over a SIMD sum of the same resident X, the time it takes merely to read the data once.',
+    'Every contender trains the same model from the same initial parameters on the same data; the loss',
+    'column is computed in f64 from each contender\'s resulting parameters, so nobody wins by doing less.', '',
+    '## Targets', '', ...targetsTable(targets), '',
+    '## Summary', '', 'Each peer\'s median, and in brackets how many times slower than wasmlearn\'s best backend.', '',
+    ...summaryTable(training), '',
+    '## Workloads', '',
+  ];
+  for (const wl of training) lines.push(...workloadTable(wl));
+  if (kernels.length) {
+    lines.push('## Kernels', '', 'Engine-level kernels at three sizes; the error column is the largest difference from an f64 oracle relative to the largest reference value.', '');
+    lines.push(...summaryTable(kernels).map((l) => l.replace('| workload |', '| kernel |')), '');
+    for (const wl of kernels) lines.push(...workloadTable(wl));
+  }
+  if (report.sklearnInfo) lines.push('## scikit-learn', '', report.sklearnInfo, '');
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------- SVG
+
+const COLORS = {
+  'wasmlearn wasm-relaxed': '#08519c',
+  'wasmlearn wasm-simd': '#3182bd',
+  'wasmlearn wasm-scalar': '#6baed6',
+  'wasmlearn js': '#9ecae1',
+  'tfjs cpu': '#fd8d3c',
+  'tfjs wasm': '#d94801',
+  'ml.js': '#756bb1',
+  'scikit-learn': '#31a354',
+  roofline: '#bdbdbd',
+};
+const colorOf = (c) => COLORS[c.name] ?? (c.level === 'api' ? '#41b6c4' : '#969696');
+const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** A horizontal bar chart, log-scale ms, one group per (training) workload. */
+export function svg(report) {
+  const groups = report.workloads.filter((w) => !w.kernel && !w.skipped).map((wl) => {
+    const bars = [...wl.contenders].filter(ok).sort((a, b) => a.stats.medianMs - b.stats.medianMs)
+      .map((c) => ({ label: c.name, ms: c.stats.medianMs, color: colorOf(c), ratio: c.vsBest, best: wl.best && c.name === wl.best.name }));
+    if (wl.roofline) bars.push({ label: 'roofline (read X once)', ms: wl.roofline.stats.medianMs, color: COLORS.roofline, ratio: null });
+    return { title: wl.title, bars };
+  });
+  const all = groups.flatMap((g) => g.bars.map((b) => b.ms)).filter((v) => v > 0);
+  const lo = 10 ** Math.floor(Math.log10(Math.min(...all))), hi = 10 ** Math.ceil(Math.log10(Math.max(...all)));
+  const W = 980, left = 250, right = 130, barH = 13, gap = 3, groupGap = 16, titleH = 18, top = 80;
+  const plotW = W - left - right;
+  const xOf = (ms) => left + ((Math.log10(ms) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * plotW;
+  let y = top;
+  const body = [];
+  for (const g of groups) {
+    body.push(`<text x="12" y="${y + 12}" class="g">${esc(g.title)}</text>`);
+    y += titleH;
+    for (const b of g.bars) {
+      const w = Math.max(1, xOf(b.ms) - left);
+      body.push(`<text x="${left - 6}" y="${y + barH - 3}" class="l"${b.best ? ' font-weight="bold"' : ''}>${esc(b.label)}</text>`);
+      body.push(`<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${barH}" fill="${b.color}"><title>${esc(`${b.label}: ${fmtMs(b.ms)} ms`)}</title></rect>`);
+      const ratio = b.ratio && !b.best ? ` (${x(b.ratio)})` : '';
+      body.push(`<text x="${(left + w + 4).toFixed(1)}" y="${y + barH - 3}" class="v">${esc(fmtMs(b.ms))} ms${esc(ratio)}</text>`);
+      y += barH + gap;
+    }
+    y += groupGap;
+  }
+  const H = y + 30;
+  const axis = [];
+  for (let v = lo; v <= hi * 1.0001; v *= 10) {
+    const xv = xOf(v).toFixed(1);
+    axis.push(`<line x1="${xv}" y1="${top - 8}" x2="${xv}" y2="${H - 26}" class="grid"/>`);
+    const label = v >= 1000 ? `${v / 1000} s` : `${v >= 1 ? v : v.toPrecision(1)} ms`;
+    axis.push(`<text x="${xv}" y="${top - 12}" class="a">${label}</text>`);
+    axis.push(`<text x="${xv}" y="${H - 12}" class="a">${label}</text>`);
+  }
+  const env = report.env;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif">`,
+    '<style>.g{font-size:12px;font-weight:600;fill:#222}.l{font-size:11px;text-anchor:end;fill:#333}.v{font-size:10px;fill:#444}.a{font-size:10px;text-anchor:middle;fill:#666}.grid{stroke:#ddd;stroke-dasharray:3 3}.t{font-size:14px;font-weight:700;fill:#111}.s{font-size:10.5px;fill:#555}</style>',
+    `<rect width="${W}" height="${H}" fill="#fff"/>`,
+    `<text x="12" y="20" class="t">wasmlearn vs the field: median time per call, log scale (shorter is faster)</text>`,
+    `<text x="12" y="36" class="s">${esc(machineLine(env))}.</text>`,
+    `<text x="12" y="50" class="s">In brackets: times slower than wasmlearn's best backend (bold). Grey: the roofline, a SIMD sum over the same X (reading the data once).</text>`,
+    ...axis,
+    ...body,
+    '</svg>',
+    '',
+  ].join('\n');
+}
