@@ -9,8 +9,9 @@ import { logLoss } from '../metrics.js';
 const N_TRAIN = 80_000;
 const N_TEST = 20_000;
 const D = 5;
-/** Fit times are the median of this many fits, after one warm-up fit. */
+/** Fit times are the median of this many fits, after WARMUPS fits that let V8 tier the code up. */
 const REPEATS = 5;
+const WARMUPS = 3;
 
 function rowsOf(X: Matrix, start: number, end: number): Matrix {
   return { data: X.data.subarray(start * X.cols, end * X.cols), rows: end - start, cols: X.cols };
@@ -43,7 +44,7 @@ export async function runDemo(out: (line: string) => void = console.log): Promis
   for (const [solver, options] of solvers) {
     for (const backend of info.available) {
       const model = new LogisticRegression({ ...options, backend });
-      model.fit(Xtrain, ytrain); // warm-up: the first call pays for V8's and the engine's start-up
+      for (let k = 0; k < WARMUPS; k++) model.fit(Xtrain, ytrain);
       const times: number[] = [];
       for (let k = 0; k < REPEATS; k++) {
         const t0 = performance.now();
