@@ -15,6 +15,17 @@ const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
 
+/** Where an unquoted field starting at `from` ends: the first delimiter, LF or CR in buf[from..n), else n. */
+function fieldEnd(buf: Uint8Array, from: number, n: number, delim: number): number {
+  let j = from;
+  while (j < n) {
+    const c = buf[j]!;
+    if (c === delim || c === LF || c === CR) break;
+    j++;
+  }
+  return j;
+}
+
 // States kept between chunks.
 const START = 0; // at the start of a field
 const UNQUOTED = 1; // inside an unquoted field that began in an earlier chunk
@@ -56,19 +67,14 @@ export class CsvTokenizer {
           i++;
           continue;
         }
-        let j = i;
-        let c = 0;
-        while (j < n) {
-          c = buf[j]!;
-          if (c === delim || c === LF || c === CR) break;
-          j++;
-        }
+        const j = fieldEnd(buf, i, n, delim);
         if (j === n) {
           this.len = 0;
           this.append(buf, i, n);
           state = UNQUOTED;
           break;
         }
+        const c = buf[j]!;
         if (c === delim) {
           sink.field(buf, i, j, false);
           this.fieldsInRow++;
@@ -83,17 +89,11 @@ export class CsvTokenizer {
         }
         i = j + 1;
       } else if (state === UNQUOTED) {
-        let j = i;
-        let c = 0;
-        while (j < n) {
-          c = buf[j]!;
-          if (c === delim || c === LF || c === CR) break;
-          j++;
-        }
+        const j = fieldEnd(buf, i, n, delim);
         this.append(buf, i, j);
         if (j === n) break;
         sink.field(this.scratch, 0, this.len, false);
-        state = this.afterField(c);
+        state = this.afterField(buf[j]!);
         i = j + 1;
       } else if (state === QUOTED) {
         let j = i;

@@ -12,7 +12,7 @@ import { BinaryProblem } from './binary-problem.js';
 import { holdOut, partialEpoch, runSolver, scoreProbabilities, takeRows } from './training.js';
 import { NetTrainer, type NetTargets } from './net-trainer.js';
 import { uploadMatrix, uploadRows, freeRows, valuesIn } from './rows.js';
-import { positiveInteger, restoreOptions, restoreSolved } from './saved.js';
+import { positiveInteger, restoreOptions, restoreSolved, savedModel } from './saved.js';
 
 export type { EpochLog } from '../optim/solve.js';
 
@@ -350,13 +350,11 @@ export class LogisticRegression extends BaseEstimator {
 
   /** A plain, versioned object holding the options, classes and weights exactly, in the model's dtype. */
   toJSON(): ModelJson {
-    const solved = this.fitted();
-    const { backend: _backend, ...options } = this.options;
-    return {
-      name: 'LogisticRegression', version: 1, options, classes: [...this.classList], nFeatures: this.nFeatures,
-      coef: encodeArray(valuesIn(options.dtype, this.W)), intercept: encodeArray(valuesIn(options.dtype, this.b)),
-      nIter: solved.nIter, converged: solved.converged, stopReason: solved.message,
-    };
+    const { dtype } = this.options;
+    return savedModel('LogisticRegression', this.options, this.fitted(), {
+      classes: [...this.classList], nFeatures: this.nFeatures,
+      coef: encodeArray(valuesIn(dtype, this.W)), intercept: encodeArray(valuesIn(dtype, this.b)),
+    });
   }
 
   /** Rebuilds a model saved by `toJSON`, on `backend` (default: the one `init` chose). */

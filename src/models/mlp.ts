@@ -5,7 +5,7 @@ import { fail } from '../errors.js';
 import { encodeClasses, sortLabels, type Label } from '../labels.js';
 import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
 import { checkModelJson, isPlainObject, registerLoader, type ModelJson } from '../persist.js';
-import { positiveInteger, restoreOptions, restoreSolved } from './saved.js';
+import { positiveInteger, restoreOptions, savedModel } from './saved.js';
 import { Xoshiro128 } from '../rng.js';
 import { bool, classWeightedSamples, integerAtLeast, nonNegative, oneOf, positive, sampleWeights, type ClassWeight } from './check.js';
 import type { EpochLog, SolveOptions } from '../optim/solve.js';
@@ -289,12 +289,7 @@ export class MLPClassifier extends NetEstimator {
   }
 
   toJSON(): ModelJson {
-    const solved = this.fitted();
-    const { backend: _backend, ...options } = this.options;
-    return {
-      name: 'MLPClassifier', version: 1, options, task: this.task, nFeatures: this.nFeatures,
-      parameters: this.savedParameters(), nIter: solved.nIter, converged: solved.converged, stopReason: solved.message,
-    };
+    return savedModel('MLPClassifier', this.options, this.fitted(), { task: this.task, nFeatures: this.nFeatures, parameters: this.savedParameters() });
   }
 
   static fromJSON(obj: unknown, { backend = 'auto' }: { backend?: BackendChoice } = {}): MLPClassifier {
@@ -303,11 +298,8 @@ export class MLPClassifier extends NetEstimator {
     const model = restoreOptions(name, o.options, DEFAULTS, (opts) => new MLPClassifier({ ...opts, backend }));
     const task = parseTask(o.task, (why) => fail('BAD_MODEL_JSON', `${name}: ${why}`));
     const d = positiveInteger(name, 'nFeatures', o.nFeatures);
-    const solved = restoreSolved(name, o);
     model.task = task;
-    const trainer = model.startTrainer(getEngine(backend), model.netSpec(d, task), {});
-    model.loadParameters(trainer, o.parameters, name);
-    model.solved = solved;
+    model.restoreNet(getEngine(backend), model.netSpec(d, task), {}, o, name);
     return model;
   }
 }

@@ -7,7 +7,7 @@ import { checkLinearOptions, linearOptimizer, linearSolveOptions, LINEAR_DEFAULT
 import { NetEstimator, type Prepared } from './net-estimator.js';
 import { holdOut, takeRows } from './training.js';
 import type { NetTargets } from './net-trainer.js';
-import { positiveInteger, restoreOptions, restoreSolved } from './saved.js';
+import { positiveInteger, restoreOptions, savedModel } from './saved.js';
 import { indicatorTargets } from './targets.js';
 
 export type MultiLabelClassifierOptions = LinearOptions;
@@ -107,12 +107,7 @@ export class MultiLabelClassifier extends NetEstimator {
   }
 
   toJSON(): ModelJson {
-    const solved = this.fitted();
-    const { backend: _backend, ...options } = this.options;
-    return {
-      name: 'MultiLabelClassifier', version: 1, options, nFeatures: this.nFeatures, nOutputs: this.nOutputs,
-      parameters: this.savedParameters(), nIter: solved.nIter, converged: solved.converged, stopReason: solved.message,
-    };
+    return savedModel('MultiLabelClassifier', this.options, this.fitted(), { nFeatures: this.nFeatures, nOutputs: this.nOutputs, parameters: this.savedParameters() });
   }
 
   static fromJSON(obj: unknown, { backend = 'auto' }: { backend?: BackendChoice } = {}): MultiLabelClassifier {
@@ -121,11 +116,8 @@ export class MultiLabelClassifier extends NetEstimator {
     const model = restoreOptions(name, o.options, LINEAR_DEFAULTS, (opts) => new MultiLabelClassifier({ ...opts, backend }));
     const d = positiveInteger(name, 'nFeatures', o.nFeatures);
     const K = positiveInteger(name, 'nOutputs', o.nOutputs);
-    const solved = restoreSolved(name, o);
-    const trainer = model.startTrainer(getEngine(backend), model.netSpec(d, K), { outScale: K });
     model.nOutputs = K;
-    model.loadParameters(trainer, o.parameters, name);
-    model.solved = solved;
+    model.restoreNet(getEngine(backend), model.netSpec(d, K), { outScale: K }, o, name);
     return model;
   }
 }

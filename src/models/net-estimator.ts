@@ -9,6 +9,7 @@ import { DivergedError, objective, type SolveOptions } from '../optim/solve.js';
 import { decodeArray, encodeArray, type EncodedArray } from '../persist.js';
 import { fittedInputs } from './check.js';
 import { valuesIn } from './rows.js';
+import { restoreSolved } from './saved.js';
 import { BaseEstimator } from './estimator.js';
 import { NetTrainer, type EpochConfig, type NetTargets } from './net-trainer.js';
 import { runSolver, scoreProbabilities } from './training.js';
@@ -75,9 +76,16 @@ export abstract class NetEstimator extends BaseEstimator {
     return encodeArray(valuesIn(trainer.net.dtype, trainer.getParameters()));
   }
 
-  protected loadParameters(trainer: NetTrainer, saved: unknown, name: string): void {
+  /**
+   * The end of fromJSON for the model `saved` (checked by checkModelJson): its solver record, and a
+   * fresh network for `spec` on `engine` holding its parameters, checked as the network expects them.
+   */
+  protected restoreNet(engine: Engine, spec: Omit<NetSpec, 'maxBatch'>, options: { outScale?: number }, saved: Record<string, unknown>, name: string): void {
+    const solved = restoreSolved(name, saved);
+    const trainer = this.startTrainer(engine, spec, options);
     const expected = trainer.getParameters().length;
-    trainer.setParameters(decodeArray(saved, { name: `${name}.parameters`, dtype: trainer.net.dtype, expectedLength: expected, finite: true }));
+    trainer.setParameters(decodeArray(saved.parameters, { name: `${name}.parameters`, dtype: trainer.net.dtype, expectedLength: expected, finite: true }));
+    this.solved = solved;
   }
 
   /** The targets, weights and penalty of (X, y), as the subclass trains on them. */

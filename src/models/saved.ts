@@ -1,8 +1,17 @@
-// Reading back what an estimator's toJSON wrote: options through the constructor's own checks,
-// and the solver's record.
+// What an estimator's toJSON writes around its own fields, and reading it back: options through
+// the constructor's own checks, and the solver's record.
 import { fail, WasmlearnError } from '../errors.js';
-import { isPlainObject } from '../persist.js';
+import { isPlainObject, type ModelJson } from '../persist.js';
 import type { SolverResult } from '../optim/solve.js';
+
+/**
+ * A saved estimator: its name, version 1, its options but the backend (the machine's, not the
+ * model's), its own `fields`, then the solver's record that restoreSolved reads back.
+ */
+export function savedModel(name: string, options: { backend: unknown }, solved: SolverResult, fields: Record<string, unknown>): ModelJson {
+  const { backend: _backend, ...saved } = options;
+  return { name, version: 1, options: saved, ...fields, nIter: solved.nIter, converged: solved.converged, stopReason: solved.message };
+}
 
 /** Options of a saved model: only known keys, each validated by the estimator's constructor. */
 export function restoreOptions<O extends object, M>(name: string, saved: unknown, defaults: O, make: (options: Partial<O>) => M): M {
