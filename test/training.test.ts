@@ -107,6 +107,18 @@ describe.each(engines)('training control on %s', (backend) => {
     expect(caught(() => new MLPClassifier({ backend }).partialFit(Xtrain, ytrain)).message).toMatch(/needs \{ classes \}/);
   });
 
+  it("solver 'gd' takes the optimizer too: full-batch Adam reaches the L-BFGS optimum", () => {
+    const { X, y } = makeLogistic(2000, 5, 9);
+    const labels = Array.from(y);
+    const exact = new LogisticRegression({ tol: 1e-8, maxIter: 500, backend }).fit(X, labels);
+    const adam = new LogisticRegression({ solver: 'gd', optimizer: 'adam', learningRate: 0.05, maxIter: 400, tol: 1e-9, nIterNoChange: 50, backend }).fit(X, labels);
+    Array.from(adam.coef.data).forEach((c, j) => expect(Math.abs(c - exact.coef.data[j])).toBeLessThan(2e-3));
+    expect(adam.history.at(-1)!.loss).toBeLessThan(adam.history[0].loss);
+    const { Xtrain, ytrain, Xtest, ytest } = digits;
+    const momentum = new LogisticRegression({ solver: 'gd', optimizer: 'nesterov', learningRate: 0.5, maxIter: 100, backend }).fit(Xtrain, ytrain);
+    expect(momentum.score(Xtest, ytest)).toBeGreaterThan(0.9);
+  });
+
   it('class weights and sample weights reach every model', () => {
     const { Xtrain, ytrain } = digits;
     const X = rows(Xtrain, 0, 600), y = ytrain.slice(0, 600);

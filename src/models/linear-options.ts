@@ -6,6 +6,7 @@ import { fail } from '../errors.js';
 import { bool, integerAtLeast, oneOf, positive } from './check.js';
 import type { EpochLog, SolveOptions } from '../optim/solve.js';
 import type { MatrixLike } from '../matrix.js';
+import type { EpochConfig } from './net-trainer.js';
 import { checkControl, CONTROL_DEFAULTS, type TrainingControlOptions } from './training.js';
 
 export interface LinearOptions extends TrainingControlOptions {
@@ -82,10 +83,22 @@ export function penaltyTerms(o: LinearOptions, weightSum: number): { l2: number;
 /** What the solver needs from the options. */
 export function linearSolveOptions(o: LinearOptions, rows: number, terms: { l2: number; l1: number }, onEpochEnd?: LinearFitOptions['onEpochEnd']): SolveOptions {
   return {
-    solver: o.solver, maxIter: o.maxIter, tol: o.tol, nIterNoChange: o.nIterNoChange, ...terms, learningRate: o.learningRate,
+    // gd with an optimizer trains in (full-batch) epochs.
+    solver: o.solver === 'gd' && o.optimizer !== 'sgd' ? 'sgd' : o.solver, maxIter: o.maxIter, tol: o.tol, nIterNoChange: o.nIterNoChange, ...terms, learningRate: o.learningRate,
     schedule: { schedule: o.learningRateSchedule, powerT: o.powerT, gamma: o.gamma, stepSize: o.stepSize },
     rows, earlyStopping: o.earlyStopping, onDivergence: o.onDivergence, onEpochEnd,
   };
+}
+
+/**
+ * How epochs run: mini-batches for solver 'sgd'; for 'gd' with an optimizer other than plain
+ * steps, one optimizer step per epoch on the full-batch gradient; null for lbfgs and plain gd.
+ */
+export function linearEpochs(o: LinearOptions): EpochConfig | null {
+  const base = { optimizer: linearOptimizer(o), batchSize: o.batchSize, shuffle: o.shuffle, seed: o.seed, penaltyPerBatch: 'mean' as const };
+  if (o.solver === 'sgd') return base;
+  if (o.solver === 'gd' && o.optimizer !== 'sgd') return { ...base, shuffle: false, fullBatch: true };
+  return null;
 }
 
 /** The optimizer of solver 'sgd' (and the step size of 'gd'). */

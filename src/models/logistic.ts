@@ -6,7 +6,7 @@ import { encodeClasses, sortLabels, type Label } from '../labels.js';
 import { checkModelJson, decodeArray, encodeArray, registerLoader, type ModelJson } from '../persist.js';
 import { classWeightedSamples, fittedInputs } from './check.js';
 import { BaseEstimator } from './estimator.js';
-import { checkLinearOptions, linearOptimizer, linearSolveOptions, LINEAR_DEFAULTS, penaltyTerms, type LinearFitOptions, type LinearOptions } from './linear-options.js';
+import { checkLinearOptions, linearEpochs, linearOptimizer, linearSolveOptions, LINEAR_DEFAULTS, penaltyTerms, type LinearFitOptions, type LinearOptions } from './linear-options.js';
 import { DivergedError, objective, type SolveOptions } from '../optim/solve.js';
 import { BinaryProblem } from './binary-problem.js';
 import { holdOut, partialEpoch, runSolver, scoreProbabilities, takeRows } from './training.js';
@@ -123,7 +123,8 @@ export class LogisticRegression extends BaseEstimator {
       trainer.dispose(); // bad data: the previous fit, if any, stays usable
       throw e;
     }
-    if (o.solver === 'sgd') trainer.startEpochs({ optimizer: linearOptimizer(o), batchSize: o.batchSize, shuffle: o.shuffle, seed: o.seed, penaltyPerBatch: 'mean' });
+    const epochs = linearEpochs(o);
+    if (epochs) trainer.startEpochs(epochs);
     if (val) trainer.validation = () => scoreProbabilities(trainer.predictProba(val.X), { classes: val.codes });
     try {
       runSolver(trainer, solveOptions, (result) => {

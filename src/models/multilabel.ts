@@ -3,7 +3,7 @@ import { fail } from '../errors.js';
 import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
 import { checkModelJson, registerLoader, type ModelJson } from '../persist.js';
 import { sampleWeights } from './check.js';
-import { checkLinearOptions, linearOptimizer, linearSolveOptions, LINEAR_DEFAULTS, penaltyTerms, type LinearFitOptions, type LinearOptions } from './linear-options.js';
+import { checkLinearOptions, linearEpochs, linearSolveOptions, LINEAR_DEFAULTS, penaltyTerms, type LinearFitOptions, type LinearOptions } from './linear-options.js';
 import { NetEstimator, type Prepared } from './net-estimator.js';
 import { holdOut, takeRows } from './training.js';
 import type { NetTargets } from './net-trainer.js';
@@ -51,7 +51,7 @@ export class MultiLabelClassifier extends NetEstimator {
     }
     this.startTrainer(engine, this.netSpec(Xm.cols, K), { batchSize: o.batchSize, outScale: K });
     this.nOutputs = K;
-    const epochs = o.solver === 'sgd' ? { optimizer: linearOptimizer(o), batchSize: o.batchSize, shuffle: o.shuffle, seed: o.seed, penaltyPerBatch: 'mean' as const } : null;
+    const epochs = linearEpochs(o);
     this.train(train.X, train.prepared, val, epochs, linearSolveOptions(o, train.X.rows, train.prepared.terms, opts.onEpochEnd));
     return this;
   }

@@ -8,6 +8,7 @@ import { fail } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import type { Problem } from '../optim/solve.js';
 import { identityOrder, seedState } from '../rng.js';
+import { softThreshold } from '../optim/prox.js';
 import { uploadMatrix, uploadValues } from './rows.js';
 
 /** Targets as the network's head wants them: class indices (softmax) or 0/1 rows (sigmoid). */
@@ -23,6 +24,8 @@ export interface EpochConfig {
    * scikit-learn's MLP, (l2 n / rows) W; 'mean' as a linear model, l2 (S / n) W.
    */
   penaltyPerBatch: 'alpha' | 'mean';
+  /** One step per epoch on the full-batch gradient (solver 'gd' with an optimizer such as Adam). */
+  fullBatch?: boolean;
 }
 
 /** The most rows a kernel call handles at once outside training (full-batch passes, prediction). */
@@ -171,6 +174,7 @@ export class NetTrainer implements Problem {
     }
     e.optimizer.header.view()[2] = lr;
     const c = e.config;
+    if (c.fullBatch) return this.fullBatchStep(l2, l1);
     const sum = this.engine.epochNet(this.net, e.optimizer, data, e.idx, e.rng, {
       batch: Math.min(c.batchSize, data.n), shuffle: c.shuffle, outScale: this.outScale,
       alpha: c.penaltyPerBatch === 'alpha' ? l2 * data.n : 0,
@@ -179,6 +183,24 @@ export class NetTrainer implements Problem {
     });
     this.rowsSeen += data.n;
     return sum / (this.weightSum * this.outScale);
+  }
+
+  /** The full-batch gradient of the mean objective, then one optimizer step and the L1 shrink. */
+  private fullBatchStep(l2: number, l1: number): number {
+    const e = this.epochs!;
+    const scale = 1 / (this.weightSum * this.outScale);
+    const loss = this.engine.netLossGrad(this.net, this.resident()) * scale;
+    const g = this.net.grads.view(), p = this.net.params.view();
+    for (let i = 0; i < g.length; i++) g[i] *= scale;
+    for (const L of this.net.layout.layers) for (let i = L.w; i < L.b; i++) g[i] += l2 * p[i];
+    this.engine.optimizerStep(e.optimizer, this.net.params, this.net.grads, this.nParams);
+    if (l1 !== 0) {
+      const t = e.optimizer.header.view()[2] * l1;
+      const w = this.net.params.view();
+      for (const L of this.net.layout.layers) for (let i = L.w; i < L.b; i++) w[i] = softThreshold(w[i], t);
+    }
+    this.rowsSeen += this.resident().n;
+    return loss;
   }
 
   /** Output probabilities (sigmoid or softmax) of every row of X, as a rows x K matrix. */
