@@ -13,6 +13,7 @@ import { holdOut, partialEpoch, runSolver, scoreProbabilities, takeRows } from '
 import { NetTrainer, type NetTargets } from './net-trainer.js';
 import { uploadMatrix, uploadRows, freeRows, valuesIn } from './rows.js';
 import { positiveInteger, restoreOptions, restoreSolved, savedModel } from './saved.js';
+import { argmaxRows } from './predictions.js';
 
 export type { EpochLog } from '../optim/solve.js';
 
@@ -259,12 +260,7 @@ export class LogisticRegression extends BaseEstimator {
     const Xm = this.inputs(X);
     const classes = this.classList;
     if (this.binary) return Array.from(this.binaryForward(Xm, false), (z) => classes[z > 0 ? 1 : 0]);
-    const p = this.multinomial!.predictProba(Xm);
-    return Array.from({ length: p.rows }, (_, i) => {
-      let best = 0;
-      for (let k = 1; k < p.cols; k++) if (p.data[i * p.cols + k] > p.data[i * p.cols + best]) best = k;
-      return classes[best];
-    });
+    return Array.from(argmaxRows(this.multinomial!.predictProba(Xm)), (k) => classes[k]);
   }
 
   /** Mean accuracy on (X, y). */

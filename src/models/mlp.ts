@@ -13,6 +13,7 @@ import { NetEstimator, type Prepared } from './net-estimator.js';
 import { checkControl, CONTROL_DEFAULTS, holdOut, partialEpoch, takeRows, type TrainingControlOptions } from './training.js';
 import type { EpochConfig, NetTargets, NetTrainer } from './net-trainer.js';
 import { encodeTargets, type EncodedTargets, type Targets } from './targets.js';
+import { argmaxRows, subsetAccuracy, thresholded } from './predictions.js';
 
 export interface MLPClassifierOptions extends TrainingControlOptions {
   hiddenLayerSizes: number[];
@@ -228,13 +229,9 @@ export class MLPClassifier extends NetEstimator {
   predict(X: MatrixLike): Label[] | Matrix {
     const p = this.outputs(X);
     const task = this.task!;
-    if (task.kind === 'multilabel') return { data: p.data.map((v) => (v > 0.5 ? 1 : 0)), rows: p.rows, cols: p.cols };
+    if (task.kind === 'multilabel') return thresholded(p);
     if (task.kind === 'binary') return Array.from(p.data, (v) => task.classes[v > 0.5 ? 1 : 0]);
-    return Array.from({ length: p.rows }, (_, i) => {
-      let best = 0;
-      for (let k = 1; k < p.cols; k++) if (p.data[i * p.cols + k] > p.data[i * p.cols + best]) best = k;
-      return task.classes[best];
-    });
+    return Array.from(argmaxRows(p), (k) => task.classes[k]);
   }
 
   /** Accuracy; for multi-label models, the fraction of rows with every label right (scikit-learn's). */
@@ -246,14 +243,8 @@ export class MLPClassifier extends NetEstimator {
       return pred.filter((p, i) => p === labels[i]).length / pred.length;
     }
     const truth = encodeTargets(y, pred.rows);
-    if (truth.kind !== 'indicators' || truth.indicators.cols !== pred.cols) fail('SHAPE_MISMATCH', `y must be an n x ${pred.cols} indicator matrix`);
-    let hits = 0;
-    for (let i = 0; i < pred.rows; i++) {
-      let all = true;
-      for (let k = 0; k < pred.cols; k++) all &&= pred.data[i * pred.cols + k] === truth.indicators.data[i * pred.cols + k];
-      if (all) hits++;
-    }
-    return hits / pred.rows;
+    if (truth.kind !== 'indicators') fail('SHAPE_MISMATCH', `y must be an n x ${pred.cols} indicator matrix`);
+    return subsetAccuracy(pred, truth.indicators);
   }
 
   get classes(): Label[] {

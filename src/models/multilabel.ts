@@ -9,6 +9,7 @@ import { holdOut, takeRows } from './training.js';
 import type { NetTargets } from './net-trainer.js';
 import { positiveInteger, restoreOptions, savedModel } from './saved.js';
 import { indicatorTargets } from './targets.js';
+import { subsetAccuracy, thresholded } from './predictions.js';
 
 export type MultiLabelClassifierOptions = LinearOptions;
 
@@ -79,22 +80,13 @@ export class MultiLabelClassifier extends NetEstimator {
 
   /** A 0/1 matrix: output k is on where its probability exceeds 1/2. */
   predict(X: MatrixLike): Matrix {
-    const p = this.outputs(X);
-    return { data: p.data.map((v) => (v > 0.5 ? 1 : 0)), rows: p.rows, cols: p.cols };
+    return thresholded(this.outputs(X));
   }
 
   /** The fraction of rows with every output right (scikit-learn's subset accuracy). */
   score(X: MatrixLike, y: number[][] | Matrix): number {
     const pred = this.predict(X);
-    const truth = indicatorTargets(y, pred.rows, this.modelName);
-    if (truth.cols !== pred.cols) fail('SHAPE_MISMATCH', `y has ${truth.cols} outputs but the model has ${pred.cols}`);
-    let hits = 0;
-    for (let i = 0; i < pred.rows; i++) {
-      let all = true;
-      for (let k = 0; k < pred.cols; k++) all &&= pred.data[i * pred.cols + k] === truth.data[i * pred.cols + k];
-      if (all) hits++;
-    }
-    return hits / pred.rows;
+    return subsetAccuracy(pred, indicatorTargets(y, pred.rows, this.modelName));
   }
 
   /** outputs x features. */

@@ -7,6 +7,7 @@ import { DivergedError, penalty, solve, type EpochLog, type Problem, type SolveO
 import { trainTestSplit } from '../data/split.js';
 import type { Label } from '../labels.js';
 import { bool, oneOf, positive } from './check.js';
+import { argmaxRows, subsetAccuracy, thresholded } from './predictions.js';
 
 export interface TrainingControlOptions {
   learningRateSchedule: ScheduleName;
@@ -71,30 +72,22 @@ export function runSolver(problem: Problem, options: SolveOptions, done: (result
 /** Mean log-loss (over rows and outputs) and accuracy of predicted probabilities against targets. */
 export function scoreProbabilities(P: Matrix, target: { classes: Uint32Array } | { indicators: Matrix }): { loss: number; accuracy: number } {
   const eps = 1e-15;
-  const clip = (p: number) => Math.min(Math.max(p, eps), 1 - eps);
-  let loss = 0, hits = 0;
-  for (let i = 0; i < P.rows; i++) {
-    const p = P.data.subarray(i * P.cols, (i + 1) * P.cols);
-    if ('classes' in target) {
-      const y = target.classes[i];
-      // One column is P(class 1) of a binary model.
-      const py = P.cols === 1 ? (y === 1 ? p[0] : 1 - p[0]) : p[y];
-      loss -= Math.log(clip(py));
-      let best = 0;
-      for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
-      if ((P.cols === 1 ? (p[0] > 0.5 ? 1 : 0) : best) === y) hits++;
-    } else {
-      const y = target.indicators.data.subarray(i * P.cols, (i + 1) * P.cols);
-      let all = true;
-      for (let k = 0; k < P.cols; k++) {
-        loss -= y[k] ? Math.log(clip(p[k])) : Math.log(clip(1 - p[k]));
-        all &&= (p[k] > 0.5 ? 1 : 0) === y[k];
-      }
-      if (all) hits++;
-    }
+  const log = (p: number) => Math.log(Math.min(Math.max(p, eps), 1 - eps));
+  let loss = 0;
+  if ('indicators' in target) {
+    const y = target.indicators.data;
+    P.data.forEach((p, i) => (loss -= y[i] ? log(p) : log(1 - p)));
+    return { loss: loss / P.data.length, accuracy: subsetAccuracy(thresholded(P), target.indicators) };
   }
-  const perRow = 'classes' in target ? 1 : P.cols;
-  return { loss: loss / (P.rows * perRow), accuracy: hits / P.rows };
+  // One column is P(class 1) of a binary model.
+  const binary = P.cols === 1;
+  const pred = binary ? Uint32Array.from(P.data, (p) => (p > 0.5 ? 1 : 0)) : argmaxRows(P);
+  let hits = 0;
+  target.classes.forEach((y, i) => {
+    loss -= log(binary ? (y === 1 ? P.data[i] : 1 - P.data[i]) : P.data[i * P.cols + y]);
+    if (pred[i] === y) hits++;
+  });
+  return { loss: loss / P.rows, accuracy: hits / P.rows };
 }
 
 /**

@@ -67,9 +67,8 @@ export function solve(problem: Problem, o: SolveOptions): SolverResult {
 }
 
 /** The objective (mean loss + penalty) at the current parameters, and the smooth part's gradient. */
-export function objective(problem: Problem, l2: number, l1: number): { loss: number; gradient: Float64Array } {
+export function objective(problem: Problem, l2: number, l1: number, x = problem.getParameters()): { loss: number; gradient: Float64Array } {
   const { loss, gradient } = problem.dataLossAndGradient();
-  const x = problem.getParameters();
   return { loss: loss + penalty(x, problem.weightMask, l2, l1), gradient: addL2(gradient, x, problem.weightMask, l2) };
 }
 
@@ -104,9 +103,8 @@ class DivergenceGuard {
     this.limit = 10 * startLoss + 1;
   }
 
-  /** Called with the loss at the current parameters; returns a result when training must stop. */
-  check(loss: number, epoch: number, lr: number, history: EpochLog[]): SolverResult | null {
-    const params = this.problem.getParameters();
+  /** Called with the loss at the current parameters `params`; returns a result when training must stop. */
+  check(loss: number, params: Float64Array, epoch: number, lr: number, history: EpochLog[]): SolverResult | null {
     if (Number.isFinite(loss) && loss <= this.limit && params.every(Number.isFinite)) {
       this.good = params;
       return null;
@@ -172,22 +170,22 @@ function solveGd(problem: Problem, o: SolveOptions): SolverResult {
     const t0 = performance.now();
     const lr = scheduledRate(o.schedule, o.learningRate, iter, o.maxIter, (iter - 1) * o.rows);
     const x = problem.getParameters();
-    const { loss, gradient } = objective(problem, o.l2, o.l1);
+    const { loss, gradient } = objective(problem, o.l2, o.l1, x);
     guard ??= new DivergenceGuard(problem, loss, o.onDivergence);
-    const stopped = guard.check(loss, iter, lr, history);
+    const stopped = guard.check(loss, x, iter, lr, history);
     if (stopped) return stopped;
     // Stop on the gradient mapping (x - prox(x - lr g)) / lr: the gradient itself without L1.
     let gMax = 0;
-    for (let i = 0; i < x.length; i++) {
-      const step = x[i] - lr * gradient[i];
-      const next = mask[i] ? softThreshold(step, lr * o.l1) : step;
-      gMax = Math.max(gMax, Math.abs(x[i] - next) / lr);
-      x[i] = next;
-    }
+    const next = x.map((v, i) => {
+      const step = v - lr * gradient[i];
+      const moved = mask[i] ? softThreshold(step, lr * o.l1) : step;
+      gMax = Math.max(gMax, Math.abs(v - moved) / lr);
+      return moved;
+    });
     // The logged loss is at the parameters before this step, like the gradient that made it.
     history.push({ epoch: iter, loss, ...validationLog(problem), learningRate: lr, ms: performance.now() - t0 });
     if (gMax <= o.tol) return { nIter: iter, converged: true, diverged: false, message: 'the largest gradient component fell below tol', history };
-    problem.setParameters(x);
+    problem.setParameters(next);
     if (o.onEpochEnd?.(history[iter - 1]) === false) return { nIter: iter, converged: false, diverged: false, message: 'stopped by onEpochEnd', history };
   }
   return { nIter: o.maxIter, converged: false, diverged: false, message: `reached maxIter = ${o.maxIter} before the gradient fell below tol`, history };
@@ -214,7 +212,7 @@ function solveEpochs(problem: Problem, o: SolveOptions): SolverResult {
     const dataLoss = problem.epoch(lr, o.l2, o.l1);
     const x = problem.getParameters();
     const loss = dataLoss + penalty(x, problem.weightMask, o.l2, o.l1);
-    const stopped = guard.check(loss, epoch, lr, history);
+    const stopped = guard.check(loss, x, epoch, lr, history);
     if (stopped) return stopped;
     const log: EpochLog = { epoch, loss, ...validationLog(problem), learningRate: lr, ms: performance.now() - t0 };
     history.push(log);
