@@ -51,12 +51,6 @@ export function holdOut(n: number, fraction: number, seed: number, strata: Array
   return { train: Uint32Array.from(split.XTrain.data), val: Uint32Array.from(split.XTest.data) };
 }
 
-export function takeRows(X: Matrix, idx: Uint32Array): Matrix {
-  const out = new Float64Array(idx.length * X.cols);
-  idx.forEach((r, i) => out.set(X.data.subarray(r * X.cols, (r + 1) * X.cols), i * X.cols));
-  return { data: out, rows: idx.length, cols: X.cols };
-}
-
 /** Runs a solver; on DIVERGED the model still records the good weights (done) before the error goes on. */
 export function runSolver(problem: Problem, options: SolveOptions, done: (result: SolverResult) => void): void {
   let result: SolverResult;
