@@ -1,10 +1,10 @@
 export { init, backend, type InitOptions, type InitInfo, type BackendChoice, type BackendName, type WasmSource, type WasmSources } from './engine/index.js';
-export { WasmlearnError, type ErrorCode } from './errors.js';
-export type { Matrix, MatrixLike } from './matrix.js';
+export { WasmlearnError, type ErrorCode } from './core/errors.js';
+export type { Matrix, MatrixLike } from './core/matrix.js';
 export { LogisticRegression, type LogisticRegressionOptions, type FitOptions, type EpochLog } from './models/logistic.js';
 export type { FitWarning } from './models/estimator.js';
 export type { LinearOptions } from './models/linear-options.js';
-export type { Label } from './labels.js';
+export type { Label } from './core/labels.js';
 export * from './data/index.js';
 export * from './metrics.js';
 export { encodeArray, decodeArray, checkModelJson, registerLoader, loadFromJSON, type ModelJson, type EncodedArray } from './persist.js';

@@ -1,6 +1,6 @@
-import { fail } from './errors.js';
-import { checkMatrix, isMatrix, type Matrix } from './matrix.js';
-import { checkLabel, classIndex, show, sortLabels, uniqueSorted, type Label } from './labels.js';
+import { fail } from './core/errors.js';
+import { checkMatrix, isMatrix, type Matrix } from './core/matrix.js';
+import { checkLabel, classIndex, show, sortLabels, uniqueSorted, type Label } from './core/labels.js';
 
 type Labels = ArrayLike<Label>;
 type Indicators = Matrix | number[][];

@@ -1,4 +1,4 @@
-import { fail } from './errors.js';
+import { fail } from './core/errors.js';
 
 /** What `toJSON()` of every model and transformer returns: a plain object with these two keys. */
 export interface ModelJson {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { WasmlearnError } from '../src/errors.js';
+import { WasmlearnError } from '../src/core/errors.js';
 import { parseCsv, readCsv, SimpleImputer, type CsvOptions, type CsvResult } from '../src/data/index.js';
-import { Xoshiro128 } from '../src/rng.js';
+import { Xoshiro128 } from '../src/core/rng.js';
 import { dataPath } from './helpers/data.js';
 import { caught } from './helpers/errors.js';
 

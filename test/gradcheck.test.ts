@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { engines } from './helpers/backends.js';
 import { codeOf } from './helpers/errors.js';
 import { normals, uniforms } from './helpers/random.js';
-import type { Matrix, MatrixLike } from '../src/matrix.js';
+import type { Matrix, MatrixLike } from '../src/core/matrix.js';
 import {
   Linear, Module, ReLU, Sequential, Sigmoid, Softmax, Tanh, binaryCrossEntropy, gradCheck, softmaxCrossEntropy,
   type GradCheckable, type LossFunction, type LossTargets,

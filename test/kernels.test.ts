@@ -5,10 +5,10 @@ import { engines } from './helpers/backends.js';
 import { f32, f64 } from './helpers/buffers.js';
 import { logisticOracle, logisticProblem, roundTo } from './helpers/oracles.js';
 import { normals, uniforms } from './helpers/random.js';
-import { uploadMatrix, uploadRows } from '../src/models/rows.js';
-import { WasmlearnError } from '../src/errors.js';
+import { uploadMatrix, uploadRows } from '../src/engine/resident.js';
+import { WasmlearnError } from '../src/core/errors.js';
 import { floats, type Dtype, type Engine, type FloatBuf } from '../src/engine/engine.js';
-import { seedState } from '../src/rng.js';
+import { seedState } from '../src/core/rng.js';
 
 /** What the logistic loss and row tests allow in each dtype. */
 interface DtypeCase {

@@ -3,7 +3,7 @@ import { engines } from './helpers/backends.js';
 import { caught, codeOf } from './helpers/errors.js';
 import { normals, uniforms } from './helpers/random.js';
 import type { BackendName } from '../src/engine/engine.js';
-import type { Matrix } from '../src/matrix.js';
+import type { Matrix } from '../src/core/matrix.js';
 import {
   Adam, Linear, Momentum, ReLU, Sequential, SGD, Sigmoid, Softmax, Tanh, binaryCrossEntropy, softmaxCrossEntropy,
   type Module,

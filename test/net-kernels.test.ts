@@ -7,8 +7,8 @@ import { act, oracleLogits, oracleLoss, randomData, randomNet } from './helpers/
 import { normals } from './helpers/random.js';
 import { floats, type Dtype } from '../src/engine/engine.js';
 import { createOptimizer, type Activation, type NetSpec } from '../src/engine/net.js';
-import { valuesIn } from '../src/models/rows.js';
-import { seedState } from '../src/rng.js';
+import { valuesIn } from '../src/engine/resident.js';
+import { seedState } from '../src/core/rng.js';
 
 /** An assertion that `got` is `want`, to a dtype's precision. */
 type Near = (got: number, want: number) => void;

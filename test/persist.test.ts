@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Matrix } from '../src/matrix.js';
+import type { Matrix } from '../src/core/matrix.js';
 import { checkModelJson, decodeArray, encodeArray, loadFromJSON, registerLoader } from '../src/persist.js';
 import {
   LabelEncoder,
@@ -12,7 +12,7 @@ import {
   StandardScaler,
   type Transformer,
 } from '../src/data/index.js';
-import { Xoshiro128 } from '../src/rng.js';
+import { Xoshiro128 } from '../src/core/rng.js';
 import { NearestCentroid } from './helpers/nearestCentroid.js';
 import { caught } from './helpers/errors.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Matrix } from '../src/matrix.js';
-import { Xoshiro128 } from '../src/rng.js';
+import type { Matrix } from '../src/core/matrix.js';
+import { Xoshiro128 } from '../src/core/rng.js';
 import { crossValScore, kFold, trainTestSplit, type Estimator, type Label } from '../src/data/index.js';
 import { NearestCentroid } from './helpers/nearestCentroid.js';
 import { codeOf } from './helpers/errors.js';

@@ -4,7 +4,7 @@ import { breastCancer } from './helpers/data.js';
 import { optdigits } from './helpers/optdigits.js';
 import { caught } from './helpers/errors.js';
 import { LogisticRegression, MLPClassifier, MultiLabelClassifier, makeLogistic, type Matrix } from '../src/index.js';
-import { scheduledRate } from '../src/optim/schedules.js';
+import { scheduledRate } from '../src/solvers/schedules.js';
 
 const digits = await optdigits();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Matrix } from '../src/matrix.js';
+import type { Matrix } from '../src/core/matrix.js';
 import { LabelEncoder, makePipeline, MinMaxScaler, OneHotEncoder, SimpleImputer, StandardScaler, type Estimator } from '../src/data/index.js';
 import { NearestCentroid } from './helpers/nearestCentroid.js';
 import { codeOf } from './helpers/errors.js';

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { makeLogistic } from '../../dist/data/synthetic.js';
 import { readCsv } from '../../dist/data/csv.js';
-import { Xoshiro128, fillNormal } from '../../dist/rng.js';
+import { Xoshiro128, fillNormal } from '../../dist/core/rng.js';
 
 export const dataDir = process.env.WASMLEARN_DATA_DIR ?? fileURLToPath(new URL('../../../shared/data/', import.meta.url));
 

@@ -3,8 +3,8 @@
 // MLPClassifier call inside fit), plus the roofline read.
 import { init, getEngine } from '../../dist/engine/index.js';
 import { createNet, createOptimizer } from '../../dist/engine/net.js';
-import { uploadMatrix, uploadRows } from '../../dist/models/rows.js';
-import { seedState } from '../../dist/rng.js';
+import { uploadMatrix, uploadRows } from '../../dist/engine/resident.js';
+import { seedState } from '../../dist/core/rng.js';
 
 let info = null;
 /** The backends this process can run, fastest first, and why the others are missing. */

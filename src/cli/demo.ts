@@ -3,7 +3,7 @@
 import { init, type BackendName } from '../engine/index.js';
 import { LogisticRegression, type LogisticRegressionOptions } from '../models/logistic.js';
 import { makeLogistic } from '../data/synthetic.js';
-import type { Matrix } from '../matrix.js';
+import type { Matrix } from '../core/matrix.js';
 import { logLoss } from '../metrics.js';
 
 const N_TRAIN = 80_000;

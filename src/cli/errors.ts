@@ -1,4 +1,4 @@
-import { WasmlearnError } from '../errors.js';
+import { WasmlearnError } from '../core/errors.js';
 
 /** A mistake in the command line or in its input files: one line on stderr, exit code 2. */
 export class UsageError extends Error {}

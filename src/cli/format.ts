@@ -1,4 +1,4 @@
-import type { Label } from '../labels.js';
+import type { Label } from '../core/labels.js';
 
 /** A confusion matrix as a text table: a row per true class, a column per predicted class. */
 export function formatConfusion(labels: Label[], matrix: number[][]): string {

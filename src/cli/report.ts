@@ -1,6 +1,6 @@
 // The test metrics `wasmlearn train` prints.
-import type { Label } from '../labels.js';
-import type { Matrix } from '../matrix.js';
+import type { Label } from '../core/labels.js';
+import type { Matrix } from '../core/matrix.js';
 import { accuracy, classificationReport, confusionMatrix, logLoss } from '../metrics.js';
 import { formatConfusion } from './format.js';
 

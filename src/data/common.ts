@@ -1,11 +1,5 @@
-import { fail } from '../errors.js';
-import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
-
-/** A new rows x cols matrix: float32 when `like` is float32, float64 otherwise. */
-export function outputMatrix(like: Matrix, rows: number, cols: number): Matrix {
-  const n = rows * cols;
-  return { data: like.data instanceof Float32Array ? new Float32Array(n) : new Float64Array(n), rows, cols };
-}
+import { fail } from '../core/errors.js';
+import { checkMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
 
 /** Validates the X given to `transform` against what `fit` saw. */
 export function checkFitted(X: MatrixLike, nFeatures: number | undefined, owner: string, allowNaN = false): Matrix {

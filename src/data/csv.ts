@@ -1,11 +1,11 @@
-import { fail } from '../errors.js';
-import type { CsvResult } from './csvBuilder.js';
-import { CsvReader, type CsvOptions } from './csvReader.js';
-import { streamSource, type CsvSource } from './csvSources.js';
+import { fail } from '../core/errors.js';
+import type { CsvResult } from './csv-builder.js';
+import { CsvReader, type CsvOptions } from './csv-reader.js';
+import { streamSource, type CsvSource } from './csv-sources.js';
 
-export type { ColumnRef, CsvResult } from './csvBuilder.js';
-export type { CsvOptions } from './csvReader.js';
-export type { CsvSource } from './csvSources.js';
+export type { ColumnRef, CsvResult } from './csv-builder.js';
+export type { CsvOptions } from './csv-reader.js';
+export type { CsvSource } from './csv-sources.js';
 
 /** UTF-16 units encoded per step: the bytes of a huge string never exist all at once. */
 const TEXT_CHUNK = 1 << 16;

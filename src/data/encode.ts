@@ -1,8 +1,8 @@
-import { fail } from '../errors.js';
-import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
+import { fail } from '../core/errors.js';
+import { checkMatrix, outputMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
 import { checkModelJson, decodeArray, encodeArray, registerLoader, type ModelJson } from '../persist.js';
-import { checkFitted, jsonEnum, outputMatrix } from './common.js';
-import { classIndex, compareLabels, show, uniqueSorted, type Label } from '../labels.js';
+import { checkFitted, jsonEnum } from './common.js';
+import { classIndex, compareLabels, show, uniqueSorted, type Label } from '../core/labels.js';
 
 /** Maps labels (numbers, booleans or strings) to 0..k-1 in sorted class order, like scikit-learn. */
 export class LabelEncoder {

@@ -1,7 +1,7 @@
-import { fail } from '../errors.js';
-import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
+import { fail } from '../core/errors.js';
+import { checkMatrix, outputMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
 import { checkModelJson, decodeArray, encodeArray, registerLoader, type ModelJson } from '../persist.js';
-import { checkFitted, jsonEnum, jsonNumber, outputMatrix } from './common.js';
+import { checkFitted, jsonEnum, jsonNumber } from './common.js';
 
 export type ImputeStrategy = 'mean' | 'median' | 'most_frequent' | 'constant';
 

@@ -10,4 +10,4 @@ export { crossValScore, kFold, trainTestSplit } from './split.js';
 export type { CrossValOptions, Fold, KFoldOptions, Split, TrainTestSplitOptions } from './split.js';
 export { Pipeline, makePipeline, pipelineFromJSON } from './pipeline.js';
 export type { Estimator, EstimatorFitOptions, Targets, Transformer } from './pipeline.js';
-export type { Label } from '../labels.js';
+export type { Label } from '../core/labels.js';

@@ -1,10 +1,11 @@
-import { fail } from '../errors.js';
-import type { Matrix, MatrixLike } from '../matrix.js';
+import { fail } from '../core/errors.js';
+import type { Matrix, MatrixLike } from '../core/matrix.js';
 import { checkModelJson, loadFromJSON, registerLoader, type ModelJson } from '../persist.js';
-import type { Label } from '../labels.js';
+import type { Label } from '../core/labels.js';
 
 /** What `fit` and `score` take as y: a label per row, or a 0/1 indicator matrix (multi-label). */
-export type Targets = ArrayLike<Label> | number[][] | Matrix;
+export type { Targets } from '../core/targets.js';
+import type { Targets } from '../core/targets.js';
 
 /** The options every model's `fit` understands (API.md); a pipeline passes them on. */
 export interface EstimatorFitOptions {

@@ -1,9 +1,9 @@
-import { fail } from '../errors.js';
-import { checkMatrix, isMatrix, type Matrix, type MatrixLike } from '../matrix.js';
-import { Xoshiro128 } from '../rng.js';
-import { classIndex, uniqueSorted, type Label } from '../labels.js';
+import { fail } from '../core/errors.js';
+import { checkMatrix, isMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
+import { Xoshiro128 } from '../core/rng.js';
+import { classIndex, uniqueSorted, type Label } from '../core/labels.js';
 import type { Estimator, Targets } from './pipeline.js';
-import { takeRows, takeTargets, targetLength } from './rows.js';
+import { takeRows, takeTargets, targetLength } from '../core/rows.js';
 
 export interface TrainTestSplitOptions {
   /** A fraction of the rows in (0, 1), or a row count. Default 0.25. */

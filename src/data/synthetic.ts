@@ -1,5 +1,5 @@
-import type { Matrix } from '../matrix.js';
-import { Xoshiro128, fillNormal } from '../rng.js';
+import type { Matrix } from '../core/matrix.js';
+import { Xoshiro128, fillNormal } from '../core/rng.js';
 
 export interface SyntheticLogistic {
   X: Matrix;

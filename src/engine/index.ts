@@ -1,4 +1,4 @@
-import { fail } from '../errors.js';
+import { fail } from '../core/errors.js';
 import { BACKENDS, type BackendName, type Engine } from './engine.js';
 import { JsEngine } from './js/engine.js';
 import { WasmEngine } from './wasm/engine.js';

@@ -1,6 +1,6 @@
 import { paddedStride } from '../engine/engine.js';
 import { ACTIVATION_KIND, type Activation } from '../engine/net.js';
-import type { Matrix, MatrixLike } from '../matrix.js';
+import type { Matrix, MatrixLike } from '../core/matrix.js';
 import { readRows, Scratch, writeRows } from './memory.js';
 import { Layer, type ForwardOptions, type LayerOptions } from './module.js';
 

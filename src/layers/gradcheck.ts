@@ -1,9 +1,9 @@
 // Finite-difference gradient checks: the analytic gradient of a module (through backward) or of
 // an estimator's objective, against a five-point stencil of its loss.
 import type { Targets } from '../data/index.js';
-import { fail } from '../errors.js';
-import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
-import { positive } from '../models/check.js';
+import { fail } from '../core/errors.js';
+import { checkMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
+import { positive } from '../core/check.js';
 import { binaryCrossEntropy, softmaxCrossEntropy, type LossResult, type LossTargets } from './losses.js';
 import { Module } from './module.js';
 

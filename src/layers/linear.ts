@@ -1,7 +1,7 @@
 import { paddedStride } from '../engine/engine.js';
-import { fail } from '../errors.js';
-import type { Matrix, MatrixLike } from '../matrix.js';
-import { Xoshiro128 } from '../rng.js';
+import { fail } from '../core/errors.js';
+import type { Matrix, MatrixLike } from '../core/matrix.js';
+import { Xoshiro128 } from '../core/rng.js';
 import { readRows, Scratch, shaped, writeRows } from './memory.js';
 import { Layer, type ForwardOptions, type LayerOptions } from './module.js';
 import { Parameter, ParameterStore } from './parameter.js';

@@ -2,8 +2,8 @@
 // network's output, computed by the engine's fused kernels (stable log-sum-exp and log1p forms).
 import { paddedStride, type Buf, type Engine } from '../engine/engine.js';
 import { getEngine, type BackendChoice } from '../engine/index.js';
-import { fail } from '../errors.js';
-import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
+import { fail } from '../core/errors.js';
+import { checkMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
 import { isRowsLike, readRows, writeRows } from './memory.js';
 
 export interface LossResult {

@@ -1,8 +1,8 @@
 // Moving matrices between the host and a layer's engine memory. Every kernel reads row-major f32
 // with rows padded to a multiple of 4 floats, the padding zero.
 import type { Engine, F32Buf } from '../engine/engine.js';
-import { fail } from '../errors.js';
-import { checkMatrix, isMatrix, type Matrix, type MatrixLike } from '../matrix.js';
+import { fail } from '../core/errors.js';
+import { checkMatrix, isMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
 
 /** An engine buffer a layer reuses from call to call, so a steady training loop allocates nothing. */
 export class Scratch {

@@ -1,7 +1,7 @@
 import type { BackendName, Engine } from '../engine/engine.js';
 import { getEngine, type BackendChoice } from '../engine/index.js';
-import { fail } from '../errors.js';
-import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
+import { fail } from '../core/errors.js';
+import { checkMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
 import type { Parameter } from './parameter.js';
 
 export interface ForwardOptions {

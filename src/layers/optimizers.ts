@@ -3,8 +3,8 @@
 // is stepped, kept in the parameter's engine.
 import type { Engine } from '../engine/engine.js';
 import { createOptimizer, type OptimizerBufs, type OptimizerConfig } from '../engine/net.js';
-import { fail } from '../errors.js';
-import { bool, nonNegative, positive } from '../models/check.js';
+import { fail } from '../core/errors.js';
+import { bool, nonNegative, positive } from '../core/check.js';
 import { storeOf, type Parameter } from './parameter.js';
 
 export abstract class Optimizer {

@@ -1,6 +1,6 @@
 import type { Engine, F32Buf } from '../engine/engine.js';
-import { fail } from '../errors.js';
-import type { Matrix, MatrixLike } from '../matrix.js';
+import { fail } from '../core/errors.js';
+import type { Matrix, MatrixLike } from '../core/matrix.js';
 import { readRows, shaped, writeRows } from './memory.js';
 
 /**

@@ -1,5 +1,5 @@
-import { fail } from '../errors.js';
-import type { Matrix, MatrixLike } from '../matrix.js';
+import { fail } from '../core/errors.js';
+import type { Matrix, MatrixLike } from '../core/matrix.js';
 import { Module, type ForwardOptions } from './module.js';
 import type { Parameter } from './parameter.js';
 

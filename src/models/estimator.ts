@@ -1,7 +1,7 @@
 // What every estimator shares: the fitted/disposed life cycle, the solver's record, and freeing
 // engine memory on dispose() (with a FinalizationRegistry only as a safety net).
-import { fail } from '../errors.js';
-import type { EpochLog, SolverResult } from '../optim/solve.js';
+import { fail } from '../core/errors.js';
+import type { EpochLog, SolverResult } from '../solvers/solve.js';
 
 export interface FitWarning {
   code: 'NOT_CONVERGED' | 'DIVERGED';

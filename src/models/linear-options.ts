@@ -2,11 +2,11 @@
 import { BACKENDS, type Dtype } from '../engine/engine.js';
 import type { BackendChoice } from '../engine/index.js';
 import type { OptimizerConfig, OptimizerKind } from '../engine/net.js';
-import { fail } from '../errors.js';
-import { bool, integerAtLeast, oneOf, positive } from './check.js';
-import type { EpochLog, SolveOptions } from '../optim/solve.js';
-import type { MatrixLike } from '../matrix.js';
-import type { EpochConfig } from './net-trainer.js';
+import { fail } from '../core/errors.js';
+import { bool, integerAtLeast, oneOf, positive } from '../core/check.js';
+import type { EpochLog, SolveOptions } from '../solvers/solve.js';
+import type { MatrixLike } from '../core/matrix.js';
+import type { EpochConfig } from '../objectives/dense-net.js';
 import { checkControl, CONTROL_DEFAULTS, type TrainingControlOptions } from './training.js';
 
 export interface LinearOptions extends TrainingControlOptions {

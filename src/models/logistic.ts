@@ -1,22 +1,22 @@
 import { floats, paddedStride, type Dtype, type Engine, type FloatBuf } from '../engine/engine.js';
 import { getEngine, type BackendChoice } from '../engine/index.js';
-import { fail } from '../errors.js';
-import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
-import { encodeClasses, sortLabels, type Label } from '../labels.js';
+import { fail } from '../core/errors.js';
+import { checkMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
+import { encodeClasses, sortLabels, type Label } from '../core/labels.js';
 import { checkModelJson, decodeArray, encodeArray, registerLoader, type ModelJson } from '../persist.js';
-import { classWeightedSamples, fittedInputs } from './check.js';
+import { classWeightedSamples, fittedInputs } from '../core/check.js';
 import { BaseEstimator } from './estimator.js';
 import { checkLinearOptions, linearEpochs, linearOptimizer, linearSolveOptions, LINEAR_DEFAULTS, penaltyTerms, type LinearFitOptions, type LinearOptions } from './linear-options.js';
-import { DivergedError, objective, type SolveOptions } from '../optim/solve.js';
-import { BinaryProblem } from './binary-problem.js';
+import { DivergedError, objective, type SolveOptions } from '../solvers/solve.js';
+import { BinaryProblem } from '../objectives/binary-logistic.js';
 import { holdOut, partialEpoch, runSolver, scoreProbabilities } from './training.js';
-import { takeRows } from '../data/rows.js';
-import { NetTrainer, type NetTargets } from './net-trainer.js';
-import { uploadMatrix, uploadRows, freeRows, valuesIn } from './rows.js';
+import { takeRows } from '../core/rows.js';
+import { NetTrainer, type NetTargets } from '../objectives/dense-net.js';
+import { uploadMatrix, uploadRows, freeRows, valuesIn } from '../engine/resident.js';
 import { positiveInteger, restoreOptions, restoreSolved, savedModel } from './saved.js';
-import { argmaxRows } from './predictions.js';
+import { argmaxRows } from '../core/predictions.js';
 
-export type { EpochLog } from '../optim/solve.js';
+export type { EpochLog } from '../solvers/solve.js';
 
 interface TrainRows {
   X: Matrix;

@@ -1,20 +1,20 @@
 import { BACKENDS, type Dtype } from '../engine/engine.js';
 import { getEngine, type BackendChoice } from '../engine/index.js';
 import type { Activation, OptimizerConfig } from '../engine/net.js';
-import { fail } from '../errors.js';
-import { encodeClasses, sortLabels, type Label } from '../labels.js';
-import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
+import { fail } from '../core/errors.js';
+import { encodeClasses, sortLabels, type Label } from '../core/labels.js';
+import { checkMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
 import { checkModelJson, isPlainObject, registerLoader, type ModelJson } from '../persist.js';
 import { positiveInteger, restoreOptions, savedModel } from './saved.js';
-import { Xoshiro128 } from '../rng.js';
-import { bool, classWeightedSamples, integerAtLeast, nonNegative, oneOf, positive, sampleWeights, type ClassWeight } from './check.js';
-import type { EpochLog, SolveOptions } from '../optim/solve.js';
+import { Xoshiro128 } from '../core/rng.js';
+import { bool, classWeightedSamples, integerAtLeast, nonNegative, oneOf, positive, sampleWeights, type ClassWeight } from '../core/check.js';
+import type { EpochLog, SolveOptions } from '../solvers/solve.js';
 import { NetEstimator, type Prepared } from './net-estimator.js';
 import { checkControl, CONTROL_DEFAULTS, holdOut, partialEpoch, type TrainingControlOptions } from './training.js';
-import { takeRows } from '../data/rows.js';
-import type { EpochConfig, NetTargets, NetTrainer } from './net-trainer.js';
-import { encodeTargets, type EncodedTargets, type Targets } from './targets.js';
-import { argmaxRows, subsetAccuracy, thresholded } from './predictions.js';
+import { takeRows } from '../core/rows.js';
+import type { EpochConfig, NetTargets, NetTrainer } from '../objectives/dense-net.js';
+import { encodeTargets, type EncodedTargets, type Targets } from '../core/targets.js';
+import { argmaxRows, subsetAccuracy, thresholded } from '../core/predictions.js';
 
 export interface MLPClassifierOptions extends TrainingControlOptions {
   hiddenLayerSizes: number[];

@@ -1,16 +1,16 @@
 import { getEngine, type BackendChoice } from '../engine/index.js';
-import { fail } from '../errors.js';
-import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
+import { fail } from '../core/errors.js';
+import { checkMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
 import { checkModelJson, registerLoader, type ModelJson } from '../persist.js';
-import { sampleWeights } from './check.js';
+import { sampleWeights } from '../core/check.js';
 import { checkLinearOptions, linearEpochs, linearSolveOptions, LINEAR_DEFAULTS, penaltyTerms, type LinearFitOptions, type LinearOptions } from './linear-options.js';
 import { NetEstimator, type Prepared } from './net-estimator.js';
 import { holdOut } from './training.js';
-import { takeRows } from '../data/rows.js';
-import type { NetTargets } from './net-trainer.js';
+import { takeRows } from '../core/rows.js';
+import type { NetTargets } from '../objectives/dense-net.js';
 import { positiveInteger, restoreOptions, savedModel } from './saved.js';
-import { indicatorTargets } from './targets.js';
-import { subsetAccuracy, thresholded } from './predictions.js';
+import { indicatorTargets } from '../core/targets.js';
+import { subsetAccuracy, thresholded } from '../core/predictions.js';
 
 export type MultiLabelClassifierOptions = LinearOptions;
 

@@ -3,15 +3,15 @@
 // gradCheck uses.
 import type { Engine } from '../engine/engine.js';
 import type { NetSpec } from '../engine/net.js';
-import { fail } from '../errors.js';
-import type { Matrix, MatrixLike } from '../matrix.js';
-import { DivergedError, objective, type SolveOptions } from '../optim/solve.js';
+import { fail } from '../core/errors.js';
+import type { Matrix, MatrixLike } from '../core/matrix.js';
+import { DivergedError, objective, type SolveOptions } from '../solvers/solve.js';
 import { decodeArray, encodeArray, type EncodedArray } from '../persist.js';
-import { fittedInputs } from './check.js';
-import { valuesIn } from './rows.js';
+import { fittedInputs } from '../core/check.js';
+import { valuesIn } from '../engine/resident.js';
 import { restoreSolved } from './saved.js';
 import { BaseEstimator } from './estimator.js';
-import { NetTrainer, type EpochConfig, type NetTargets } from './net-trainer.js';
+import { NetTrainer, type EpochConfig, type NetTargets } from '../objectives/dense-net.js';
 import { runSolver, scoreProbabilities } from './training.js';
 
 export interface Prepared {

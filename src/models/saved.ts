@@ -1,8 +1,8 @@
 // What an estimator's toJSON writes around its own fields, and reading it back: options through
 // the constructor's own checks, and the solver's record.
-import { fail, WasmlearnError } from '../errors.js';
+import { fail, WasmlearnError } from '../core/errors.js';
 import { isPlainObject, type ModelJson } from '../persist.js';
-import type { SolverResult } from '../optim/solve.js';
+import type { SolverResult } from '../solvers/solve.js';
 
 /**
  * A saved estimator: its name, version 1, its options but the backend (the machine's, not the

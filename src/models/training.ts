@@ -1,13 +1,13 @@
 // Training control shared by the estimators: schedules, validation and early stopping, divergence.
-import { fail } from '../errors.js';
-import type { Matrix } from '../matrix.js';
-import { checkSchedule, scheduledRate, SCHEDULE_DEFAULTS, type ScheduleName } from '../optim/schedules.js';
-import type { NetTargets, NetTrainer } from './net-trainer.js';
-import { DivergedError, penalty, solve, type EpochLog, type Problem, type SolveOptions, type SolverResult } from '../optim/solve.js';
+import { fail } from '../core/errors.js';
+import type { Matrix } from '../core/matrix.js';
+import { checkSchedule, scheduledRate, SCHEDULE_DEFAULTS, type ScheduleName } from '../solvers/schedules.js';
+import type { NetTargets, NetTrainer } from '../objectives/dense-net.js';
+import { DivergedError, penalty, solve, type EpochLog, type Problem, type SolveOptions, type SolverResult } from '../solvers/solve.js';
 import { trainTestSplit } from '../data/split.js';
-import type { Label } from '../labels.js';
-import { bool, oneOf, positive } from './check.js';
-import { argmaxRows, subsetAccuracy, thresholded } from './predictions.js';
+import type { Label } from '../core/labels.js';
+import { bool, oneOf, positive } from '../core/check.js';
+import { argmaxRows, subsetAccuracy, thresholded } from '../core/predictions.js';
 
 export interface TrainingControlOptions {
   learningRateSchedule: ScheduleName;

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { WasmlearnError } from '../../src/errors.js';
+import { WasmlearnError } from '../../src/core/errors.js';
 
 /** Runs fn and returns the WasmlearnError it throws, failing the test on anything else. */
 export function caught(fn: () => unknown): WasmlearnError {

@@ -1,8 +1,8 @@
-import { checkMatrix, type Matrix, type MatrixLike } from '../../src/matrix.js';
+import { checkMatrix, type Matrix, type MatrixLike } from '../../src/core/matrix.js';
 import { checkModelJson, decodeArray, encodeArray, type ModelJson } from '../../src/persist.js';
 import { accuracy } from '../../src/metrics.js';
 import type { Estimator, EstimatorFitOptions, Label, Targets } from '../../src/data/index.js';
-import { uniqueSorted } from '../../src/labels.js';
+import { uniqueSorted } from '../../src/core/labels.js';
 
 /** A tiny real model for pipeline and cross-validation tests: predicts the class of the nearest class mean. */
 export class NearestCentroid implements Estimator {

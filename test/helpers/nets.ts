@@ -1,7 +1,7 @@
 // Seeded dense networks and their data, and the plain f64 oracle the network suites check them against.
 import { floats, paddedStride, type Dtype, type Engine, type FloatArray } from '../../src/engine/engine.js';
 import { createNet, type Activation, type Net, type NetData, type NetSpec } from '../../src/engine/net.js';
-import { uploadMatrix } from '../../src/models/rows.js';
+import { uploadMatrix } from '../../src/engine/resident.js';
 import { floatsOf } from './buffers.js';
 import { normals, uniforms } from './random.js';
 

@@ -1,4 +1,4 @@
-import { Xoshiro128, fillNormal } from '../../src/rng.js';
+import { Xoshiro128, fillNormal } from '../../src/core/rng.js';
 
 /** Seeded standard normal draws, so every test's data is reproducible. */
 export function normals(n: number, seed: number): Float64Array {

@@ -1,7 +1,7 @@
 // The TypeScript twin of assembly/inline/logistic.ts and kernels/train.ts: the same layout and
 // contract, computed in f64 over data of either dtype.
-import { shuffleU32 } from '../../rng.js';
-import { softThreshold } from '../../optim/prox.js';
+import { shuffleU32 } from '../../core/rng.js';
+import { softThreshold } from '../../core/prox.js';
 import type { FloatArray, SgdEpochOptions } from '../engine.js';
 
 export interface RowsView {

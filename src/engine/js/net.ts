@@ -3,8 +3,8 @@ import { gemmNN, gemmNT, gemmTNAcc } from './linalg.js';
 import { activation, activationGrad, sigmoid, softmaxRows, LOGISTIC } from './activation.js';
 import { sigmoidBceRows, softmaxCeRows } from './loss.js';
 import { optimizerStep } from './optim.js';
-import { shuffleU32 } from '../../rng.js';
-import { softThreshold } from '../../optim/prox.js';
+import { shuffleU32 } from '../../core/rng.js';
+import { softThreshold } from '../../core/prox.js';
 import type { NetEpochOptions } from '../net.js';
 import type { FloatArray } from '../engine.js';
 

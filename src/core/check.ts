@@ -1,6 +1,6 @@
 // Option checks shared by the estimators: each names the option and the value at fault.
-import { fail } from '../errors.js';
-import { checkMatrix, type Matrix, type MatrixLike } from '../matrix.js';
+import { fail } from './errors.js';
+import { checkMatrix, type Matrix, type MatrixLike } from './matrix.js';
 
 export function positive(name: string, v: unknown): number {
   if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) fail('BAD_OPTION', `${name} must be a positive finite number; got ${String(v)}`);

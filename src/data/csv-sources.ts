@@ -1,4 +1,4 @@
-import { fail } from '../errors.js';
+import { fail } from '../core/errors.js';
 
 /** What `readCsv` reads: a path (Node, Deno), a URL, a Blob or File, or a stream of bytes. */
 export type CsvSource = string | URL | Blob | ReadableStream<Uint8Array>;

@@ -1,6 +1,5 @@
-import { isMatrix, type Matrix } from '../matrix.js';
-import { outputMatrix } from './common.js';
-import type { Targets } from './pipeline.js';
+import { isMatrix, outputMatrix, type Matrix } from './matrix.js';
+import type { Targets } from './targets.js';
 
 /** The rows `idx` of m, in that order, as a new matrix of the same dtype. */
 export function takeRows(m: Matrix, idx: Uint32Array): Matrix {

@@ -1,7 +1,7 @@
-import { fail } from '../errors.js';
-import { CsvBuilder, type ColumnRef, type CsvResult } from './csvBuilder.js';
-import type { ByteSink } from './csvSources.js';
-import { CsvTokenizer } from './csvTokenizer.js';
+import { fail } from '../core/errors.js';
+import { CsvBuilder, type ColumnRef, type CsvResult } from './csv-builder.js';
+import type { ByteSink } from './csv-sources.js';
+import { CsvTokenizer } from './csv-tokenizer.js';
 
 export interface CsvOptions {
   /** true, false, or undefined to detect (a first row of names above a row of numbers). */

@@ -1,4 +1,4 @@
-import { fail } from '../errors.js';
+import { fail } from '../core/errors.js';
 
 /** Receives the fields of a CSV as the tokenizer finds them. */
 export interface FieldSink {

@@ -1,6 +1,6 @@
 // Turning output probabilities into predictions and scores, shared by every classifier.
-import { fail } from '../errors.js';
-import type { Matrix } from '../matrix.js';
+import { fail } from './errors.js';
+import type { Matrix } from './matrix.js';
 
 /** The column of each row's largest probability. */
 export function argmaxRows(P: Matrix): Uint32Array {

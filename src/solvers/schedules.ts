@@ -1,5 +1,5 @@
 // Learning-rate schedules for epoch-based training, applied once per epoch.
-import { fail } from '../errors.js';
+import { fail } from '../core/errors.js';
 
 export type ScheduleName = 'constant' | 'invscaling' | 'step' | 'exponential' | 'cosine' | 'adaptive';
 export const SCHEDULES: readonly ScheduleName[] = ['constant', 'invscaling', 'step', 'exponential', 'cosine', 'adaptive'];

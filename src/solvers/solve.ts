@@ -1,9 +1,9 @@
 // The solvers, independent of the model: L-BFGS and full-batch gradient descent over a problem's
 // full-batch gradient, and epoch-based training (the epoch itself runs inside the engine) with
 // learning-rate schedules, validation, early stopping and divergence handling.
-import { fail, WasmlearnError } from '../errors.js';
+import { fail, WasmlearnError } from '../core/errors.js';
 import { lbfgs } from './lbfgs.js';
-import { softThreshold } from './prox.js';
+import { softThreshold } from '../core/prox.js';
 import { scheduledRate, type ScheduleOptions } from './schedules.js';
 import { NoImprovement } from './stopping.js';
 

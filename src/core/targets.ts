@@ -1,6 +1,6 @@
-import { fail } from '../errors.js';
-import { encodeClasses, type Label } from '../labels.js';
-import { checkMatrix, isMatrix, type Matrix, type MatrixLike } from '../matrix.js';
+import { fail } from './errors.js';
+import { encodeClasses, type Label } from './labels.js';
+import { checkMatrix, isMatrix, type Matrix, type MatrixLike } from './matrix.js';
 
 export type Targets = ArrayLike<Label> | MatrixLike;
 

@@ -1,7 +1,7 @@
-import type { Dtype, Engine, FloatArray, FloatBuf, Rows } from '../engine/engine.js';
-import { floats, paddedStride } from '../engine/engine.js';
-import type { Matrix } from '../matrix.js';
-import { fail } from '../errors.js';
+import type { Dtype, Engine, FloatArray, FloatBuf, Rows } from './engine.js';
+import { floats, paddedStride } from './engine.js';
+import type { Matrix } from '../core/matrix.js';
+import { fail } from '../core/errors.js';
 
 /**
  * Copies X into engine memory once, converted to `dtype` and with each row zero-padded to the SIMD

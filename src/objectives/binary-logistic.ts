@@ -2,8 +2,8 @@
 // (src/optim/solve.ts), on the dedicated binary kernels: the four-rows-per-vector layout for
 // narrow data and the whole-epoch SGD loop. Parameters pack as [w_0 .. w_d-1, intercept].
 import type { Engine, F64Buf, FloatArray, FloatBuf, Rows, U32Buf } from '../engine/engine.js';
-import type { Problem } from '../optim/solve.js';
-import { identityOrder, seedState } from '../rng.js';
+import type { Problem } from '../solvers/solve.js';
+import { identityOrder, seedState } from '../core/rng.js';
 
 export interface BinaryEpochConfig {
   batchSize: number;

@@ -4,12 +4,12 @@
 import type { Engine, FloatBuf, U32Buf } from '../engine/engine.js';
 import { floats } from '../engine/engine.js';
 import { createNet, createOptimizer, freeNet, type Net, type NetData, type NetSpec, type OptimizerBufs, type OptimizerConfig } from '../engine/net.js';
-import { fail } from '../errors.js';
-import type { Matrix } from '../matrix.js';
-import type { Problem } from '../optim/solve.js';
-import { identityOrder, seedState } from '../rng.js';
-import { softThreshold } from '../optim/prox.js';
-import { uploadMatrix, uploadValues } from './rows.js';
+import { fail } from '../core/errors.js';
+import type { Matrix } from '../core/matrix.js';
+import type { Problem } from '../solvers/solve.js';
+import { identityOrder, seedState } from '../core/rng.js';
+import { softThreshold } from '../core/prox.js';
+import { uploadMatrix, uploadValues } from '../engine/resident.js';
 
 /** Targets as the network's head wants them: class indices (softmax) or 0/1 rows (sigmoid). */
 export type NetTargets = { classes: Uint32Array } | { indicators: Matrix };
@@ -55,9 +55,14 @@ export class NetTrainer implements Problem {
   ) {
     this.outScale = options.outScale ?? 1;
     this.net = createNet(engine, { ...spec, maxBatch: Math.max(options.batchSize ?? CHUNK, CHUNK) });
-    const mask: number[] = [];
-    for (const L of this.net.layout.layers) mask.push(...new Array<number>(L.nOut * L.nIn).fill(1), ...new Array<number>(L.nOut).fill(0));
-    this.weightMask = Uint8Array.from(mask);
+    // 1 for each weight, 0 for each bias, in getParameters() order (filled, never spread: a wide layer has millions).
+    const layers = this.net.layout.layers;
+    this.weightMask = new Uint8Array(layers.reduce((n, L) => n + L.nOut * (L.nIn + 1), 0));
+    let k = 0;
+    for (const L of layers) {
+      this.weightMask.fill(1, k, k + L.nOut * L.nIn);
+      k += L.nOut * (L.nIn + 1);
+    }
   }
 
   get nParams(): number {

@@ -1,8 +1,8 @@
-import { fail } from '../errors.js';
-import type { Matrix } from '../matrix.js';
-import type { FieldSink } from './csvTokenizer.js';
-import { parseDecimal, parseNumberText } from './csvNumber.js';
-import type { Label } from '../labels.js';
+import { fail } from '../core/errors.js';
+import type { Matrix } from '../core/matrix.js';
+import type { FieldSink } from './csv-tokenizer.js';
+import { parseDecimal, parseNumberText } from './csv-number.js';
+import type { Label } from '../core/labels.js';
 
 export type ColumnRef = string | number;
 

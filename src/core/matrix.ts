@@ -83,3 +83,9 @@ export function checkMatrix(X: MatrixLike, opts: CheckOptions = {}): Matrix {
   }
   return m;
 }
+
+/** A new rows x cols matrix: float32 when `like` is float32, float64 otherwise. */
+export function outputMatrix(like: Matrix, rows: number, cols: number): Matrix {
+  const n = rows * cols;
+  return { data: like.data instanceof Float32Array ? new Float32Array(n) : new Float64Array(n), rows, cols };
+}
