@@ -11,7 +11,9 @@ export type ErrorCode =
   | 'DIVERGED' // the loss or the weights became non-finite
   | 'UNSUPPORTED' // a feature this build or runtime does not offer
   | 'PARSE_ERROR' // malformed CSV
-  | 'BAD_MODEL_JSON'; // a saved model that fails validation
+  | 'BAD_MODEL_JSON' // a saved model that fails validation
+  | 'BUSY' // a model refit or disposed from inside its own training callback
+  | 'INTERNAL'; // an invariant broke (a buffer used after free or on another engine): always a bug
 
 /** The one error class of the library: `code` says what went wrong, `message` says where. */
 export class WasmlearnError extends Error {
