@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LogisticRegression, init } from '../src/index.js';
 import { caught } from './helpers/errors.js';
 
@@ -7,10 +7,25 @@ const X = [[0, 1], [1, 0], [2, 1], [3, 0]];
 const y = [0, 1, 0, 1];
 
 describe('typed errors', () => {
-  it('a model used before init says to call init', () => {
-    const e = caught(() => new LogisticRegression().fit(X, y));
-    expect(e.code).toBe('NOT_INITIALIZED');
-    expect(e.message).toMatch(/await init\(\)/);
+  it('a model used before init says to call init', async () => {
+    // Whatever ran before in this file (or this worker), a fresh copy of the library has not
+    // been initialised: init the shared copy first to prove the fresh one does not see it.
+    await init();
+    vi.resetModules();
+    const fresh = await import('../src/index.js');
+    let thrown: unknown = null;
+    try {
+      new fresh.LogisticRegression().fit(X, y);
+    } catch (e) {
+      thrown = e;
+    }
+    // Not `caught`: the fresh copy has its own WasmlearnError class.
+    expect(thrown).toBeInstanceOf(fresh.WasmlearnError);
+    expect((thrown as InstanceType<typeof fresh.WasmlearnError>).code).toBe('NOT_INITIALIZED');
+    expect((thrown as Error).message).toMatch(/await init\(\)/);
+    // The same call works once that copy is initialised: the error was about init, nothing else.
+    await fresh.init();
+    expect(new fresh.LogisticRegression().fit(X, y).predict(X)).toHaveLength(4);
   });
 
   it('bad input is refused before any work, naming what is wrong', async () => {
