@@ -51,7 +51,7 @@ describe.each(engines)('training control on %s', (backend) => {
     const adaptive = new MLPClassifier({ hiddenLayerSizes: [8], learningRateSchedule: 'adaptive', learningRateInit: 0.01, nIterNoChange: 2, tol: 1e-2, maxIter: 40, backend }).fit(X, Array.from(y));
     const rates = adaptive.history.map((h) => h.learningRate);
     expect(rates[0]).toBe(0.01);
-    expect(rates.some((r) => Math.abs(r - 0.002) < 1e-12)).toBe(true);
+    expect(rates.find((r) => r < 0.01)).toBeCloseTo(0.002, 12); // the first cut is 0.01 / 5
     for (let i = 1; i < rates.length; i++) expect([1, 5]).toContainEqual(Math.round(rates[i - 1] / rates[i]));
   });
 
@@ -102,11 +102,11 @@ describe.each(engines)('training control on %s', (backend) => {
     const e = caught(() => model.fit(X, y));
     expect(e.code).toBe('DIVERGED');
     expect(e.message).toMatch(/smaller than 10/);
-    expect(Array.from(model.coef.data).every(Number.isFinite)).toBe(true);
+    expect(Array.from(model.coef.data).filter((v) => !Number.isFinite(v))).toEqual([]);
     expect(model.predict(X)).toHaveLength(699);
     const reported = new LogisticRegression({ solver: 'sgd', learningRate: 50, onDivergence: 'stop', backend }).fit(X, y);
     expect(reported.stopReason).toMatch(/diverged at epoch/);
-    expect(Array.from(reported.coef.data).every(Number.isFinite)).toBe(true);
+    expect(Array.from(reported.coef.data).filter((v) => !Number.isFinite(v))).toEqual([]);
   });
 
   it('partialFit over ten chunks reaches the accuracy of fit within 1%', () => {
