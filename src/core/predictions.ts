@@ -1,6 +1,7 @@
 // Turning output probabilities into predictions and scores, shared by every classifier.
 import { fail } from './errors.js';
 import type { Matrix } from './matrix.js';
+import type { TrainingTargets } from './targets.js';
 
 /** The column of each row's largest probability. */
 export function argmaxRows(P: Matrix): Uint32Array {
@@ -28,4 +29,27 @@ export function subsetAccuracy(pred: Matrix, truth: Matrix): number {
     if (all) hits++;
   }
   return hits / pred.rows;
+}
+
+/**
+ * Mean log-loss (over rows and outputs) and accuracy of predicted probabilities against targets.
+ * One column against class indices is P(class 1) of a binary model.
+ */
+export function scoreProbabilities(P: Matrix, target: TrainingTargets): { loss: number; accuracy: number } {
+  const eps = 1e-15;
+  const log = (p: number) => Math.log(Math.min(Math.max(p, eps), 1 - eps));
+  let loss = 0;
+  if ('indicators' in target) {
+    const y = target.indicators.data;
+    P.data.forEach((p, i) => (loss -= y[i] ? log(p) : log(1 - p)));
+    return { loss: loss / P.data.length, accuracy: subsetAccuracy(thresholded(P), target.indicators) };
+  }
+  const binary = P.cols === 1;
+  const pred = binary ? Uint32Array.from(P.data, (p) => (p > 0.5 ? 1 : 0)) : argmaxRows(P);
+  let hits = 0;
+  target.classes.forEach((y, i) => {
+    loss -= log(binary ? (y === 1 ? P.data[i] : 1 - P.data[i]) : P.data[i * P.cols + y]);
+    if (pred[i] === y) hits++;
+  });
+  return { loss: loss / P.rows, accuracy: hits / P.rows };
 }

@@ -33,3 +33,6 @@ export function indicatorTargets(y: Targets, rows: number, model: string): Matri
   if (t.kind !== 'indicators') fail('SHAPE_MISMATCH', `${model} takes y as an n x k 0/1 indicator matrix (number[][] or Matrix), not a list of labels`);
   return t.indicators;
 }
+
+/** Targets as an objective trains on them: class indices (softmax), or 0/1 rows (sigmoid outputs). */
+export type TrainingTargets = { classes: Uint32Array } | { indicators: Matrix };

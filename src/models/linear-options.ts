@@ -6,7 +6,7 @@ import { fail } from '../core/errors.js';
 import { bool, integerAtLeast, oneOf, positive } from '../core/check.js';
 import type { EpochLog, SolveOptions } from '../solvers/solve.js';
 import type { MatrixLike } from '../core/matrix.js';
-import type { EpochConfig } from '../objectives/dense-net.js';
+import type { EpochConfig } from '../objectives/objective.js';
 import { checkControl, CONTROL_DEFAULTS, type TrainingControlOptions } from './training.js';
 
 export interface LinearOptions extends TrainingControlOptions {

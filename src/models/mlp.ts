@@ -1,22 +1,25 @@
-import { BACKENDS, type Dtype } from '../engine/engine.js';
-import { getEngine, type BackendChoice } from '../engine/index.js';
-import type { Activation, OptimizerConfig } from '../engine/net.js';
+import { bool, classWeightedSamples, integerAtLeast, nonNegative, oneOf, positive, sampleWeights, type ClassWeight } from '../core/check.js';
 import { fail } from '../core/errors.js';
 import { encodeClasses, sortLabels, type Label } from '../core/labels.js';
 import { checkMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
-import { checkModelJson, isPlainObject, registerLoader, type ModelJson } from '../persist.js';
-import { positiveInteger, restoreOptions, savedModel } from './saved.js';
-import { Xoshiro128 } from '../core/rng.js';
-import { bool, classWeightedSamples, integerAtLeast, nonNegative, oneOf, positive, sampleWeights, type ClassWeight } from '../core/check.js';
-import type { EpochLog, SolveOptions } from '../solvers/solve.js';
-import { NetEstimator, type Prepared } from './net-estimator.js';
-import { checkControl, CONTROL_DEFAULTS, holdOut, partialEpoch, type TrainingControlOptions } from './training.js';
-import { takeRows } from '../core/rows.js';
-import type { EpochConfig, NetTargets, NetTrainer } from '../objectives/dense-net.js';
-import { encodeTargets, type EncodedTargets, type Targets } from '../core/targets.js';
 import { argmaxRows, subsetAccuracy, thresholded } from '../core/predictions.js';
+import { Xoshiro128 } from '../core/rng.js';
+import { takeRows } from '../core/rows.js';
+import { encodeTargets, type EncodedTargets, type Targets, type TrainingTargets } from '../core/targets.js';
+import { BACKENDS, type Dtype, type Engine } from '../engine/engine.js';
+import type { BackendChoice } from '../engine/index.js';
+import type { Activation, OptimizerConfig } from '../engine/net.js';
+import { valuesIn } from '../engine/resident.js';
+import { DenseNet } from '../objectives/dense-net.js';
+import type { EpochConfig } from '../objectives/objective.js';
+import { checkModelJson, decodeArray, encodeArray, isPlainObject, registerLoader, type ModelJson } from '../persist.js';
+import type { EpochLog, SolveOptions } from '../solvers/solve.js';
+import { Estimator, type FitCallbacks, type PartialStart, type TrainingPlan, type TrainingSet } from './estimator.js';
+import { positiveInteger, restoreOptions, restoreSolved, savedModel } from './saved.js';
+import { checkControl, CONTROL_DEFAULTS, holdOut, type TrainingControlOptions } from './training.js';
 
 export interface MLPClassifierOptions extends TrainingControlOptions {
+  /** The width of each hidden layer; a number is one layer (scikit-learn accepts both). */
   hiddenLayerSizes: number[];
   activation: Activation;
   solver: 'adam' | 'sgd' | 'lbfgs';
@@ -43,6 +46,9 @@ export interface MLPClassifierOptions extends TrainingControlOptions {
   backend: BackendChoice;
 }
 
+/** The constructor's options: as MLPClassifierOptions, with one hidden layer given as a number. */
+export type MLPClassifierInit = Omit<MLPClassifierOptions, 'hiddenLayerSizes'> & { hiddenLayerSizes: number | number[] };
+
 export interface MLPFitOptions {
   sampleWeight?: ArrayLike<number>;
   /** Held-out rows scored after every epoch (valLoss, valAccuracy in history); early stopping uses them. */
@@ -57,7 +63,9 @@ const DEFAULTS: MLPClassifierOptions = {
   beta1: 0.9, beta2: 0.999, epsilon: 1e-8, momentum: 0.9, nesterovsMomentum: true, dtype: 'float32', backend: 'auto',
 };
 
-function checkOptions(o: MLPClassifierOptions): void {
+function checked(o: MLPClassifierOptions): MLPClassifierOptions {
+  if (typeof o.hiddenLayerSizes === 'number') o.hiddenLayerSizes = [o.hiddenLayerSizes];
+  else if (Array.isArray(o.hiddenLayerSizes)) o.hiddenLayerSizes = [...o.hiddenLayerSizes];
   if (!Array.isArray(o.hiddenLayerSizes)) fail('BAD_OPTION', `hiddenLayerSizes must be an array of layer widths; got ${JSON.stringify(o.hiddenLayerSizes)}`);
   o.hiddenLayerSizes.forEach((h, i) => integerAtLeast(`hiddenLayerSizes[${i}]`, h, 1));
   oneOf('activation', o.activation, ['relu', 'tanh', 'logistic', 'identity']);
@@ -79,6 +87,7 @@ function checkOptions(o: MLPClassifierOptions): void {
   if (o.earlyStopping && o.solver === 'lbfgs') fail('BAD_OPTION', "earlyStopping needs solver 'adam' or 'sgd' (epochs to compare)");
   oneOf('dtype', o.dtype, ['float32', 'float64']);
   oneOf('backend', o.backend, ['auto', ...BACKENDS]);
+  return o;
 }
 
 /** What the output layer predicts: two classes (one logistic unit), several (softmax), or k labels. */
@@ -89,72 +98,72 @@ type Task = { kind: 'binary' | 'multiclass'; classes: Label[] } | { kind: 'multi
  * Adam, SGD with momentum or L-BFGS, L2 penalty alpha; binary, multiclass and multi-label (y an
  * indicator matrix). Every epoch runs inside the engine in one call.
  */
-export class MLPClassifier extends NetEstimator {
+export class MLPClassifier extends Estimator<MLPClassifierOptions, Task, Targets, MLPFitOptions> {
   protected readonly modelName = 'MLPClassifier';
-  readonly options: Readonly<MLPClassifierOptions>;
-  private task: Task | null = null;
 
-  constructor(options: Partial<MLPClassifierOptions> = {}) {
-    super();
-    const o = { ...DEFAULTS, ...options, hiddenLayerSizes: [...(options.hiddenLayerSizes ?? DEFAULTS.hiddenLayerSizes)] };
-    checkOptions(o);
-    this.options = Object.freeze(o);
+  constructor(options: Partial<MLPClassifierInit> = {}) {
+    super(checked({ ...DEFAULTS, ...options } as MLPClassifierOptions));
   }
 
-  fit(X: MatrixLike, y: Targets, opts: MLPFitOptions = {}): this {
-    this.alive();
-    const engine = getEngine(this.options.backend);
-    const Xm = checkMatrix(X, { checkFinite: false });
-    const task = taskOf(encodeTargets(y, Xm.rows));
+  protected plan(X: Matrix, y: Targets, opts: MLPFitOptions): TrainingPlan<Task> {
+    const encoded = encodeTargets(y, X.rows);
+    const task = taskOf(encoded);
     const o = this.options;
-    let train = { X: Xm, prepared: this.prepareFor(task, Xm, y, opts.sampleWeight) };
-    let val: { X: Matrix; targets: NetTargets } | null = null;
+    let train = { X, ...this.trainingSet(task, encoded, X.rows, opts.sampleWeight) };
+    let val: { X: Matrix; targets: TrainingTargets } | null = null;
     if (opts.validationData) {
       const [Xv, yv] = opts.validationData;
       const Xvm = checkMatrix(Xv as MatrixLike, { name: 'validationData X', checkFinite: false });
-      val = { X: Xvm, targets: scoringTargets(this.prepareFor(task, Xvm, yv as Targets).targets) };
+      val = { X: Xvm, targets: this.encode(task, Xvm, yv).targets };
     } else if (o.earlyStopping) {
-      const t = train.prepared.targets;
-      const strata = 'classes' in t ? Array.from(t.classes) : task.kind === 'binary' ? Array.from(t.indicators.data) : null;
-      const split = holdOut(Xm.rows, o.validationFraction, o.seed, strata);
-      const sw = train.prepared.sw;
-      val = { X: takeRows(Xm, split.val), targets: scoringTargets(takeTargets(t, split.val)) };
-      train = { X: takeRows(Xm, split.train), prepared: { ...train.prepared, targets: takeTargets(t, split.train), sw: sw && Float64Array.from(split.train, (i) => sw[i]) } };
+      const t = train.targets;
+      const strata = 'classes' in t ? Array.from(t.classes) : null;
+      const split = holdOut(X.rows, o.validationFraction, o.seed, strata);
+      const sw = train.sw;
+      val = { X: takeRows(X, split.val), targets: takeTargets(t, split.val) };
+      train = { ...train, X: takeRows(X, split.train), targets: takeTargets(t, split.train), sw: sw && Float64Array.from(split.train, (i) => sw[i]) };
     }
     const batchSize = this.batchFor(train.X.rows);
-    this.task = task;
-    const trainer = this.startTrainer(engine, this.netSpec(Xm.cols, task), { batchSize });
-    trainer.setParameters(glorotUniform(trainer, o.activation, o.seed));
-    const epochs = o.solver === 'lbfgs' ? null : this.epochConfig(batchSize);
-    this.train(train.X, train.prepared, val, epochs, this.solveOptions(train.X.rows, train.prepared.terms, opts.onEpochEnd));
-    return this;
+    return {
+      meta: task, nFeatures: X.cols,
+      create: (engine) => {
+        const net = this.objective(engine, X.cols, task, batchSize);
+        net.setParameters(glorotUniform(net, o.activation, o.seed));
+        return net;
+      },
+      train, val,
+      epochs: o.solver === 'lbfgs' ? null : this.epochConfig(batchSize),
+      solve: this.solveOptions(train.X.rows, train.terms, opts.onEpochEnd),
+    };
   }
 
-  /**
-   * One epoch over a chunk of rows, continuing from the previous call (optimizer state, shuffling
-   * stream, schedule): for data that streams through in pieces. The first call needs every class
-   * in `classes` (not needed for a multi-label y).
-   */
-  partialFit(X: MatrixLike, y: Targets, opts: MLPFitOptions & { classes?: ArrayLike<Label> } = {}): this {
-    this.alive();
-    const o = this.options;
-    if (o.solver === 'lbfgs') fail('BAD_OPTION', "partialFit needs solver 'adam' or 'sgd'");
-    const Xm = checkMatrix(X, { checkFinite: false });
-    if (!this.trainer?.epochsStarted) {
-      const encoded = encodeTargets(y, Xm.rows);
-      if (encoded.kind === 'classes' && !opts.classes) fail('BAD_OPTION', 'the first partialFit call needs { classes }: every label the model will ever see');
-      const task = taskOf(encoded.kind === 'classes' ? { kind: 'classes', ...encodeClasses(opts.classes!) } : encoded);
-      this.task = task;
-      const batchSize = o.batchSize === 'auto' ? 200 : o.batchSize;
-      const trainer = this.startTrainer(getEngine(o.backend), this.netSpec(Xm.cols, task), { batchSize });
-      trainer.setParameters(glorotUniform(trainer, o.activation, o.seed));
-      trainer.startEpochs(this.epochConfig(batchSize));
-      this.solved = { nIter: 0, converged: false, diverged: false, message: 'trained by partialFit', history: [] };
-    }
-    const Xc = this.inputs(Xm);
-    const prepared = this.prepareFor(this.task!, Xc, y, opts.sampleWeight);
-    partialEpoch(this.trainer!, Xc, prepared, this.solveOptions(Xc.rows, prepared.terms, opts.onEpochEnd), this.fitted());
-    return this;
+  private objective(engine: Engine, d: number, task: Task, batchSize: number): DenseNet {
+    return new DenseNet(engine, this.netSpec(d, task), { batchSize });
+  }
+
+  protected startPartial(X: Matrix, y: Targets, opts: MLPFitOptions & { classes?: ArrayLike<unknown> }): PartialStart<Task> {
+    if (this.options.solver === 'lbfgs') fail('BAD_OPTION', "partialFit needs solver 'adam' or 'sgd'");
+    const encoded = encodeTargets(y, X.rows);
+    if (encoded.kind === 'classes' && !opts.classes) fail('BAD_OPTION', 'the first partialFit call needs { classes }: every label the model will ever see');
+    const task = taskOf(encoded.kind === 'classes' ? { kind: 'classes', ...encodeClasses(opts.classes as ArrayLike<Label>, 'classes') } : encoded);
+    return {
+      meta: task,
+      create: (engine) => {
+        const net = this.objective(engine, X.cols, task, this.partialBatch());
+        net.setParameters(glorotUniform(net, this.options.activation, this.options.seed));
+        return net;
+      },
+    };
+  }
+
+  protected partialEpochs(): EpochConfig {
+    if (this.options.solver === 'lbfgs') fail('BAD_OPTION', "partialFit needs solver 'adam' or 'sgd'");
+    return this.epochConfig(this.partialBatch());
+  }
+
+  private partialBatch(): number {
+    const b = this.options.batchSize;
+    return b === 'auto' ? 200 : b;
   }
 
   private batchFor(rows: number): number {
@@ -166,7 +175,7 @@ export class MLPClassifier extends NetEstimator {
     return { optimizer: this.optimizer(), batchSize, shuffle: this.options.shuffle, seed: this.options.seed, penaltyPerBatch: 'alpha' };
   }
 
-  private solveOptions(rows: number, terms: { l2: number; l1: number }, onEpochEnd?: MLPFitOptions['onEpochEnd']): SolveOptions {
+  protected solveOptions(rows: number, terms: { l2: number; l1: number }, onEpochEnd?: FitCallbacks['onEpochEnd']): SolveOptions {
     const o = this.options;
     return {
       solver: o.solver === 'lbfgs' ? 'lbfgs' : 'sgd', maxIter: o.maxIter, tol: o.tol, nIterNoChange: o.nIterNoChange, ...terms,
@@ -183,41 +192,37 @@ export class MLPClassifier extends NetEstimator {
   }
 
   private netSpec(nFeatures: number, task: Task) {
-    const outputs = task.kind === 'multilabel' ? task.outputs : task.kind === 'binary' ? 1 : task.classes.length;
     return {
-      sizes: [nFeatures, ...this.options.hiddenLayerSizes, outputs],
+      sizes: [nFeatures, ...this.options.hiddenLayerSizes, outputsOf(task)],
       hidden: this.options.activation,
       output: task.kind === 'multiclass' ? ('softmax' as const) : ('sigmoid' as const),
       dtype: this.options.dtype,
     };
   }
 
-  protected prepare(X: Matrix, y: unknown, sampleWeight?: ArrayLike<number>): Prepared {
-    return this.prepareFor(this.task!, X, y as Targets, sampleWeight);
+  protected encode(task: Task, X: Matrix, y: Targets, sampleWeight?: ArrayLike<number>): TrainingSet {
+    return this.trainingSet(task, encodeTargets(y, X.rows), X.rows, sampleWeight);
   }
 
-  private prepareFor(task: Task, X: Matrix, y: Targets, sampleWeight?: ArrayLike<number>): Prepared {
-    // scikit-learn: mean loss over rows (summed over outputs) + alpha / (2 n) ||W||^2.
-    const terms = { l2: this.options.alpha / X.rows, l1: 0 };
-    const encoded = encodeTargets(y, X.rows);
+  /** Encoded targets as the task trains on them, with the weights and scikit-learn's penalty alpha / (2 n) ||W||^2. */
+  private trainingSet(task: Task, encoded: EncodedTargets, rows: number, sampleWeight?: ArrayLike<number>): TrainingSet {
+    const terms = { l2: this.options.alpha / rows, l1: 0 };
     if (task.kind === 'multilabel') {
       if (encoded.kind !== 'indicators' || encoded.indicators.cols !== task.outputs) fail('SHAPE_MISMATCH', `y must be an n x ${task.outputs} indicator matrix, as in fit`);
-      const sw = sampleWeight === undefined ? null : sampleWeights(sampleWeight, X.rows);
+      const sw = sampleWeight === undefined ? null : sampleWeights(sampleWeight, rows);
       return { targets: { indicators: encoded.indicators }, sw, terms };
     }
     if (encoded.kind !== 'classes') return fail('SHAPE_MISMATCH', 'y must be class labels, as in fit');
     const index = new Map(task.classes.map((c, k) => [c, k]));
     const codes = encoded.classes.map((c) => index.get(c) ?? fail('BAD_LABEL', `y holds ${JSON.stringify(c)}, which is not one of the classes ${JSON.stringify(task.classes)}`));
     const classes = Uint32Array.from(encoded.codes, (k) => codes[k]);
-    const sw = classWeightedSamples(classes, task.classes, this.options.classWeight, sampleWeight);
-    if (task.kind === 'binary') return { targets: { indicators: { data: Float32Array.from(classes), rows: X.rows, cols: 1 } }, sw, terms };
-    return { targets: { classes }, sw, terms };
+    return { targets: { classes }, sw: classWeightedSamples(classes, task.classes, this.options.classWeight, sampleWeight), terms };
   }
 
   /** Class probabilities (rows x classes; binary: P(classes[0]), P(classes[1])) or, multi-label, k probabilities. */
   predictProba(X: MatrixLike): Matrix {
     const p = this.outputs(X);
-    if (this.task!.kind !== 'binary') return p;
+    if (this.fitted().meta.kind !== 'binary') return p;
     const out = new Float64Array(p.rows * 2);
     for (let i = 0; i < p.rows; i++) {
       out[2 * i] = 1 - p.data[i];
@@ -229,7 +234,7 @@ export class MLPClassifier extends NetEstimator {
   /** Labels of the kind given to fit, or a 0/1 Matrix for multi-label models. */
   predict(X: MatrixLike): Label[] | Matrix {
     const p = this.outputs(X);
-    const task = this.task!;
+    const task = this.fitted().meta;
     if (task.kind === 'multilabel') return thresholded(p);
     if (task.kind === 'binary') return Array.from(p.data, (v) => task.classes[v > 0.5 ? 1 : 0]);
     return Array.from(argmaxRows(p), (k) => task.classes[k]);
@@ -249,15 +254,14 @@ export class MLPClassifier extends NetEstimator {
   }
 
   get classes(): Label[] {
-    this.fitted();
-    const task = this.task!;
+    const task = this.fitted().meta;
     if (task.kind === 'multilabel') fail('UNSUPPORTED', 'a multi-label MLPClassifier has outputs, not classes');
     return [...task.classes];
   }
 
   /** The objective after each epoch (iteration for lbfgs). */
   get lossCurve(): number[] {
-    return this.fitted().history.map((h) => h.loss);
+    return this.history.map((h) => h.loss);
   }
 
   /** Each layer's weights, outputs x inputs (scikit-learn's coefs_ transposed, as PyTorch stores them). */
@@ -270,8 +274,10 @@ export class MLPClassifier extends NetEstimator {
 
   private layers(): { W: Matrix; b: Float64Array }[] {
     const p = this.getParameters();
+    const sizes = [this.fitted().nFeatures, ...this.options.hiddenLayerSizes, outputsOf(this.fitted().meta)];
     let k = 0;
-    return this.trainer!.net.layout.layers.map((L) => {
+    return sizes.slice(1).map((nOut, l) => {
+      const L = { nIn: sizes[l], nOut };
       const W = { data: p.slice(k, k + L.nOut * L.nIn), rows: L.nOut, cols: L.nIn };
       k += L.nOut * L.nIn;
       const b = p.slice(k, k + L.nOut);
@@ -281,7 +287,9 @@ export class MLPClassifier extends NetEstimator {
   }
 
   toJSON(): ModelJson {
-    return savedModel('MLPClassifier', this.options, this.fitted(), { task: this.task, nFeatures: this.nFeatures, parameters: this.savedParameters() });
+    const { solved, meta, nFeatures } = this.fitted();
+    const parameters = encodeArray(valuesIn(this.options.dtype, this.getParameters()));
+    return savedModel('MLPClassifier', this.options, solved, { task: meta, nFeatures, parameters });
   }
 
   static fromJSON(obj: unknown, { backend = 'auto' }: { backend?: BackendChoice } = {}): MLPClassifier {
@@ -290,8 +298,11 @@ export class MLPClassifier extends NetEstimator {
     const model = restoreOptions(name, o.options, DEFAULTS, (opts) => new MLPClassifier({ ...opts, backend }));
     const task = parseTask(o.task, (why) => fail('BAD_MODEL_JSON', `${name}: ${why}`));
     const d = positiveInteger(name, 'nFeatures', o.nFeatures);
-    model.task = task;
-    model.restoreNet(getEngine(backend), model.netSpec(d, task), {}, o, name);
+    const sizes = [d, ...model.options.hiddenLayerSizes, outputsOf(task)];
+    const expectedLength = sizes.slice(1).reduce((n, nOut, l) => n + nOut * (sizes[l] + 1), 0);
+    const solved = restoreSolved(name, o);
+    const parameters = decodeArray(o.parameters, { name: `${name}.parameters`, dtype: model.options.dtype, expectedLength, finite: true });
+    model.restore((engine) => model.objective(engine, d, task, model.partialBatch()), d, task, solved, parameters);
     return model;
   }
 }
@@ -302,12 +313,12 @@ function taskOf(encoded: EncodedTargets): Task {
   return { kind: encoded.classes.length === 2 ? 'binary' : 'multiclass', classes: encoded.classes };
 }
 
-/** Training targets as validation scores them: a binary model's 0/1 column as class indices. */
-function scoringTargets(t: NetTargets): NetTargets {
-  return 'indicators' in t && t.indicators.cols === 1 ? { classes: Uint32Array.from(t.indicators.data) } : t;
+/** Units of the output layer. */
+function outputsOf(task: Task): number {
+  return task.kind === 'multilabel' ? task.outputs : task.kind === 'binary' ? 1 : task.classes.length;
 }
 
-function takeTargets(t: NetTargets, idx: Uint32Array): NetTargets {
+function takeTargets(t: TrainingTargets, idx: Uint32Array): TrainingTargets {
   return 'classes' in t ? { classes: idx.map((i) => t.classes[i]) } : { indicators: takeRows(t.indicators, idx) };
 }
 
@@ -332,11 +343,11 @@ function parseTask(t: unknown, bad: (why: string) => never): Task {
  * scikit-learn's initialization: W and b uniform in ±sqrt(6 / (fan_in + fan_out)), the 6 a 2 for
  * logistic hidden units; seeded, so every backend starts from the same parameters.
  */
-function glorotUniform(trainer: NetTrainer, activation: Activation, seed: number): Float64Array {
+function glorotUniform(net: DenseNet, activation: Activation, seed: number): Float64Array {
   const rng = new Xoshiro128(seed);
   const factor = activation === 'logistic' ? 2 : 6;
   const out: number[] = [];
-  for (const L of trainer.net.layout.layers) {
+  for (const L of net.layers) {
     const bound = Math.sqrt(factor / (L.nIn + L.nOut));
     for (let i = 0; i < L.nOut * (L.nIn + 1); i++) out.push((2 * rng.nextFloat() - 1) * bound);
   }

@@ -1,77 +1,102 @@
-import { getEngine, type BackendChoice } from '../engine/index.js';
+import { sampleWeights } from '../core/check.js';
 import { fail } from '../core/errors.js';
 import { checkMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
-import { checkModelJson, registerLoader, type ModelJson } from '../persist.js';
-import { sampleWeights } from '../core/check.js';
-import { checkLinearOptions, linearEpochs, linearSolveOptions, LINEAR_DEFAULTS, penaltyTerms, type LinearFitOptions, type LinearOptions } from './linear-options.js';
-import { NetEstimator, type Prepared } from './net-estimator.js';
-import { holdOut } from './training.js';
-import { takeRows } from '../core/rows.js';
-import type { NetTargets } from '../objectives/dense-net.js';
-import { positiveInteger, restoreOptions, savedModel } from './saved.js';
-import { indicatorTargets } from '../core/targets.js';
 import { subsetAccuracy, thresholded } from '../core/predictions.js';
+import { takeRows } from '../core/rows.js';
+import { indicatorTargets } from '../core/targets.js';
+import type { Engine } from '../engine/engine.js';
+import type { BackendChoice } from '../engine/index.js';
+import { valuesIn } from '../engine/resident.js';
+import { DenseNet } from '../objectives/dense-net.js';
+import type { EpochConfig } from '../objectives/objective.js';
+import { checkModelJson, decodeArray, encodeArray, registerLoader, type ModelJson } from '../persist.js';
+import type { SolveOptions } from '../solvers/solve.js';
+import { Estimator, type FitCallbacks, type PartialStart, type TrainingPlan, type TrainingSet } from './estimator.js';
+import { checkLinearOptions, linearEpochs, linearOptimizer, linearSolveOptions, LINEAR_DEFAULTS, penaltyTerms, type LinearFitOptions, type LinearOptions } from './linear-options.js';
+import { positiveInteger, restoreOptions, restoreSolved, savedModel } from './saved.js';
+import { holdOut } from './training.js';
 
 export type MultiLabelClassifierOptions = LinearOptions;
+
+type Indicators = number[][] | Matrix;
+
+interface Meta {
+  outputs: number;
+}
 
 /**
  * k independent logistic outputs trained jointly on an n x k 0/1 indicator matrix: binary
  * cross-entropy averaged over rows and outputs (PyTorch's BCELoss(reduction='mean')) plus
  * ||W||^2 / (2C) per row weight, with LogisticRegression's solvers and optimizers.
  */
-export class MultiLabelClassifier extends NetEstimator {
+export class MultiLabelClassifier extends Estimator<MultiLabelClassifierOptions, Meta, Indicators, LinearFitOptions> {
   protected readonly modelName = 'MultiLabelClassifier';
-  readonly options: Readonly<MultiLabelClassifierOptions>;
-  private nOutputs = 0;
 
   constructor(options: Partial<MultiLabelClassifierOptions> = {}) {
-    super();
-    const o = { ...LINEAR_DEFAULTS, ...options };
-    checkLinearOptions(o);
-    this.options = Object.freeze(o);
+    super(checked({ ...LINEAR_DEFAULTS, ...options }));
   }
 
-  fit(X: MatrixLike, y: number[][] | Matrix, opts: LinearFitOptions = {}): this {
-    this.alive();
-    const engine = getEngine(this.options.backend);
-    const Xm = checkMatrix(X, { checkFinite: false });
-    const K = indicatorTargets(y, Xm.rows, this.modelName).cols;
+  protected plan(X: Matrix, y: Indicators, opts: LinearFitOptions): TrainingPlan<Meta> {
+    const Y = indicatorTargets(y, X.rows, this.modelName);
+    const meta = { outputs: Y.cols };
     const o = this.options;
-    let train = { X: Xm, prepared: this.prepareFor(K, Xm, y, opts.sampleWeight) };
-    let val: { X: Matrix; targets: NetTargets } | null = null;
+    let train = { X, Y, sw: opts.sampleWeight === undefined ? null : sampleWeights(opts.sampleWeight, X.rows) };
+    let val: { X: Matrix; Y: Matrix } | null = null;
     if (opts.validationData) {
       const [Xv, yv] = opts.validationData;
       const Xvm = checkMatrix(Xv as MatrixLike, { name: 'validationData X', checkFinite: false });
-      val = { X: Xvm, targets: this.prepareFor(K, Xvm, yv as Matrix).targets };
+      val = { X: Xvm, Y: this.indicators(meta, Xvm, yv as Indicators) };
     } else if (o.earlyStopping) {
-      const Ym = indicatorTargets(y, Xm.rows, this.modelName);
-      const split = holdOut(Xm.rows, o.validationFraction, o.seed, null);
-      const Xt = takeRows(Xm, split.train);
-      const sw = train.prepared.sw;
-      val = { X: takeRows(Xm, split.val), targets: { indicators: takeRows(Ym, split.val) } };
-      train = { X: Xt, prepared: this.prepareFor(K, Xt, takeRows(Ym, split.train), sw ? Array.from(split.train, (i) => sw[i]) : undefined) };
+      const split = holdOut(X.rows, o.validationFraction, o.seed, null);
+      const sw = train.sw;
+      val = { X: takeRows(X, split.val), Y: takeRows(Y, split.val) };
+      train = { X: takeRows(X, split.train), Y: takeRows(Y, split.train), sw: sw && Float64Array.from(split.train, (i) => sw[i]) };
     }
-    this.startTrainer(engine, this.netSpec(Xm.cols, K), { batchSize: o.batchSize, outScale: K });
-    this.nOutputs = K;
-    const epochs = linearEpochs(o);
-    this.train(train.X, train.prepared, val, epochs, linearSolveOptions(o, train.X.rows, train.prepared.terms, opts.onEpochEnd));
-    return this;
+    const terms = this.terms(train.sw, train.X.rows);
+    return {
+      meta, nFeatures: X.cols,
+      create: (engine) => this.objective(engine, X.cols, meta.outputs),
+      train: { X: train.X, targets: { indicators: train.Y }, sw: train.sw, terms },
+      val: val && { X: val.X, targets: { indicators: val.Y } },
+      epochs: linearEpochs(o), solve: this.solveOptions(train.X.rows, terms, opts.onEpochEnd),
+    };
   }
 
-  private netSpec(d: number, K: number) {
-    return { sizes: [d, K], hidden: 'identity' as const, output: 'sigmoid' as const, bias: this.options.fitIntercept, dtype: this.options.dtype };
+  private objective(engine: Engine, d: number, K: number): DenseNet {
+    const { fitIntercept: bias, dtype, batchSize } = this.options;
+    return new DenseNet(engine, { sizes: [d, K], hidden: 'identity', output: 'sigmoid', bias, dtype }, { batchSize, outScale: K });
   }
 
-  protected prepare(X: Matrix, y: unknown, sampleWeight?: ArrayLike<number>): Prepared {
-    return this.prepareFor(this.nOutputs, X, y as Matrix, sampleWeight);
+  protected startPartial(X: Matrix, y: Indicators): PartialStart<Meta> {
+    if (this.options.solver !== 'sgd') fail('BAD_OPTION', "partialFit needs solver 'sgd'");
+    const meta = { outputs: indicatorTargets(y, X.rows, this.modelName).cols };
+    return { meta, create: (engine) => this.objective(engine, X.cols, meta.outputs) };
   }
 
-  private prepareFor(K: number, X: Matrix, y: number[][] | Matrix, sampleWeight?: ArrayLike<number>): Prepared & { targets: { indicators: Matrix } } {
-    const indicators = indicatorTargets(y, X.rows, this.modelName);
-    if (indicators.cols !== K) fail('SHAPE_MISMATCH', `y has ${indicators.cols} outputs but the model has ${K}`);
+  protected partialEpochs(): EpochConfig {
+    const o = this.options;
+    if (o.solver !== 'sgd') fail('BAD_OPTION', "partialFit needs solver 'sgd'");
+    return { optimizer: linearOptimizer(o), batchSize: o.batchSize, shuffle: o.shuffle, seed: o.seed, penaltyPerBatch: 'mean' };
+  }
+
+  protected encode(meta: Meta, X: Matrix, y: Indicators, sampleWeight?: ArrayLike<number>): TrainingSet {
+    const indicators = this.indicators(meta, X, y);
     const sw = sampleWeight === undefined ? null : sampleWeights(sampleWeight, X.rows);
-    const weightSum = sw ? sw.reduce((a, b) => a + b, 0) : X.rows;
-    return { targets: { indicators }, sw, terms: penaltyTerms(this.options, weightSum) };
+    return { targets: { indicators }, sw, terms: this.terms(sw, X.rows) };
+  }
+
+  private indicators({ outputs }: Meta, X: Matrix, y: Indicators): Matrix {
+    const Y = indicatorTargets(y, X.rows, this.modelName);
+    if (Y.cols !== outputs) fail('SHAPE_MISMATCH', `y has ${Y.cols} outputs but the model has ${outputs}`);
+    return Y;
+  }
+
+  private terms(sw: Float64Array | null, rows: number): { l2: number; l1: number } {
+    return penaltyTerms(this.options, sw ? sw.reduce((a, b) => a + b, 0) : rows);
+  }
+
+  protected solveOptions(rows: number, terms: { l2: number; l1: number }, onEpochEnd?: FitCallbacks['onEpochEnd']): SolveOptions {
+    return linearSolveOptions(this.options, rows, terms, onEpochEnd);
   }
 
   /** The k output probabilities of each row. */
@@ -85,22 +110,25 @@ export class MultiLabelClassifier extends NetEstimator {
   }
 
   /** The fraction of rows with every output right (scikit-learn's subset accuracy). */
-  score(X: MatrixLike, y: number[][] | Matrix): number {
+  score(X: MatrixLike, y: Indicators): number {
     const pred = this.predict(X);
     return subsetAccuracy(pred, indicatorTargets(y, pred.rows, this.modelName));
   }
 
   /** outputs x features. */
   get coef(): Matrix {
-    const p = this.getParameters();
-    return { data: p.slice(0, this.nOutputs * this.nFeatures), rows: this.nOutputs, cols: this.nFeatures };
+    const { nFeatures: d, meta } = this.fitted();
+    return { data: this.getParameters().slice(0, meta.outputs * d), rows: meta.outputs, cols: d };
   }
   get intercept(): Float64Array {
-    return this.getParameters().slice(this.nOutputs * this.nFeatures);
+    const { nFeatures: d, meta } = this.fitted();
+    return this.getParameters().slice(meta.outputs * d);
   }
 
   toJSON(): ModelJson {
-    return savedModel('MultiLabelClassifier', this.options, this.fitted(), { nFeatures: this.nFeatures, nOutputs: this.nOutputs, parameters: this.savedParameters() });
+    const { solved, nFeatures, meta } = this.fitted();
+    const parameters = encodeArray(valuesIn(this.options.dtype, this.getParameters()));
+    return savedModel('MultiLabelClassifier', this.options, solved, { nFeatures, nOutputs: meta.outputs, parameters });
   }
 
   static fromJSON(obj: unknown, { backend = 'auto' }: { backend?: BackendChoice } = {}): MultiLabelClassifier {
@@ -109,10 +137,16 @@ export class MultiLabelClassifier extends NetEstimator {
     const model = restoreOptions(name, o.options, LINEAR_DEFAULTS, (opts) => new MultiLabelClassifier({ ...opts, backend }));
     const d = positiveInteger(name, 'nFeatures', o.nFeatures);
     const K = positiveInteger(name, 'nOutputs', o.nOutputs);
-    model.nOutputs = K;
-    model.restoreNet(getEngine(backend), model.netSpec(d, K), { outScale: K }, o, name);
+    const solved = restoreSolved(name, o);
+    const parameters = decodeArray(o.parameters, { name: `${name}.parameters`, dtype: model.options.dtype, expectedLength: K * (d + 1), finite: true });
+    model.restore((engine) => model.objective(engine, d, K), d, { outputs: K }, solved, parameters);
     return model;
   }
+}
+
+function checked(o: MultiLabelClassifierOptions): MultiLabelClassifierOptions {
+  checkLinearOptions(o);
+  return o;
 }
 
 registerLoader('MultiLabelClassifier', (obj) => MultiLabelClassifier.fromJSON(obj));

@@ -2,7 +2,7 @@
 // the constructor's own checks, and the solver's record.
 import { fail, WasmlearnError } from '../core/errors.js';
 import { isPlainObject, type ModelJson } from '../persist.js';
-import type { SolverResult } from '../solvers/solve.js';
+import { isConverged, STOP_REASONS, type SolverResult, type StopReason } from '../solvers/solve.js';
 
 /**
  * A saved estimator: its name, version 1, its options but the backend (the machine's, not the
@@ -10,7 +10,7 @@ import type { SolverResult } from '../solvers/solve.js';
  */
 export function savedModel(name: string, options: { backend: unknown }, solved: SolverResult, fields: Record<string, unknown>): ModelJson {
   const { backend: _backend, ...saved } = options;
-  return { name, version: 1, options: saved, ...fields, nIter: solved.nIter, converged: solved.converged, stopReason: solved.message };
+  return { name, version: 1, options: saved, ...fields, nIter: solved.nIter, stop: solved.stop, converged: isConverged(solved.stop), stopReason: solved.message };
 }
 
 /** Options of a saved model: only known keys, each validated by the estimator's constructor. */
@@ -28,7 +28,9 @@ export function restoreOptions<O extends object, M>(name: string, saved: unknown
 export function restoreSolved(name: string, o: Record<string, unknown>): SolverResult {
   const nIter = o.nIter;
   if (typeof nIter !== 'number' || !Number.isInteger(nIter) || nIter < 0) fail('BAD_MODEL_JSON', `${name}: nIter must be a whole number`);
-  return { nIter, converged: o.converged === true, diverged: false, message: typeof o.stopReason === 'string' ? o.stopReason : '', history: [] };
+  // Files written before `stop` existed say only whether the fit converged.
+  const stop = STOP_REASONS.includes(o.stop as StopReason) ? (o.stop as StopReason) : o.converged === true ? 'converged' : 'maxIter';
+  return { nIter, stop, message: typeof o.stopReason === 'string' ? o.stopReason : '', history: [] };
 }
 
 export function positiveInteger(name: string, field: string, v: unknown): number {

@@ -1,88 +1,182 @@
-// Binary logistic regression over rows resident in an engine, as a training Problem
-// (src/optim/solve.ts), on the dedicated binary kernels: the four-rows-per-vector layout for
-// narrow data and the whole-epoch SGD loop. Parameters pack as [w_0 .. w_d-1, intercept].
-import type { Engine, F64Buf, FloatArray, FloatBuf, Rows, U32Buf } from '../engine/engine.js';
-import type { Problem } from '../solvers/solve.js';
+// Binary logistic regression on the dedicated binary kernels: the four-rows-per-vector layout for
+// narrow data and the whole-epoch SGD loop. Parameters pack as [w_0 .. w_d-1, intercept]; in the
+// engine they are w ([stride + 4] values of the model's dtype) with the intercept at w[stride].
+import { fail } from '../core/errors.js';
+import type { Matrix } from '../core/matrix.js';
+import { scoreProbabilities } from '../core/predictions.js';
 import { identityOrder, seedState } from '../core/rng.js';
+import type { TrainingTargets } from '../core/targets.js';
+import { floats, paddedStride, type Dtype, type Engine, type F64Buf, type FloatBuf, type Rows, type U32Buf } from '../engine/engine.js';
+import { freeRows, uploadMatrix, uploadRows } from '../engine/resident.js';
+import type { EpochConfig, Objective } from './objective.js';
 
-export interface BinaryEpochConfig {
-  batchSize: number;
-  shuffle: boolean;
-  seed: number;
-  fitIntercept: boolean;
-}
-
-export class BinaryProblem implements Problem {
+export class BinaryLogistic implements Objective {
   readonly weightMask: Uint8Array;
-  private readonly grad: F64Buf;
-  private readonly weightSum: number;
-  private stream: { idx: U32Buf; rng: U32Buf } | null = null;
-  validation?: () => { loss: number; accuracy: number };
+  private readonly stride: number;
+  private readonly w: FloatBuf;
+  private rows: Rows | null = null;
+  private weightSum = 0;
+  private grad: F64Buf | null = null;
+  private val: { X: FloatBuf; n: number; targets: TrainingTargets } | null = null;
+  /** The shuffling stream and row order of epochs, once startEpochs ran. */
+  private stream: { config: EpochConfig; rng: U32Buf; idx: U32Buf | null } | null = null;
+  rowsSeen = 0;
 
-  /** `w` ([stride + 4] values in the rows' dtype, intercept at w[stride]) is the model's weight buffer, trained in place. */
   constructor(
-    private readonly engine: Engine,
-    private readonly rows: Rows,
-    private readonly w: FloatBuf,
-    private readonly config: BinaryEpochConfig,
+    readonly engine: Engine,
+    private readonly d: number,
+    private readonly dtype: Dtype,
+    private readonly fitIntercept: boolean,
   ) {
-    this.weightMask = new Uint8Array(rows.d + 1).fill(1, 0, rows.d);
-    this.grad = engine.f64(rows.stride + 1);
-    this.weightSum = rows.sw ? total(rows.sw.view()) : rows.n;
+    this.stride = paddedStride(d);
+    this.weightMask = new Uint8Array(d + 1).fill(1, 0, d);
+    this.w = floats(engine, dtype, this.stride + 4);
   }
 
   getParameters(): Float64Array {
     const v = this.w.view();
-    const x = new Float64Array(this.rows.d + 1);
-    x.set(v.subarray(0, this.rows.d));
-    x[this.rows.d] = v[this.rows.stride];
+    const x = new Float64Array(this.d + 1);
+    x.set(v.subarray(0, this.d));
+    x[this.d] = v[this.stride];
     return x;
   }
 
   setParameters(x: ArrayLike<number>): void {
     const v = this.w.view();
-    for (let j = 0; j < this.rows.d; j++) v[j] = x[j];
+    for (let j = 0; j < this.d; j++) v[j] = x[j];
     // Without an intercept it stays at zero whatever a solver proposes.
-    v[this.rows.stride] = this.config.fitIntercept ? x[this.rows.d] : 0;
+    v[this.stride] = this.fitIntercept ? x[this.d] : 0;
+  }
+
+  upload(X: Matrix, targets: TrainingTargets, sw: Float64Array | null): void {
+    const rows = uploadRows(this.engine, X, zeroOne(targets), sw, this.dtype);
+    this.releaseRows();
+    this.rows = rows;
+    this.weightSum = sw ? sw.reduce((a, b) => a + b, 0) : X.rows;
+  }
+
+  holdValidation(X: Matrix, targets: TrainingTargets): void {
+    const { buf } = uploadMatrix(this.engine, X, 'validationData X', this.dtype);
+    if (this.val) this.engine.free(this.val.X);
+    this.val = { X: buf, n: X.rows, targets };
+  }
+
+  release(): void {
+    this.releaseRows();
+    if (this.val) this.engine.free(this.val.X);
+    this.val = null;
+  }
+
+  private releaseRows(): void {
+    if (!this.rows) return;
+    freeRows(this.engine, this.rows);
+    this.rows = null;
+    if (this.stream?.idx) {
+      this.engine.free(this.stream.idx);
+      this.stream.idx = null;
+    }
+  }
+
+  private resident(): Rows {
+    if (!this.rows) fail('NOT_FITTED', 'no training data is resident');
+    return this.rows;
   }
 
   dataLossAndGradient(): { loss: number; gradient: Float64Array } {
-    const { d, stride } = this.rows;
-    const loss = this.engine.lossGradLogistic(this.rows, this.w, this.grad);
+    const rows = this.resident();
+    this.grad ??= this.engine.f64(this.stride + 1);
+    const loss = this.engine.lossGradLogistic(rows, this.w, this.grad);
     const g = this.grad.view();
-    const gradient = new Float64Array(d + 1);
-    for (let j = 0; j < d; j++) gradient[j] = g[j] / this.weightSum;
-    gradient[d] = this.config.fitIntercept ? g[stride] / this.weightSum : 0;
+    const gradient = new Float64Array(this.d + 1);
+    for (let j = 0; j < this.d; j++) gradient[j] = g[j] / this.weightSum;
+    gradient[this.d] = this.fitIntercept ? g[this.stride] / this.weightSum : 0;
     return { loss: loss / this.weightSum, gradient };
   }
 
+  /** Plain SGD only (the estimator sends other optimizers to a one-layer network). */
+  startEpochs(config: EpochConfig): void {
+    this.endEpochs();
+    const rng = this.engine.u32(4);
+    seedState(config.seed, rng.view());
+    this.stream = { config, rng, idx: null };
+    this.rowsSeen = 0;
+  }
+
+  get epochsStarted(): boolean {
+    return this.stream !== null;
+  }
+
+  private endEpochs(): void {
+    if (!this.stream) return;
+    this.engine.free(this.stream.rng);
+    if (this.stream.idx) this.engine.free(this.stream.idx);
+    this.stream = null;
+  }
+
   epoch(lr: number, l2: number, l1: number): number {
-    const { n } = this.rows;
-    if (!this.stream) {
-      const idx = this.engine.u32(n), rng = this.engine.u32(4);
-      identityOrder(idx.view());
-      seedState(this.config.seed, rng.view());
-      this.stream = { idx, rng };
+    const rows = this.resident();
+    if (!this.stream) fail('NOT_FITTED', 'startEpochs() must come before epoch()');
+    const s = this.stream;
+    if (!s.idx) {
+      s.idx = this.engine.u32(rows.n);
+      identityOrder(s.idx.view());
     }
     // Per-row coefficients: a batch's mean gradient estimates (S / n) times the objective's.
-    const scale = this.weightSum / n;
-    const sum = this.engine.epochSgdLogistic(this.rows, this.stream.idx, this.w, this.stream.rng, {
-      batch: this.config.batchSize, lr, l2: l2 * scale, l1: l1 * scale, fitIntercept: this.config.fitIntercept, shuffle: this.config.shuffle,
+    const scale = this.weightSum / rows.n;
+    const sum = this.engine.epochSgdLogistic(rows, s.idx, this.w, s.rng, {
+      batch: Math.min(s.config.batchSize, rows.n), lr, l2: l2 * scale, l1: l1 * scale, fitIntercept: this.fitIntercept, shuffle: s.config.shuffle,
     });
+    this.rowsSeen += rows.n;
     return sum / this.weightSum;
   }
 
-  dispose(): void {
-    this.engine.free(this.grad);
-    if (this.stream) {
-      this.engine.free(this.stream.idx);
-      this.engine.free(this.stream.rng);
+  validation(): { loss: number; accuracy: number } | null {
+    if (!this.val) return null;
+    const p = this.forward(this.val.X, this.val.n, true);
+    return scoreProbabilities({ data: p, rows: this.val.n, cols: 1 }, this.val.targets);
+  }
+
+  /** P(class 1) of every row, one column. */
+  predictProba(X: Matrix): Matrix {
+    return { data: this.resolved(X, true), rows: X.rows, cols: 1 };
+  }
+
+  /** The logits X w + intercept, one column. */
+  logits(X: Matrix): Matrix {
+    return { data: this.resolved(X, false), rows: X.rows, cols: 1 };
+  }
+
+  private resolved(X: Matrix, probability: boolean): Float64Array {
+    const { buf } = uploadMatrix(this.engine, X, 'X', this.dtype);
+    try {
+      return this.forward(buf, X.rows, probability);
+    } finally {
+      this.engine.free(buf);
     }
+  }
+
+  /** Logits (or probabilities) of n resident rows. */
+  private forward(X: FloatBuf, n: number, probability: boolean): Float64Array {
+    const out = floats(this.engine, this.dtype, n);
+    try {
+      this.engine.gemvBias(X, n, this.d, this.stride, this.w, out);
+      if (probability) this.engine.sigmoid(out, out, n);
+      return Float64Array.from(out.view());
+    } finally {
+      this.engine.free(out);
+    }
+  }
+
+  dispose(): void {
+    this.release();
+    this.endEpochs();
+    if (this.grad) this.engine.free(this.grad);
+    this.grad = null;
+    this.engine.free(this.w);
   }
 }
 
-function total(a: FloatArray): number {
-  let s = 0;
-  for (const v of a) s += v;
-  return s;
+/** A binary model's 0/1 targets, from class indices or one indicator column. */
+function zeroOne(t: TrainingTargets): ArrayLike<number> {
+  return 'classes' in t ? t.classes : t.indicators.data;
 }

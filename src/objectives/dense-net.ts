@@ -1,46 +1,28 @@
-// A dense network resident in one engine, as a training Problem (src/optim/solve.ts): its packed
-// parameters, its full-batch gradient, and mini-batch epochs run whole inside the engine.
-// Multinomial and multi-label linear models are one-layer networks.
-import type { Engine, FloatBuf, U32Buf } from '../engine/engine.js';
-import { floats } from '../engine/engine.js';
-import { createNet, createOptimizer, freeNet, type Net, type NetData, type NetSpec, type OptimizerBufs, type OptimizerConfig } from '../engine/net.js';
+// A dense network resident in one engine: its packed parameters, its full-batch gradient, and
+// mini-batch epochs run whole inside the engine. Multinomial and multi-label linear models are
+// one-layer networks; MLPClassifier's are deeper.
 import { fail } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
-import type { Problem } from '../solvers/solve.js';
-import { identityOrder, seedState } from '../core/rng.js';
+import { scoreProbabilities } from '../core/predictions.js';
 import { softThreshold } from '../core/prox.js';
+import { identityOrder, seedState } from '../core/rng.js';
+import type { TrainingTargets } from '../core/targets.js';
+import { floats, type Engine, type FloatBuf, type U32Buf } from '../engine/engine.js';
+import { createNet, createOptimizer, freeNet, type LayerLayout, type Net, type NetData, type NetSpec, type OptimizerBufs } from '../engine/net.js';
 import { uploadMatrix, uploadValues } from '../engine/resident.js';
-
-/** Targets as the network's head wants them: class indices (softmax) or 0/1 rows (sigmoid). */
-export type NetTargets = { classes: Uint32Array } | { indicators: Matrix };
-
-export interface EpochConfig {
-  optimizer: OptimizerConfig;
-  batchSize: number;
-  shuffle: boolean;
-  seed: number;
-  /**
-   * How a batch's gradient gets the L2 term l2 / 2 ||W||^2 of the mean objective: 'alpha' as
-   * scikit-learn's MLP, (l2 n / rows) W; 'mean' as a linear model, l2 (S / n) W.
-   */
-  penaltyPerBatch: 'alpha' | 'mean';
-  /** One step per epoch on the full-batch gradient (solver 'gd' with an optimizer such as Adam). */
-  fullBatch?: boolean;
-}
+import type { EpochConfig, Objective } from './objective.js';
 
 /** The most rows a kernel call handles at once outside training (full-batch passes, prediction). */
 const CHUNK = 256;
 
-export class NetTrainer implements Problem {
+export class DenseNet implements Objective {
   readonly net: Net;
   readonly weightMask: Uint8Array;
   private data: NetData | null = null;
   private weightSum = 0;
+  private val: { X: FloatBuf; n: number; targets: TrainingTargets } | null = null;
   private epochs: { config: EpochConfig; optimizer: OptimizerBufs; rng: U32Buf; idx: U32Buf | null } | null = null;
-  /** Rows trained on by epochs so far (the invscaling schedule's clock). */
   rowsSeen = 0;
-  /** Scores held-out rows after each epoch, when the estimator set it. */
-  validation?: () => { loss: number; accuracy: number };
 
   /**
    * outScale: K to average the loss over outputs as well as rows (multi-label), 1 to sum over
@@ -56,62 +38,78 @@ export class NetTrainer implements Problem {
     this.outScale = options.outScale ?? 1;
     this.net = createNet(engine, { ...spec, maxBatch: Math.max(options.batchSize ?? CHUNK, CHUNK) });
     // 1 for each weight, 0 for each bias, in getParameters() order (filled, never spread: a wide layer has millions).
-    const layers = this.net.layout.layers;
-    this.weightMask = new Uint8Array(layers.reduce((n, L) => n + L.nOut * (L.nIn + 1), 0));
+    this.weightMask = new Uint8Array(this.layers.reduce((n, L) => n + L.nOut * (L.nIn + 1), 0));
     let k = 0;
-    for (const L of layers) {
+    for (const L of this.layers) {
       this.weightMask.fill(1, k, k + L.nOut * L.nIn);
       k += L.nOut * (L.nIn + 1);
     }
   }
 
-  get nParams(): number {
-    return this.net.layout.nParams;
+  get layers(): LayerLayout[] {
+    return this.net.layout.layers;
   }
 
   /** Real parameters in a packed vector: per layer W (nOut x nIn, row-major) then b. */
   getParameters(): Float64Array {
-    const p = this.net.params.view();
-    const out = new Float64Array(this.weightMask.length);
-    let k = 0;
-    for (const L of this.net.layout.layers) {
-      for (let o = 0; o < L.nOut; o++) for (let j = 0; j < L.nIn; j++) out[k++] = p[L.w + o * L.inPad + j];
-      for (let o = 0; o < L.nOut; o++) out[k++] = p[L.b + o];
-    }
-    return out;
+    return this.packed(this.net.params.view(), 1);
   }
 
   setParameters(x: ArrayLike<number>): void {
     const p = this.net.params.view();
     let k = 0;
-    for (const L of this.net.layout.layers) {
+    for (const L of this.layers) {
       for (let o = 0; o < L.nOut; o++) for (let j = 0; j < L.nIn; j++) p[L.w + o * L.inPad + j] = x[k++];
       for (let o = 0; o < L.nOut; o++) p[L.b + o] = x[k++];
     }
   }
 
-  /** Copies the training rows into the engine once, in the network's dtype; they stay resident until release(). */
-  upload(X: Matrix, targets: NetTargets, sw: Float64Array | null): void {
+  /** Values of the padded layout v (parameters or their gradient) in packed order, times scale. */
+  private packed(v: ArrayLike<number>, scale: number): Float64Array {
+    const out = new Float64Array(this.weightMask.length);
+    let k = 0;
+    for (const L of this.layers) {
+      for (let o = 0; o < L.nOut; o++) for (let j = 0; j < L.nIn; j++) out[k++] = v[L.w + o * L.inPad + j] * scale;
+      for (let o = 0; o < L.nOut; o++) out[k++] = v[L.b + o] * scale;
+    }
+    return out;
+  }
+
+  upload(X: Matrix, targets: TrainingTargets, sw: Float64Array | null): void {
     const { engine } = this;
     const dtype = this.net.dtype;
+    if (this.spec.output === 'softmax' && !('classes' in targets)) fail('INTERNAL', 'a softmax network trains on class indices');
     const { buf } = uploadMatrix(engine, X, 'X', dtype);
-    this.release();
+    this.releaseRows();
     let Y: FloatBuf | U32Buf;
-    if ('classes' in targets) {
+    if (this.spec.output === 'softmax') {
       Y = engine.u32(X.rows);
-      Y.view().set(targets.classes);
+      Y.view().set((targets as { classes: Uint32Array }).classes);
     } else {
-      const ys = this.net.layout.yStride, K = targets.indicators.cols;
+      // Sigmoid outputs train on 0/1 rows; a binary model's class indices are its one column.
+      const src = 'classes' in targets ? targets.classes : targets.indicators.data;
+      const ys = this.net.layout.yStride, K = 'classes' in targets ? 1 : targets.indicators.cols;
       Y = floats(engine, dtype, X.rows * ys);
-      const y = Y.view(), src = targets.indicators.data;
+      const y = Y.view();
       for (let i = 0; i < X.rows; i++) for (let k = 0; k < K; k++) y[i * ys + k] = src[i * K + k];
     }
     this.data = { X: buf, Y, sw: sw && uploadValues(engine, sw, dtype), n: X.rows };
     this.weightSum = sw ? sw.reduce((a, b) => a + b, 0) : X.rows;
   }
 
-  /** Frees the training rows (the network and the optimizer state stay, for prediction and partialFit). */
+  holdValidation(X: Matrix, targets: TrainingTargets): void {
+    const { buf } = uploadMatrix(this.engine, X, 'validationData X', this.net.dtype);
+    if (this.val) this.engine.free(this.val.X);
+    this.val = { X: buf, n: X.rows, targets };
+  }
+
   release(): void {
+    this.releaseRows();
+    if (this.val) this.engine.free(this.val.X);
+    this.val = null;
+  }
+
+  private releaseRows(): void {
     if (!this.data) return;
     this.engine.free(this.data.X);
     this.engine.free(this.data.Y);
@@ -138,22 +136,14 @@ export class NetTrainer implements Problem {
   dataLossAndGradient(): { loss: number; gradient: Float64Array } {
     const scale = 1 / (this.weightSum * this.outScale);
     const loss = this.engine.netLossGrad(this.net, this.resident()) * scale;
-    const g = this.net.grads.view();
-    const gradient = new Float64Array(this.weightMask.length);
-    let k = 0;
-    for (const L of this.net.layout.layers) {
-      for (let o = 0; o < L.nOut; o++) for (let j = 0; j < L.nIn; j++) gradient[k++] = g[L.w + o * L.inPad + j] * scale;
-      for (let o = 0; o < L.nOut; o++) gradient[k++] = g[L.b + o] * scale;
-    }
-    return { loss, gradient };
+    return { loss, gradient: this.packed(this.net.grads.view(), scale) };
   }
 
-  /** Sets how epochs run; the optimizer state and the shuffling stream then persist across epochs and partial fits. */
   startEpochs(config: EpochConfig): void {
     this.endEpochs();
     const rng = this.engine.u32(4);
     seedState(config.seed, rng.view());
-    this.epochs = { config, optimizer: createOptimizer(this.engine, this.nParams, config.optimizer, this.net.dtype), rng, idx: null };
+    this.epochs = { config, optimizer: createOptimizer(this.engine, this.net.layout.nParams, config.optimizer, this.net.dtype), rng, idx: null };
     this.rowsSeen = 0;
   }
 
@@ -179,6 +169,7 @@ export class NetTrainer implements Problem {
     }
     e.optimizer.header.view()[2] = lr;
     const c = e.config;
+    this.rowsSeen += data.n;
     if (c.fullBatch) return this.fullBatchStep(l2, l1);
     const sum = this.engine.epochNet(this.net, e.optimizer, data, e.idx, e.rng, {
       batch: Math.min(c.batchSize, data.n), shuffle: c.shuffle, outScale: this.outScale,
@@ -186,7 +177,6 @@ export class NetTrainer implements Problem {
       l2: c.penaltyPerBatch === 'mean' ? (l2 * this.weightSum) / data.n : 0,
       l1: (l1 * this.weightSum) / data.n,
     });
-    this.rowsSeen += data.n;
     return sum / (this.weightSum * this.outScale);
   }
 
@@ -197,33 +187,45 @@ export class NetTrainer implements Problem {
     const loss = this.engine.netLossGrad(this.net, this.resident()) * scale;
     const g = this.net.grads.view(), p = this.net.params.view();
     for (let i = 0; i < g.length; i++) g[i] *= scale;
-    for (const L of this.net.layout.layers) for (let i = L.w; i < L.b; i++) g[i] += l2 * p[i];
-    this.engine.optimizerStep(e.optimizer, this.net.params, this.net.grads, this.nParams);
+    for (const L of this.layers) for (let i = L.w; i < L.b; i++) g[i] += l2 * p[i];
+    this.engine.optimizerStep(e.optimizer, this.net.params, this.net.grads, this.net.layout.nParams);
     if (l1 !== 0) {
       const t = e.optimizer.header.view()[2] * l1;
       const w = this.net.params.view();
-      for (const L of this.net.layout.layers) for (let i = L.w; i < L.b; i++) w[i] = softThreshold(w[i], t);
+      for (const L of this.layers) for (let i = L.w; i < L.b; i++) w[i] = softThreshold(w[i], t);
     }
-    this.rowsSeen += this.resident().n;
     return loss;
+  }
+
+  validation(): { loss: number; accuracy: number } | null {
+    if (!this.val) return null;
+    return scoreProbabilities(this.forward(this.val.X, this.val.n), this.val.targets);
   }
 
   /** Output probabilities (sigmoid or softmax) of every row of X, as a rows x K matrix. */
   predictProba(X: Matrix): Matrix {
+    const { buf } = uploadMatrix(this.engine, X, 'X', this.net.dtype);
+    try {
+      return this.forward(buf, X.rows);
+    } finally {
+      this.engine.free(buf);
+    }
+  }
+
+  /** Output probabilities of n resident rows, CHUNK rows per kernel call. */
+  private forward(X: FloatBuf, n: number): Matrix {
     const { engine, net } = this;
     const K = this.spec.sizes[this.spec.sizes.length - 1];
-    const { buf } = uploadMatrix(engine, X, 'X', net.dtype);
     const out = floats(engine, net.dtype, CHUNK * K);
-    const result = new Float64Array(X.rows * K);
+    const result = new Float64Array(n * K);
     try {
-      for (let start = 0; start < X.rows; start += CHUNK) {
-        const count = Math.min(CHUNK, X.rows - start);
-        engine.netPredict(net, buf, start, count, out, K);
+      for (let start = 0; start < n; start += CHUNK) {
+        const count = Math.min(CHUNK, n - start);
+        engine.netPredict(net, X, start, count, out, K);
         result.set(out.view().subarray(0, count * K), start * K);
       }
-      return { data: result, rows: X.rows, cols: K };
+      return { data: result, rows: n, cols: K };
     } finally {
-      engine.free(buf);
       engine.free(out);
     }
   }

@@ -25,7 +25,8 @@ export interface LbfgsResult {
   x: Float64Array;
   f: number;
   nIter: number;
-  converged: boolean;
+  /** Why it stopped: the gradient or the decrease below tolerance, maxIter, the callback, a failed line search, a non-finite start. */
+  stop: 'converged' | 'maxIter' | 'callback' | 'lineSearch' | 'notFinite';
   /** Why it stopped, in words. */
   message: string;
 }
@@ -68,8 +69,8 @@ export function lbfgs(fg: ObjectiveFn, x0: Float64Array, opts: LbfgsOptions): Lb
   let head = 0; // index of the oldest pair once the ring is full
 
   let f = fg(x, g);
-  if (!Number.isFinite(f)) return { x, f, nIter: 0, converged: false, message: 'the objective is not finite at the start' };
-  if (maxAbs(g) <= opts.tol) return { x, f, nIter: 0, converged: true, message: 'the gradient is already below tol' };
+  if (!Number.isFinite(f)) return { x, f, nIter: 0, stop: 'notFinite', message: 'the objective is not finite at the start' };
+  if (maxAbs(g) <= opts.tol) return { x, f, nIter: 0, stop: 'converged', message: 'the gradient is already below tol' };
 
   for (let iter = 1; iter <= opts.maxIter; iter++) {
     // Two-loop recursion: d = -H g.
@@ -100,7 +101,7 @@ export function lbfgs(fg: ObjectiveFn, x0: Float64Array, opts: LbfgsOptions): Lb
     const step0 = stored === 0 ? Math.min(1, 1 / Math.sqrt(dot(g, g))) : 1;
     const ls = lineSearch(fg, x, f, d, slope, step0, xNew, gNew, maxLs);
     if (ls === null) {
-      return { x, f, nIter: iter - 1, converged: false, message: 'the line search found no acceptable step (the objective may be too flat for float32)' };
+      return { x, f, nIter: iter - 1, stop: 'lineSearch', message: 'the line search found no acceptable step (the objective may be too flat for float32)' };
     }
     const fPrev = f;
     // Store the pair s = x_new - x, y = g_new - g when it keeps H positive definite.
@@ -119,13 +120,13 @@ export function lbfgs(fg: ObjectiveFn, x0: Float64Array, opts: LbfgsOptions): Lb
     g.set(gNew);
     f = ls.f;
     const gMax = maxAbs(g);
-    if (opts.onIter?.(iter, f, gMax, ls.step) === false) return { x, f, nIter: iter, converged: false, message: 'stopped by the callback' };
-    if (gMax <= opts.tol) return { x, f, nIter: iter, converged: true, message: 'the largest gradient component fell below tol' };
+    if (opts.onIter?.(iter, f, gMax, ls.step) === false) return { x, f, nIter: iter, stop: 'callback', message: 'stopped by the callback' };
+    if (gMax <= opts.tol) return { x, f, nIter: iter, stop: 'converged', message: 'the largest gradient component fell below tol' };
     if ((fPrev - f) / Math.max(Math.abs(fPrev), Math.abs(f), 1) <= ftol) {
-      return { x, f, nIter: iter, converged: true, message: 'the relative decrease of the objective fell below ftol' };
+      return { x, f, nIter: iter, stop: 'converged', message: 'the relative decrease of the objective fell below ftol' };
     }
   }
-  return { x, f, nIter: opts.maxIter, converged: false, message: `reached maxIter = ${opts.maxIter} before converging` };
+  return { x, f, nIter: opts.maxIter, stop: 'maxIter', message: `reached maxIter = ${opts.maxIter} before converging` };
 }
 
 /**

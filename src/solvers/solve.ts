@@ -1,9 +1,10 @@
-// The solvers, independent of the model: L-BFGS and full-batch gradient descent over a problem's
-// full-batch gradient, and epoch-based training (the epoch itself runs inside the engine) with
-// learning-rate schedules, validation, early stopping and divergence handling.
+// The solvers, independent of the model: L-BFGS and full-batch gradient descent over an
+// objective's full-batch gradient, and epoch-based training (the epoch itself runs inside the
+// engine) with learning-rate schedules, validation, early stopping and divergence handling.
 import { fail, WasmlearnError } from '../core/errors.js';
-import { lbfgs } from './lbfgs.js';
 import { softThreshold } from '../core/prox.js';
+import type { Objective } from '../objectives/objective.js';
+import { lbfgs } from './lbfgs.js';
 import { scheduledRate, type ScheduleOptions } from './schedules.js';
 import { NoImprovement } from './stopping.js';
 
@@ -19,27 +20,26 @@ export interface EpochLog {
   ms: number;
 }
 
+/**
+ * Why training stopped. 'converged': the gradient (or lbfgs' relative decrease) fell below tol;
+ * 'noImprovement': the (validation) loss stalled for nIterNoChange epochs; 'maxIter': the budget
+ * ran out first; 'lineSearch': lbfgs found no acceptable step; 'callback': onEpochEnd returned
+ * false; 'diverged': the loss blew up under onDivergence 'stop'; 'partialFit': trained in chunks.
+ */
+export const STOP_REASONS = ['converged', 'noImprovement', 'maxIter', 'lineSearch', 'callback', 'diverged', 'partialFit'] as const;
+export type StopReason = (typeof STOP_REASONS)[number];
+
 export interface SolverResult {
   nIter: number;
-  converged: boolean;
-  /** True when training stopped because the loss blew up (the weights are the last good ones). */
-  diverged: boolean;
+  stop: StopReason;
+  /** The same, in words, with the numbers that explain it. */
   message: string;
   history: EpochLog[];
 }
 
-/** A model's training problem, its parameters packed in one vector. */
-export interface Problem {
-  getParameters(): Float64Array;
-  setParameters(x: ArrayLike<number>): void;
-  /** 1 where the packed parameter is a weight (penalized), 0 for an intercept. */
-  readonly weightMask: Uint8Array;
-  /** The mean data loss over the training rows and its gradient, without penalty. */
-  dataLossAndGradient(): { loss: number; gradient: Float64Array };
-  /** One mini-batch epoch in the engine at learning rate lr; returns the mean data loss. */
-  epoch(lr: number, l2: number, l1: number): number;
-  /** Mean log-loss and accuracy on held-out rows, when the model has them. */
-  validation?: () => { loss: number; accuracy: number };
+/** Whether a stop met the solver's stopping rule. */
+export function isConverged(stop: StopReason): boolean {
+  return stop === 'converged' || stop === 'noImprovement';
 }
 
 export interface SolveOptions {
@@ -55,21 +55,21 @@ export interface SolveOptions {
   /** Rows per epoch, for the invscaling schedule. */
   rows: number;
   earlyStopping: boolean;
-  /** 'raise' throws DIVERGED after restoring the last good weights; 'stop' only reports it. */
+  /** 'raise' throws DIVERGED; 'stop' restores the last good weights and reports it. */
   onDivergence: 'raise' | 'stop';
   onEpochEnd?: (log: EpochLog) => boolean | void;
 }
 
-export function solve(problem: Problem, o: SolveOptions): SolverResult {
-  if (o.solver === 'lbfgs') return solveLbfgs(problem, o);
-  if (o.solver === 'gd') return solveGd(problem, o);
-  return solveEpochs(problem, o);
+export function solve(objective: Objective, o: SolveOptions): SolverResult {
+  if (o.solver === 'lbfgs') return solveLbfgs(objective, o);
+  if (o.solver === 'gd') return solveGd(objective, o);
+  return solveEpochs(objective, o);
 }
 
 /** The objective (mean loss + penalty) at the current parameters, and the smooth part's gradient. */
-export function objective(problem: Problem, l2: number, l1: number, x = problem.getParameters()): { loss: number; gradient: Float64Array } {
-  const { loss, gradient } = problem.dataLossAndGradient();
-  return { loss: loss + penalty(x, problem.weightMask, l2, l1), gradient: addL2(gradient, x, problem.weightMask, l2) };
+export function lossAndGradient(objective: Objective, l2: number, l1: number, x = objective.getParameters()): { loss: number; gradient: Float64Array } {
+  const { loss, gradient } = objective.dataLossAndGradient();
+  return { loss: loss + penalty(x, objective.weightMask, l2, l1), gradient: addL2(gradient, x, objective.weightMask, l2) };
 }
 
 /** l2 / 2 ||w||^2 + l1 ||w||_1 over the weights (mask 1). */
@@ -88,36 +88,39 @@ function addL2(g: Float64Array, x: Float64Array, mask: Uint8Array, l2: number): 
   return g;
 }
 
-/** Tracks the last good parameters and refuses a loss that blew up. */
+/**
+ * Tracks the last good parameters and refuses a loss that blew up: non-finite, or above ten
+ * times the first loss seen (plus one), which is a learning rate far too large, not noise.
+ */
 class DivergenceGuard {
   private good: Float64Array;
-  private readonly limit: number;
+  private first: number | null = null;
 
   constructor(
-    private readonly problem: Problem,
-    startLoss: number,
+    private readonly objective: Objective,
     private readonly policy: SolveOptions['onDivergence'],
   ) {
-    this.good = problem.getParameters();
-    // A loss ten times its starting value (plus one) is a learning rate far too large, not noise.
-    this.limit = 10 * startLoss + 1;
+    this.good = objective.getParameters();
   }
 
   /** Called with the loss at the current parameters `params`; returns a result when training must stop. */
   check(loss: number, params: Float64Array, epoch: number, lr: number, history: EpochLog[]): SolverResult | null {
-    if (Number.isFinite(loss) && loss <= this.limit && params.every(Number.isFinite)) {
+    if (this.first === null && Number.isFinite(loss)) this.first = loss;
+    if (Number.isFinite(loss) && loss <= 10 * this.first! + 1 && params.every(Number.isFinite)) {
       this.good = params;
       return null;
     }
-    this.problem.setParameters(this.good);
-    const message = `diverged at epoch ${epoch}: the loss became ${loss.toPrecision(4)} (it started at ${((this.limit - 1) / 10).toPrecision(4)}); ` +
-      `the weights of the last good epoch were kept. Try a learning rate smaller than ${lr} or standardize X`;
-    if (this.policy === 'raise') throw new DivergedError(message, { nIter: epoch, converged: false, diverged: true, message, history });
-    return { nIter: epoch, converged: false, diverged: true, message, history };
+    const start = this.first === null ? '' : ` (it started at ${this.first.toPrecision(4)})`;
+    const kept = this.policy === 'stop' ? '; the weights of the last good epoch were kept' : '';
+    const message = `diverged at epoch ${epoch}: the loss became ${loss.toPrecision(4)}${start}${kept}. Try a learning rate smaller than ${lr} or standardize X`;
+    const result: SolverResult = { nIter: epoch, stop: 'diverged', message, history };
+    if (this.policy === 'raise') throw new DivergedError(message, result);
+    this.objective.setParameters(this.good);
+    return result;
   }
 }
 
-/** DIVERGED, carrying the record of the training that led to it (the model keeps the good weights). */
+/** DIVERGED, carrying the record of the training that led to it. */
 export class DivergedError extends WasmlearnError {
   constructor(
     message: string,
@@ -127,51 +130,51 @@ export class DivergedError extends WasmlearnError {
   }
 }
 
-function validationLog(problem: Problem): Pick<EpochLog, 'valLoss' | 'valAccuracy'> {
-  if (!problem.validation) return {};
-  const v = problem.validation();
-  return { valLoss: v.loss, valAccuracy: v.accuracy };
+function validationLog(objective: Objective): Pick<EpochLog, 'valLoss' | 'valAccuracy'> {
+  const v = objective.validation();
+  return v ? { valLoss: v.loss, valAccuracy: v.accuracy } : {};
 }
 
-function solveLbfgs(problem: Problem, o: SolveOptions): SolverResult {
+function solveLbfgs(objective: Objective, o: SolveOptions): SolverResult {
   if (o.l1 !== 0) fail('BAD_OPTION', "an L1 penalty needs solver 'gd' or 'sgd' (proximal steps); lbfgs handles 'l2' and 'none'");
   const history: EpochLog[] = [];
   let last = performance.now();
   const result = lbfgs(
     (x, g) => {
-      problem.setParameters(x);
-      const { loss, gradient } = objective(problem, o.l2, 0);
+      objective.setParameters(x);
+      const { loss, gradient } = lossAndGradient(objective, o.l2, 0);
       g.set(gradient);
       return loss;
     },
-    problem.getParameters(),
+    objective.getParameters(),
     {
       maxIter: o.maxIter,
       tol: o.tol,
       onIter: (epoch, loss, _gMax, step) => {
         const now = performance.now();
-        history.push({ epoch, loss, ...validationLog(problem), learningRate: step, ms: now - last });
+        history.push({ epoch, loss, ...validationLog(objective), learningRate: step, ms: now - last });
         last = now;
         return o.onEpochEnd?.(history[history.length - 1]);
       },
     },
   );
-  problem.setParameters(result.x);
-  if (!Number.isFinite(result.f)) fail('DIVERGED', `lbfgs: the objective became ${result.f}; standardize X or add a penalty`);
-  return { nIter: result.nIter, converged: result.converged, diverged: false, message: result.message, history };
+  objective.setParameters(result.x);
+  if (result.stop === 'notFinite' || !Number.isFinite(result.f)) {
+    throw new DivergedError(`lbfgs: the objective became ${result.f}; standardize X or add a penalty`, { nIter: result.nIter, stop: 'diverged', message: result.message, history });
+  }
+  return { nIter: result.nIter, stop: result.stop, message: result.message, history };
 }
 
 /** Full-batch (proximal, with L1) gradient descent: x -= lr g, then soft-thresholding of the weights. */
-function solveGd(problem: Problem, o: SolveOptions): SolverResult {
+function solveGd(objective: Objective, o: SolveOptions): SolverResult {
   const history: EpochLog[] = [];
-  const mask = problem.weightMask;
-  let guard: DivergenceGuard | null = null;
+  const mask = objective.weightMask;
+  const guard = new DivergenceGuard(objective, o.onDivergence);
   for (let iter = 1; iter <= o.maxIter; iter++) {
     const t0 = performance.now();
     const lr = scheduledRate(o.schedule, o.learningRate, iter, o.maxIter, (iter - 1) * o.rows);
-    const x = problem.getParameters();
-    const { loss, gradient } = objective(problem, o.l2, o.l1, x);
-    guard ??= new DivergenceGuard(problem, loss, o.onDivergence);
+    const x = objective.getParameters();
+    const { loss, gradient } = lossAndGradient(objective, o.l2, o.l1, x);
     const stopped = guard.check(loss, x, iter, lr, history);
     if (stopped) return stopped;
     // Stop on the gradient mapping (x - prox(x - lr g)) / lr: the gradient itself without L1.
@@ -183,41 +186,43 @@ function solveGd(problem: Problem, o: SolveOptions): SolverResult {
       return moved;
     });
     // The logged loss is at the parameters before this step, like the gradient that made it.
-    history.push({ epoch: iter, loss, ...validationLog(problem), learningRate: lr, ms: performance.now() - t0 });
-    if (gMax <= o.tol) return { nIter: iter, converged: true, diverged: false, message: 'the largest gradient component fell below tol', history };
-    problem.setParameters(next);
-    if (o.onEpochEnd?.(history[iter - 1]) === false) return { nIter: iter, converged: false, diverged: false, message: 'stopped by onEpochEnd', history };
+    history.push({ epoch: iter, loss, ...validationLog(objective), learningRate: lr, ms: performance.now() - t0 });
+    if (gMax <= o.tol) return { nIter: iter, stop: 'converged', message: 'the largest gradient component fell below tol', history };
+    objective.setParameters(next);
+    if (o.onEpochEnd?.(history[iter - 1]) === false) return { nIter: iter, stop: 'callback', message: 'stopped by onEpochEnd', history };
   }
-  return { nIter: o.maxIter, converged: false, diverged: false, message: `reached maxIter = ${o.maxIter} before the gradient fell below tol`, history };
+  return { nIter: o.maxIter, stop: 'maxIter', message: `reached maxIter = ${o.maxIter} before the gradient fell below tol`, history };
 }
 
 /** Mini-batch epochs, each one engine call, with schedules, early stopping and divergence checks. */
-function solveEpochs(problem: Problem, o: SolveOptions): SolverResult {
+function solveEpochs(objective: Objective, o: SolveOptions): SolverResult {
   const history: EpochLog[] = [];
-  const guard = new DivergenceGuard(problem, objective(problem, o.l2, o.l1).loss, o.onDivergence);
-  if (o.earlyStopping && !problem.validation) fail('BAD_OPTION', 'earlyStopping needs validation data: pass validationData or set validationFraction');
+  const guard = new DivergenceGuard(objective, o.onDivergence);
   const stop = new NoImprovement(o.tol, o.nIterNoChange);
   let lr = o.learningRate;
   let best: { loss: number; params: Float64Array; epoch: number } | null = null;
-  const finish = (nIter: number, converged: boolean, message: string): SolverResult => {
+  const finish = (nIter: number, reason: StopReason, message: string): SolverResult => {
     if (best) {
-      problem.setParameters(best.params);
+      objective.setParameters(best.params);
       message += `; kept the weights of epoch ${best.epoch}, the best on the validation data`;
     }
-    return { nIter, converged, diverged: false, message, history };
+    return { nIter, stop: reason, message, history };
   };
   for (let epoch = 1; epoch <= o.maxIter; epoch++) {
     const t0 = performance.now();
     if (o.schedule.schedule !== 'adaptive') lr = scheduledRate(o.schedule, o.learningRate, epoch, o.maxIter, (epoch - 1) * o.rows);
-    const dataLoss = problem.epoch(lr, o.l2, o.l1);
-    const x = problem.getParameters();
-    const loss = dataLoss + penalty(x, problem.weightMask, o.l2, o.l1);
+    const dataLoss = objective.epoch(lr, o.l2, o.l1);
+    const x = objective.getParameters();
+    const loss = dataLoss + penalty(x, objective.weightMask, o.l2, o.l1);
     const stopped = guard.check(loss, x, epoch, lr, history);
     if (stopped) return stopped;
-    const log: EpochLog = { epoch, loss, ...validationLog(problem), learningRate: lr, ms: performance.now() - t0 };
+    const log: EpochLog = { epoch, loss, ...validationLog(objective), learningRate: lr, ms: performance.now() - t0 };
     history.push(log);
-    if (o.earlyStopping && (best === null || log.valLoss! < best.loss)) best = { loss: log.valLoss!, params: x, epoch };
-    if (o.onEpochEnd?.(log) === false) return finish(epoch, false, 'stopped by onEpochEnd');
+    if (o.earlyStopping) {
+      if (log.valLoss === undefined) fail('BAD_OPTION', 'earlyStopping needs validation data: pass validationData or set validationFraction');
+      if (best === null || log.valLoss < best.loss) best = { loss: log.valLoss, params: x, epoch };
+    }
+    if (o.onEpochEnd?.(log) === false) return finish(epoch, 'callback', 'stopped by onEpochEnd');
     if (stop.update(o.earlyStopping ? log.valLoss! : loss)) {
       // scikit-learn's 'adaptive': a stalled loss divides the rate by 5 until it falls below 1e-6.
       if (o.schedule.schedule === 'adaptive' && lr / 5 >= 1e-6) {
@@ -226,8 +231,30 @@ function solveEpochs(problem: Problem, o: SolveOptions): SolverResult {
         continue;
       }
       const what = o.earlyStopping ? 'validation loss' : 'loss';
-      return finish(epoch, true, `the ${what} did not improve by tol for ${o.nIterNoChange} epochs`);
+      return finish(epoch, 'noImprovement', `the ${what} did not improve by tol for ${o.nIterNoChange} epochs`);
     }
   }
-  return finish(o.maxIter, false, `reached maxIter = ${o.maxIter} epochs while the loss was still improving`);
+  return finish(o.maxIter, 'maxIter', `reached maxIter = ${o.maxIter} epochs while the loss was still improving`);
+}
+
+/**
+ * One partialFit step: an epoch over the rows resident in the objective, at the scheduled rate,
+ * continuing `previous` (the record of earlier calls). Returns the new record; on DIVERGED the
+ * parameters are restored and `previous` is untouched.
+ */
+export function partialEpoch(objective: Objective, o: SolveOptions, previous: SolverResult): SolverResult {
+  const epoch = previous.nIter + 1;
+  const lr = scheduledRate(o.schedule, o.learningRate, epoch, o.maxIter, objective.rowsSeen);
+  const t0 = performance.now();
+  const before = objective.getParameters();
+  const data = objective.epoch(lr, o.l2, o.l1);
+  const x = objective.getParameters();
+  const loss = data + penalty(x, objective.weightMask, o.l2, o.l1);
+  if (!Number.isFinite(loss) || !x.every(Number.isFinite)) {
+    objective.setParameters(before);
+    fail('DIVERGED', `partialFit call ${epoch}: the loss became ${loss}; the weights before it were kept. Try a learning rate smaller than ${lr}`);
+  }
+  const log: EpochLog = { epoch, loss, learningRate: lr, ms: performance.now() - t0 };
+  o.onEpochEnd?.(log);
+  return { nIter: epoch, stop: 'partialFit', message: 'trained by partialFit', history: [...previous.history, log] };
 }

@@ -1,0 +1,53 @@
+// What a solver trains: a model's training problem over rows resident in one engine, with its
+// parameters packed in one vector. The same object is the fitted model's predictor, so its
+// weights live in one place.
+import type { Matrix } from '../core/matrix.js';
+import type { TrainingTargets } from '../core/targets.js';
+import type { Engine } from '../engine/engine.js';
+import type { OptimizerConfig } from '../engine/net.js';
+
+export interface EpochConfig {
+  optimizer: OptimizerConfig;
+  batchSize: number;
+  shuffle: boolean;
+  seed: number;
+  /**
+   * How a batch's gradient gets the L2 term l2 / 2 ||W||^2 of the mean objective: 'alpha' as
+   * scikit-learn's MLP, (l2 n / rows) W; 'mean' as a linear model, l2 (S / n) W.
+   */
+  penaltyPerBatch: 'alpha' | 'mean';
+  /** One step per epoch on the full-batch gradient (solver 'gd' with an optimizer such as Adam). */
+  fullBatch?: boolean;
+}
+
+export interface Objective {
+  readonly engine: Engine;
+  /** 1 where the packed parameter is a weight (penalized), 0 for an intercept. */
+  readonly weightMask: Uint8Array;
+  getParameters(): Float64Array;
+  setParameters(x: ArrayLike<number>): void;
+
+  /** Copies the training rows into the engine once; they stay resident until release(). */
+  upload(X: Matrix, targets: TrainingTargets, sw: Float64Array | null): void;
+  /** Copies held-out rows into the engine once; validation() scores them until release(). */
+  holdValidation(X: Matrix, targets: TrainingTargets): void;
+  /** Frees the training and validation rows; the parameters and the epoch state stay. */
+  release(): void;
+
+  /** The mean data loss over the training rows and its gradient, without penalty. */
+  dataLossAndGradient(): { loss: number; gradient: Float64Array };
+  /** Sets how epochs run; the optimizer state and the shuffling stream then persist across epochs and partial fits. */
+  startEpochs(config: EpochConfig): void;
+  readonly epochsStarted: boolean;
+  /** One epoch in the engine at learning rate lr; returns the mean data loss. */
+  epoch(lr: number, l2: number, l1: number): number;
+  /** Rows trained on by epochs so far (the invscaling schedule's clock). */
+  readonly rowsSeen: number;
+  /** Mean log-loss and accuracy on the held-out rows; null when none are held. */
+  validation(): { loss: number; accuracy: number } | null;
+
+  /** The output probabilities of every row of X: one column per sigmoid output, or K softmax columns. */
+  predictProba(X: Matrix): Matrix;
+  /** Frees everything the objective holds in the engine. */
+  dispose(): void;
+}
