@@ -48,12 +48,12 @@ export function logLoss(yTrue: Labels, proba: Matrix | number[][] | ArrayLike<nu
   const K = P.cols;
   let total = 0;
   for (let i = 0; i < P.rows; i++) {
-    const c = index.get(yTrue[i]!);
+    const c = index.get(yTrue[i]);
     if (c === undefined) fail('BAD_LABEL', `yTrue[${i}] = ${show(yTrue[i])} is not one of the labels ${classes.map(show).join(', ')}`);
     let sum = 0;
     let pc = 0;
     for (let k = 0; k < K; k++) {
-      const p = Math.min(Math.max(P.data[i * K + k]!, eps), 1 - eps);
+      const p = Math.min(Math.max(P.data[i * K + k], eps), 1 - eps);
       sum += p;
       if (k === c) pc = p;
     }
@@ -73,9 +73,9 @@ export function confusionMatrix(yTrue: Labels, yPred: Labels, opts: ConfusionMat
   const index = classIndex(labels);
   const matrix = labels.map(() => new Array<number>(labels.length).fill(0));
   for (let i = 0; i < n; i++) {
-    const t = index.get(yTrue[i]!);
-    const p = index.get(yPred[i]!);
-    if (t !== undefined && p !== undefined) matrix[t]![p]!++;
+    const t = index.get(yTrue[i]);
+    const p = index.get(yPred[i]);
+    if (t !== undefined && p !== undefined) matrix[t][p]++;
   }
   return { labels, matrix };
 }
@@ -121,7 +121,7 @@ export function precisionRecallF1(yTrue: Labels, yPred: Labels, opts: PrecisionR
   }
   const weights = s.map((c) => (average === 'weighted' ? c.support : 1));
   const wsum = weights.reduce((a, b) => a + b, 0);
-  const mean = (f: (c: ClassStats) => number) => ratio(s.reduce((a, c, k) => a + weights[k]! * f(c), 0), wsum);
+  const mean = (f: (c: ClassStats) => number) => ratio(s.reduce((a, c, k) => a + weights[k] * f(c), 0), wsum);
   return { precision: mean((c) => c.precision), recall: mean((c) => c.recall), f1: mean((c) => c.f1), support };
 }
 
@@ -145,7 +145,7 @@ export function rocAuc(yTrue: Labels, scores: Matrix | number[][] | ArrayLike<nu
   if (S.rows !== yTrue.length) fail('SHAPE_MISMATCH', `yTrue has ${yTrue.length} labels but scores has ${S.rows} rows`);
   const index = classIndex(classes);
   const cls = Int32Array.from({ length: S.rows }, (_, i) => {
-    const c = index.get(yTrue[i]!);
+    const c = index.get(yTrue[i]);
     if (c === undefined) fail('BAD_LABEL', `yTrue[${i}] = ${show(yTrue[i])} is not one of the labels ${classes.map(show).join(', ')}`);
     return c;
   });
@@ -176,7 +176,7 @@ export function classificationReport(yTrue: Labels, yPred: Labels, opts: ReportO
   const num = (v: number) => v.toFixed(digits).padStart(9);
   const row = (name: string, p: number, r: number, f: number, sup: number) => `${name.padStart(width)}  ${num(p)} ${num(r)} ${num(f)} ${String(sup).padStart(9)}\n`;
   let out = `${''.padStart(width)}  ${['precision', 'recall', 'f1-score', 'support'].map((h) => h.padStart(9)).join(' ')}\n\n`;
-  s.forEach((c, k) => (out += row(names[k]!, c.precision, c.recall, c.f1, c.support)));
+  s.forEach((c, k) => (out += row(names[k], c.precision, c.recall, c.f1, c.support)));
   out += '\n';
   const avg = (average: Average) => precisionRecallF1(yTrue, yPred, { average, labels });
   const micro = avg('micro');
@@ -203,29 +203,29 @@ function perClass(yTrue: Labels, yPred: Labels, n: number, labels: readonly Labe
   const predicted = new Float64Array(labels.length);
   const actual = new Float64Array(labels.length);
   for (let i = 0; i < n; i++) {
-    const t = index.get(yTrue[i]!);
-    const p = index.get(yPred[i]!);
-    if (t !== undefined) actual[t]!++;
-    if (p !== undefined) predicted[p]!++;
-    if (t !== undefined && t === p) tp[t]!++;
+    const t = index.get(yTrue[i]);
+    const p = index.get(yPred[i]);
+    if (t !== undefined) actual[t]++;
+    if (p !== undefined) predicted[p]++;
+    if (t !== undefined && t === p) tp[t]++;
   }
   return labels.map((_, k) => {
-    const fp = predicted[k]! - tp[k]!;
-    const fn = actual[k]! - tp[k]!;
-    return { tp: tp[k]!, fp, fn, support: actual[k]!, precision: ratio(tp[k]!, predicted[k]!), recall: ratio(tp[k]!, actual[k]!), f1: ratio(2 * tp[k]!, 2 * tp[k]! + fp + fn) };
+    const fp = predicted[k] - tp[k];
+    const fn = actual[k] - tp[k];
+    return { tp: tp[k], fp, fn, support: actual[k], precision: ratio(tp[k], predicted[k]), recall: ratio(tp[k], actual[k]), f1: ratio(2 * tp[k], 2 * tp[k] + fp + fn) };
   });
 }
 
 /** Mann-Whitney U over average ranks: the probability a positive outscores a negative, ties half. */
 function binaryAuc(cls: Int32Array, positive: number, s: Float64Array): number {
   const n = s.length;
-  const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => s[a]! - s[b]!);
+  const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => s[a] - s[b]);
   let nPos = 0;
   let rankSum = 0;
   for (let start = 0; start < n; ) {
     let end = start;
     let pos = 0;
-    while (end < n && s[order[end]!] === s[order[start]!]) if (cls[order[end++]!] === positive) pos++;
+    while (end < n && s[order[end]] === s[order[start]]) if (cls[order[end++]] === positive) pos++;
     rankSum += (pos * (start + 1 + end)) / 2; // ranks start+1 .. end share their mean
     nPos += pos;
     start = end;
@@ -249,7 +249,7 @@ function classesOf(yTrue: Labels, labels: readonly Label[] | undefined): Label[]
 
 function unionLabels(a: Labels, b: Labels): Label[] {
   const all: Label[] = Array.from(a);
-  for (let i = 0; i < b.length; i++) all.push(b[i]!);
+  for (let i = 0; i < b.length; i++) all.push(b[i]);
   return uniqueSorted(all, 'yTrue and yPred');
 }
 
@@ -265,8 +265,8 @@ function probaMatrix(proba: Matrix | number[][] | ArrayLike<number>, classes: nu
   if (P.cols === 1 && classes === 2) {
     const two = new Float64Array(P.rows * 2);
     for (let i = 0; i < P.rows; i++) {
-      two[2 * i] = 1 - P.data[i]!;
-      two[2 * i + 1] = P.data[i]!;
+      two[2 * i] = 1 - P.data[i];
+      two[2 * i + 1] = P.data[i];
     }
     return { data: two, rows: P.rows, cols: 2 };
   }
@@ -287,7 +287,7 @@ function scoreMatrix(x: Matrix | number[][] | ArrayLike<number>): Matrix {
 }
 
 function column(m: Matrix, j: number): Float64Array {
-  return Float64Array.from({ length: m.rows }, (_, i) => m.data[i * m.cols + j]!);
+  return Float64Array.from({ length: m.rows }, (_, i) => m.data[i * m.cols + j]);
 }
 
 function isIndicators(x: unknown): x is Indicators {

@@ -63,7 +63,7 @@ export function decodeArray(obj: unknown, opts: DecodeOptions): Float32Array | F
   }
   if (opts.expectedLength !== undefined && n !== opts.expectedLength) fail('BAD_MODEL_JSON', `${name} has ${n} values, expected ${opts.expectedLength}`);
   if (opts.finite) {
-    for (let i = 0; i < n; i++) if (!Number.isFinite(a[i]!)) fail('BAD_MODEL_JSON', `${name}[${i}] is ${a[i]}; it must be finite`);
+    for (let i = 0; i < n; i++) if (!Number.isFinite(a[i])) fail('BAD_MODEL_JSON', `${name}[${i}] is ${a[i]}; it must be finite`);
   }
   return a;
 }
@@ -124,9 +124,9 @@ function toLittleEndian(a: Float32Array | Float64Array | Uint32Array): Uint8Arra
   const out = new Uint8Array(a.byteLength);
   const view = new DataView(out.buffer);
   for (let i = 0; i < a.length; i++) {
-    if (a instanceof Float64Array) view.setFloat64(i * 8, a[i]!, true);
-    else if (a instanceof Float32Array) view.setFloat32(i * 4, a[i]!, true);
-    else view.setUint32(i * 4, a[i]!, true);
+    if (a instanceof Float64Array) view.setFloat64(i * 8, a[i], true);
+    else if (a instanceof Float32Array) view.setFloat32(i * 4, a[i], true);
+    else view.setUint32(i * 4, a[i], true);
   }
   return out;
 }
@@ -149,7 +149,7 @@ function toBase64(bytes: Uint8Array): string {
   let o = 0;
   let i = 0;
   for (; i + 2 < n; i += 3) {
-    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    const v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
     out[o++] = B64.charCodeAt(v >>> 18);
     out[o++] = B64.charCodeAt((v >>> 12) & 63);
     out[o++] = B64.charCodeAt((v >>> 6) & 63);
@@ -157,7 +157,7 @@ function toBase64(bytes: Uint8Array): string {
   }
   if (i < n) {
     const two = i + 1 < n;
-    const v = (bytes[i]! << 16) | (two ? bytes[i + 1]! << 8 : 0);
+    const v = (bytes[i] << 16) | (two ? bytes[i + 1] << 8 : 0);
     out[o++] = B64.charCodeAt(v >>> 18);
     out[o++] = B64.charCodeAt((v >>> 12) & 63);
     out[o++] = two ? B64.charCodeAt((v >>> 6) & 63) : 61;
@@ -188,5 +188,5 @@ function fromBase64(s: string, name: string): Uint8Array {
 
 function code(s: string, i: number): number {
   const c = s.charCodeAt(i);
-  return c < 256 ? B64_CODES[c]! : 255;
+  return c < 256 ? B64_CODES[c] : 255;
 }

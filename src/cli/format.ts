@@ -6,7 +6,7 @@ export function formatConfusion(labels: Label[], matrix: number[][]): string {
   const width = Math.max(...names.map((n) => n.length), ...matrix.flat().map((v) => String(v).length), 4);
   const cell = (s: string) => s.padStart(width);
   const lines = [`${cell('')}  ${names.map(cell).join(' ')}   <- predicted`];
-  matrix.forEach((row, i) => lines.push(`${cell(names[i]!)}  ${row.map((v) => cell(String(v))).join(' ')}`));
+  matrix.forEach((row, i) => lines.push(`${cell(names[i])}  ${row.map((v) => cell(String(v))).join(' ')}`));
   return lines.join('\n');
 }
 

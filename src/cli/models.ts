@@ -66,5 +66,5 @@ export const MODEL_NAMES = Object.keys(MODELS);
 export function buildModel(name: string, flags: ModelFlags): BuiltModel {
   if (!Object.hasOwn(MODELS, name)) usage(`unknown model '${name}' (--model): this version has ${MODEL_NAMES.join(', ')}`);
   if (name !== 'mlp' && (flags.hidden || flags.activation)) usage(`--hidden and --activation are options of --model mlp`);
-  return MODELS[name]!(flags);
+  return MODELS[name](flags);
 }

@@ -67,7 +67,7 @@ function toCsv(pred: Label[] | Matrix, proba: Matrix | null, model: unknown, tar
   const probaNames = multi ? targets : (model as { classes: Label[] }).classes; // every classifier has them (API.md)
   const header = [...columns, ...(proba ? probaNames.map((c) => `proba_${c}`) : [])].map(csvField).join(',');
   const rows = Array.from({ length: multi ? pred.rows : pred.length }, (_, i) => {
-    const cells = multi ? Array.from(pred.data.subarray(i * pred.cols, (i + 1) * pred.cols), String) : [csvField(pred[i]!)];
+    const cells = multi ? Array.from(pred.data.subarray(i * pred.cols, (i + 1) * pred.cols), String) : [csvField(pred[i])];
     if (proba) for (let k = 0; k < proba.cols; k++) cells.push(String(proba.data[i * proba.cols + k]));
     return cells.join(',');
   });

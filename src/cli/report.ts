@@ -25,7 +25,7 @@ export function reportIndicators(out: Out, yTest: Matrix, pred: Matrix, proba: M
   const width = Math.max(6, ...names.map((n) => n.length));
   out(`${'output'.padEnd(width)}  accuracy  log-loss  positives`);
   names.forEach((name, k) => {
-    const col = (m: Matrix) => Array.from({ length: m.rows }, (_, i) => m.data[i * m.cols + k]!);
+    const col = (m: Matrix) => Array.from({ length: m.rows }, (_, i) => m.data[i * m.cols + k]);
     const truth = col(yTest);
     const positives = truth.filter((v) => v === 1).length;
     const loss = positives === 0 || positives === truth.length ? NaN : logLoss(truth, col(proba), { labels: [0, 1] });

@@ -118,12 +118,12 @@ export async function train(argv: string[], out: (line: string) => void = consol
   out('');
   const pred = pipeline.predict(XTest);
   const proba = pipeline.predictProba(XTest);
-  if (multi) reportIndicators(out, yTest as Matrix, pred as Matrix, proba, targets.map((j) => names[j]!));
+  if (multi) reportIndicators(out, yTest as Matrix, pred as Matrix, proba, targets.map((j) => names[j]));
   else reportLabels(out, yTest as Label[], pred as Label[], proba, uniqueSorted(y as Label[]));
   out('');
   out(`time     read ${ms(tRead - t0)}, fit ${ms(fitMs)} (${ms(fitMs / Math.max(1, epochs))} per epoch), total ${ms(performance.now() - t0)}`);
   if (v.out !== undefined) {
-    const saved = modelFile(pipeline, { header, features: features.map((j) => names[j]!), targets: targets.map((j) => names[j]!) });
+    const saved = modelFile(pipeline, { header, features: features.map((j) => names[j]), targets: targets.map((j) => names[j]) });
     await writeFile(v.out, JSON.stringify(saved, null, 1) + '\n');
     out(`saved    ${v.out}`);
   }
@@ -134,7 +134,7 @@ export async function train(argv: string[], out: (line: string) => void = consol
 /** Reads the feature and target columns named on the command line; several targets make y a 0/1 matrix. */
 async function readData(csv: string, header: boolean, targetRefs: string[], drop: string[], noImpute: boolean) {
   const names = await columnNames(csv, header);
-  const label = (j: number) => (header ? `'${names[j]}'` : names[j]!);
+  const label = (j: number) => (header ? `'${names[j]}'` : names[j]);
   const targets = targetRefs.map((t) => resolveColumn(t.trim(), names, '--target'));
   const dropped = new Set(drop.flatMap((d) => d.split(',')).map((d) => resolveColumn(d.trim(), names, '--drop')));
   for (const t of targets) if (dropped.has(t)) usage(`column ${label(t)} is both a target and dropped`);

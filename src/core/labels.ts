@@ -19,7 +19,7 @@ export function sortLabels(labels: Label[], name = 'labels'): Label[] {
   const kind = typeof labels[0];
   for (const l of labels) {
     if (typeof l !== kind) {
-      fail('BAD_LABEL', `${name} mixes ${kind} and ${typeof l} labels (${show(labels[0]!)} and ${show(l)}); use one kind`);
+      fail('BAD_LABEL', `${name} mixes ${kind} and ${typeof l} labels (${show(labels[0])} and ${show(l)}); use one kind`);
     }
   }
   return labels.sort(compareLabels);

@@ -75,7 +75,7 @@ export function checkMatrix(X: MatrixLike, opts: CheckOptions = {}): Matrix {
   if (opts.checkFinite === false) return m;
   const d = m.data;
   for (let k = 0; k < d.length; k++) {
-    const v = d[k]!;
+    const v = d[k];
     if (v - v !== 0 && !(opts.allowNaN && v !== v)) {
       const i = Math.floor(k / m.cols);
       fail('NON_FINITE_INPUT', `${name} has ${v} at row ${i}, column ${k - i * m.cols}`);

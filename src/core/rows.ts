@@ -5,7 +5,7 @@ import type { Targets } from './targets.js';
 export function takeRows(m: Matrix, idx: Uint32Array): Matrix {
   const out = outputMatrix(m, idx.length, m.cols);
   for (let r = 0; r < idx.length; r++) {
-    const i = idx[r]!;
+    const i = idx[r];
     out.data.set(m.data.subarray(i * m.cols, (i + 1) * m.cols), r * m.cols);
   }
   return out;
@@ -22,7 +22,7 @@ export function takeTargets<Y extends Targets>(y: Y, idx: Uint32Array): Y {
   if (ArrayBuffer.isView(y)) {
     const Ctor = (y as unknown as { constructor: new (n: number) => { [i: number]: unknown } }).constructor;
     const out = new Ctor(idx.length);
-    for (let r = 0; r < idx.length; r++) out[r] = (y as ArrayLike<unknown>)[idx[r]!];
+    for (let r = 0; r < idx.length; r++) out[r] = (y as ArrayLike<unknown>)[idx[r]];
     return out as unknown as Y;
   }
   const src = y as ArrayLike<unknown>;

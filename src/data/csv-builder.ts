@@ -82,7 +82,7 @@ export class CsvBuilder implements FieldSink {
     }
     this.rowBytes += e - s + 1;
     if (col >= this.ncols) return;
-    const slot = this.slot[col]!;
+    const slot = this.slot[col];
     if (slot >= 0) {
       let v = this.numericMissing && this.isMissing(buf, s, e) ? NaN : parseDecimal(buf, s, e);
       if (v !== v) v = this.slowCell(buf, s, e, col);
@@ -124,7 +124,7 @@ export class CsvBuilder implements FieldSink {
     const rows = this.prelude!;
     this.prelude = null;
     if (rows.length === 0) fail('EMPTY_INPUT', 'the CSV has no rows');
-    const first = rows[0]!;
+    const first = rows[0];
     const ncols = first.cells.length;
     const header = this.opts.header ?? this.looksLikeHeader(rows);
     this.header = header;
@@ -142,7 +142,7 @@ export class CsvBuilder implements FieldSink {
     });
     if (this.targetIndex >= 0) this.slot[this.targetIndex] = TARGET;
     this.nf = features.length;
-    this.featureNames = features.map((j) => this.names[j]!);
+    this.featureNames = features.map((j) => this.names[j]);
     this.data = this.opts.dtype === 'float64' ? new Float64Array(MIN_ROWS * this.nf) : new Float32Array(MIN_ROWS * this.nf);
     for (const row of header ? rows.slice(1) : rows) {
       for (const c of row.cells) this.field(c.bytes, 0, c.bytes.length, c.quoted);
@@ -205,7 +205,7 @@ export class CsvBuilder implements FieldSink {
     let values: Label[] = texts;
     if (nums.every((v) => v !== null)) values = nums as number[];
     else if (texts.every((t) => /^(true|false)$/i.test(t))) values = texts.map((t) => t.toLowerCase() === 'true');
-    return this.labelIds.map((id) => values[id]!);
+    return this.labelIds.map((id) => values[id]);
   }
 
   private isMissing(buf: Uint8Array, s: number, e: number): boolean {

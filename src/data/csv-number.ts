@@ -28,7 +28,7 @@ export function parseDecimal(buf: Uint8Array, s: number, e: number): number {
   let mant = 0;
   let digits = 0;
   let d = 0;
-  while (i < e && (d = buf[i]! - 48) >= 0 && d <= 9) {
+  while (i < e && (d = buf[i] - 48) >= 0 && d <= 9) {
     mant = mant * 10 + d;
     digits++;
     i++;
@@ -36,7 +36,7 @@ export function parseDecimal(buf: Uint8Array, s: number, e: number): number {
   let scale = 0;
   if (i < e && buf[i] === DOT) {
     i++;
-    while (i < e && (d = buf[i]! - 48) >= 0 && d <= 9) {
+    while (i < e && (d = buf[i] - 48) >= 0 && d <= 9) {
       mant = mant * 10 + d;
       digits++;
       scale++;
@@ -44,7 +44,7 @@ export function parseDecimal(buf: Uint8Array, s: number, e: number): number {
     }
   }
   if (i !== e || digits === 0 || scale > 22 || mant >= TWO_53) return NaN;
-  const v = scale === 0 ? mant : mant / POW10[scale]!;
+  const v = scale === 0 ? mant : mant / POW10[scale];
   return neg ? -v : v;
 }
 

@@ -105,16 +105,16 @@ function detectDelimiter(bytes: Uint8Array): number {
     else if (!q) {
       if (c === LF || c === CR) break;
       const k = CANDIDATES.indexOf(c!);
-      if (k >= 0) counts[k]!++;
+      if (k >= 0) counts[k]++;
     }
   }
   let best = 0;
-  for (let k = 1; k < 3; k++) if (counts[k]! > counts[best]!) best = k;
-  return CANDIDATES[best]!;
+  for (let k = 1; k < 3; k++) if (counts[k] > counts[best]) best = k;
+  return CANDIDATES[best];
 }
 
 function concat(parts: Uint8Array[], len: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
+  if (parts.length === 1) return parts[0];
   const out = new Uint8Array(len);
   let o = 0;
   for (const p of parts) {

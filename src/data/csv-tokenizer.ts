@@ -19,7 +19,7 @@ const CR = 0x0d;
 function fieldEnd(buf: Uint8Array, from: number, n: number, delim: number): number {
   let j = from;
   while (j < n) {
-    const c = buf[j]!;
+    const c = buf[j];
     if (c === delim || c === LF || c === CR) break;
     j++;
   }
@@ -74,7 +74,7 @@ export class CsvTokenizer {
           state = UNQUOTED;
           break;
         }
-        const c = buf[j]!;
+        const c = buf[j];
         if (c === delim) {
           sink.field(buf, i, j, false);
           this.fieldsInRow++;
@@ -93,12 +93,12 @@ export class CsvTokenizer {
         this.append(buf, i, j);
         if (j === n) break;
         sink.field(this.scratch, 0, this.len, false);
-        state = this.afterField(buf[j]!);
+        state = this.afterField(buf[j]);
         i = j + 1;
       } else if (state === QUOTED) {
         let j = i;
         while (j < n) {
-          const c = buf[j]!;
+          const c = buf[j];
           if (c === QUOTE) break;
           if (c === LF) this.line++;
           j++;
@@ -108,7 +108,7 @@ export class CsvTokenizer {
         state = QUOTE_SEEN;
         i = j + 1;
       } else if (state === QUOTE_SEEN) {
-        const c = buf[i]!;
+        const c = buf[i];
         if (c === QUOTE) {
           this.append(buf, i, i + 1);
           state = QUOTED;

@@ -19,7 +19,7 @@ export class LabelEncoder {
     if (!index) fail('NOT_FITTED', 'LabelEncoder is not fitted: call fit(y) before transform(y)');
     const out = new Int32Array(y.length);
     for (let i = 0; i < y.length; i++) {
-      const code = index.get(y[i]!);
+      const code = index.get(y[i]);
       if (code === undefined) fail('BAD_LABEL', `y[${i}] = ${show(y[i])} is not a class seen in fit; classes are ${this.classes!.map(show).join(', ')}`);
       out[i] = code;
     }
@@ -36,7 +36,7 @@ export class LabelEncoder {
     if (!classes) fail('NOT_FITTED', 'LabelEncoder is not fitted: call fit(y) before inverseTransform');
     return Array.from(codes, (c, i) => {
       if (!Number.isInteger(c) || c < 0 || c >= classes.length) fail('BAD_LABEL', `code ${c} at index ${i} is not in 0..${classes.length - 1}`);
-      return classes[c]!;
+      return classes[c];
     });
   }
 
@@ -86,10 +86,10 @@ export class OneHotEncoder {
     const cats: Float64Array[] = [];
     for (let j = 0; j < m.cols; j++) {
       const col = new Float64Array(m.rows);
-      for (let i = 0; i < m.rows; i++) col[i] = m.data[i * m.cols + j]!;
+      for (let i = 0; i < m.rows; i++) col[i] = m.data[i * m.cols + j];
       col.sort();
       let n = 0;
-      for (let i = 0; i < col.length; i++) if (n === 0 || col[i] !== col[n - 1]) col[n++] = col[i]!;
+      for (let i = 0; i < col.length; i++) if (n === 0 || col[i] !== col[n - 1]) col[n++] = col[i];
       cats.push(col.slice(0, n));
     }
     this.categories = cats;
@@ -100,16 +100,16 @@ export class OneHotEncoder {
     const cats = this.categories;
     const m = checkFitted(X, cats?.length, 'OneHotEncoder');
     const offsets = [0];
-    for (const c of cats!) offsets.push(offsets[offsets.length - 1]! + c.length);
-    const width = offsets[cats!.length]!;
+    for (const c of cats!) offsets.push(offsets[offsets.length - 1] + c.length);
+    const width = offsets[cats!.length];
     const out = outputMatrix(m, m.rows, width);
     for (let i = 0; i < m.rows; i++) {
       for (let j = 0; j < m.cols; j++) {
-        const v = m.data[i * m.cols + j]!;
-        const k = search(cats![j]!, v);
-        if (k >= 0) out.data[i * width + offsets[j]! + k] = 1;
+        const v = m.data[i * m.cols + j];
+        const k = search(cats![j], v);
+        if (k >= 0) out.data[i * width + offsets[j] + k] = 1;
         else if (this.handleUnknown === 'error') {
-          fail('BAD_LABEL', `X[${i}][${j}] = ${v} is a category not seen in fit (column ${j} has ${cats![j]!.join(', ')}); use handleUnknown: 'ignore' to encode it as zeros`);
+          fail('BAD_LABEL', `X[${i}][${j}] = ${v} is a category not seen in fit (column ${j} has ${cats![j].join(', ')}); use handleUnknown: 'ignore' to encode it as zeros`);
         }
       }
     }
@@ -133,7 +133,7 @@ export class OneHotEncoder {
     enc.categories = cats.map((c, j) => {
       const name = `OneHotEncoder.categories[${j}]`;
       const a = decodeArray(c, { name, dtype: 'float64', finite: true });
-      if (a.length === 0 || a.some((v, k) => k > 0 && !(v > a[k - 1]!))) fail('BAD_MODEL_JSON', `${name} must be non-empty, distinct and ascending`);
+      if (a.length === 0 || a.some((v, k) => k > 0 && !(v > a[k - 1]))) fail('BAD_MODEL_JSON', `${name} must be non-empty, distinct and ascending`);
       return a;
     });
     return enc;
@@ -146,7 +146,7 @@ function search(a: Float64Array, v: number): number {
   let hi = a.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const x = a[mid]!;
+    const x = a[mid];
     if (x < v) lo = mid + 1;
     else if (x > v) hi = mid - 1;
     else return mid;

@@ -42,8 +42,8 @@ export class SimpleImputer {
     const src = m.data;
     const dst = out.data;
     for (let k = 0; k < src.length; k++) {
-      const v = src[k]!;
-      dst[k] = v === v ? v : stats![k % m.cols]!;
+      const v = src[k];
+      dst[k] = v === v ? v : stats![k % m.cols];
     }
     return out;
   }
@@ -73,10 +73,10 @@ export class SimpleImputer {
     if (n === 0) fail('NON_FINITE_INPUT', `column ${j} is all NaN: strategy '${this.strategy}' has no value to compute (use strategy 'constant')`);
     if (this.strategy === 'mean') {
       let s = 0;
-      for (let i = 0; i < n; i++) s += values[i]!;
+      for (let i = 0; i < n; i++) s += values[i];
       return s / n;
     }
-    if (this.strategy === 'median') return n % 2 ? values[n >> 1]! : (values[n / 2 - 1]! + values[n / 2]!) / 2;
+    if (this.strategy === 'median') return n % 2 ? values[n >> 1] : (values[n / 2 - 1] + values[n / 2]) / 2;
     return mostFrequent(values);
   }
 }
@@ -85,7 +85,7 @@ function columnValues(m: Matrix, j: number): Float64Array {
   const out = new Float64Array(m.rows);
   let n = 0;
   for (let i = 0; i < m.rows; i++) {
-    const v = m.data[i * m.cols + j]!;
+    const v = m.data[i * m.cols + j];
     if (v === v) out[n++] = v;
   }
   return out.subarray(0, n).sort();
@@ -93,13 +93,13 @@ function columnValues(m: Matrix, j: number): Float64Array {
 
 /** The most frequent value of a sorted array; the smallest one on a tie, like scikit-learn. */
 function mostFrequent(sorted: Float64Array): number {
-  let best = sorted[0]!;
+  let best = sorted[0];
   let bestCount = 0;
   for (let i = 0; i < sorted.length; ) {
     let k = i;
     while (k < sorted.length && sorted[k] === sorted[i]) k++;
     if (k - i > bestCount) {
-      best = sorted[i]!;
+      best = sorted[i];
       bestCount = k - i;
     }
     i = k;

@@ -36,7 +36,7 @@ export class StandardScaler {
       let min = Infinity;
       let max = -Infinity;
       for (let i = 0; i < rows; i++) {
-        const v = data[i * cols + j]!;
+        const v = data[i * cols + j];
         s += v;
         if (v < min) min = v;
         if (v > max) max = v;
@@ -50,7 +50,7 @@ export class StandardScaler {
       let ss = 0;
       let sd = 0;
       for (let i = 0; i < rows; i++) {
-        const d = data[i * cols + j]! - mu;
+        const d = data[i * cols + j] - mu;
         ss += d * d;
         sd += d;
       }
@@ -69,9 +69,9 @@ export class StandardScaler {
     const { cols } = m;
     for (let k = 0; k < m.data.length; k++) {
       const j = k % cols;
-      let v = m.data[k]!;
-      if (this.withMean) v -= mean[j]!;
-      if (this.withStd) v /= scale[j]!;
+      let v = m.data[k];
+      if (this.withMean) v -= mean[j];
+      if (this.withStd) v /= scale[j];
       out.data[k] = v;
     }
     return out;
@@ -135,9 +135,9 @@ export class MinMaxScaler {
     const hi = new Float64Array(m.cols).fill(-Infinity);
     for (let k = 0; k < m.data.length; k++) {
       const j = k % m.cols;
-      const v = m.data[k]!;
-      if (v < lo[j]!) lo[j] = v;
-      if (v > hi[j]!) hi[j] = v;
+      const v = m.data[k];
+      if (v < lo[j]) lo[j] = v;
+      if (v > hi[j]) hi[j] = v;
     }
     this.setStats(lo, hi);
     return this;
@@ -150,7 +150,7 @@ export class MinMaxScaler {
     const min = this.min!;
     for (let k = 0; k < m.data.length; k++) {
       const j = k % m.cols;
-      out.data[k] = m.data[k]! * scale[j]! + min[j]!;
+      out.data[k] = m.data[k] * scale[j] + min[j];
     }
     return out;
   }
@@ -173,7 +173,7 @@ export class MinMaxScaler {
     const s = new MinMaxScaler({ featureRange: [r[0], r[1]] });
     const lo = decodeArray(o.dataMin, { name: 'MinMaxScaler.dataMin', dtype: 'float64', finite: true });
     const hi = decodeArray(o.dataMax, { name: 'MinMaxScaler.dataMax', dtype: 'float64', finite: true, expectedLength: lo.length });
-    const bad = lo.findIndex((v, j) => !(v <= hi[j]!));
+    const bad = lo.findIndex((v, j) => !(v <= hi[j]));
     if (bad >= 0) fail('BAD_MODEL_JSON', `MinMaxScaler.dataMin[${bad}] is above dataMax[${bad}]`);
     s.setStats(lo, hi);
     return s;
@@ -184,8 +184,8 @@ export class MinMaxScaler {
     const [a, b] = this.featureRange;
     this.dataMin = lo;
     this.dataMax = hi;
-    this.scale = lo.map((v, j) => (b - a) / (hi[j]! - v || 1));
-    this.min = lo.map((v, j) => a - v * this.scale![j]!);
+    this.scale = lo.map((v, j) => (b - a) / (hi[j] - v || 1));
+    this.min = lo.map((v, j) => a - v * this.scale![j]);
   }
 }
 

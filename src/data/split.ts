@@ -85,10 +85,10 @@ export function kFold(n: number, opts: KFoldOptions = {}): Fold[] {
     const small = Math.floor(n / k);
     const big = n % k; // the first n % k folds hold one more row
     let p = 0;
-    for (let f = 0; f < k; f++) for (let c = 0; c < small + (f < big ? 1 : 0); c++) foldOf[order[p++]!] = f;
+    for (let f = 0; f < k; f++) for (let c = 0; c < small + (f < big ? 1 : 0); c++) foldOf[order[p++]] = f;
   }
   const sizes = new Uint32Array(k);
-  for (let i = 0; i < n; i++) sizes[foldOf[i]!]!++;
+  for (let i = 0; i < n; i++) sizes[foldOf[i]]++;
   return Array.from(sizes, (size, f) => {
     const test = new Uint32Array(size);
     const train = new Uint32Array(n - size);
@@ -151,11 +151,11 @@ function groupByClass(labels: ArrayLike<Label>, rng: Xoshiro128 | null): Uint32A
   const classes = uniqueSorted(labels, 'stratify');
   const index = classIndex(classes);
   const counts = new Uint32Array(classes.length);
-  const cls = Uint32Array.from({ length: labels.length }, (_, i) => index.get(labels[i]!)!);
-  for (const c of cls) counts[c]!++;
+  const cls = Uint32Array.from({ length: labels.length }, (_, i) => index.get(labels[i])!);
+  for (const c of cls) counts[c]++;
   const groups = Array.from(counts, (c) => new Uint32Array(c));
   const fill = new Uint32Array(classes.length);
-  cls.forEach((c, i) => (groups[c]![fill[c]!++] = i));
+  cls.forEach((c, i) => (groups[c][fill[c]++] = i));
   if (rng) for (const g of groups) rng.shuffle(g);
   return groups;
 }
@@ -168,10 +168,10 @@ function largestRemainder(counts: number[], total: number, n: number): number[] 
   const exact = counts.map((c) => (c * total) / n);
   const share = exact.map(Math.floor);
   let left = total - share.reduce((a, b) => a + b, 0);
-  const byRemainder = counts.map((_, c) => c).sort((a, b) => exact[b]! - share[b]! - (exact[a]! - share[a]!) || counts[b]! - counts[a]! || a - b);
+  const byRemainder = counts.map((_, c) => c).sort((a, b) => exact[b] - share[b] - (exact[a] - share[a]) || counts[b] - counts[a] || a - b);
   for (const c of byRemainder) {
     if (left-- <= 0) break;
-    share[c]!++;
+    share[c]++;
   }
   return share;
 }
