@@ -1,5 +1,6 @@
 import { fail } from './core/errors.js';
 import { checkMatrix, isMatrix, type Matrix } from './core/matrix.js';
+import { subsetAccuracy } from './core/predictions.js';
 import { checkLabel, classIndex, show, sortLabels, uniqueSorted, type Label } from './core/labels.js';
 
 type Labels = ArrayLike<Label>;
@@ -11,13 +12,7 @@ export function accuracy(yTrue: Labels | Indicators, yPred: Labels | Indicators)
     const t = checkMatrix(yTrue as Indicators, { name: 'yTrue' });
     const p = checkMatrix(yPred as Indicators, { name: 'yPred' });
     if (t.rows !== p.rows || t.cols !== p.cols) fail('SHAPE_MISMATCH', `yTrue is ${t.rows} x ${t.cols} but yPred is ${p.rows} x ${p.cols}`);
-    let right = 0;
-    for (let i = 0; i < t.rows; i++) {
-      let j = 0;
-      while (j < t.cols && t.data[i * t.cols + j] === p.data[i * t.cols + j]) j++;
-      if (j === t.cols) right++;
-    }
-    return right / t.rows;
+    return subsetAccuracy(p, t);
   }
   const n = checkPair(yTrue as Labels, yPred as Labels);
   let right = 0;
