@@ -1,6 +1,6 @@
 // Finite-difference gradient checks: the analytic gradient of a module (through backward) or of
 // an estimator's objective, against a five-point stencil of its loss.
-import type { Targets } from '../data/index.js';
+import type { Targets } from '../core/targets.js';
 import { fail } from '../core/errors.js';
 import { checkMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
 import { positive } from '../core/check.js';
