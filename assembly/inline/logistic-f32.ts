@@ -1,5 +1,5 @@
-// The logistic-regression forward and backward pass over a run of rows, shared by the full-batch
-// gradient (kernels/loss.ts) and the mini-batch epoch (kernels/train.ts).
+// The logistic-regression forward and backward pass over a run of f32 rows, shared by the
+// full-batch gradient and the mini-batch epoch (kernels/logistic.ts).
 //
 // Data layout, for every function here:
 //   X        f32[n * stride], row-major, each row zero-padded from d to stride (a multiple of 4)
@@ -12,13 +12,13 @@
 //
 // Narrow data (stride < 16) puts 4 rows in one vector, one vector per feature, so every lane does
 // useful work at d = 5; wide data vectorizes along each row and takes 4 rows one after another.
-// logistic_f64.ts is the f64 twin (X, y, sw and w in f64, no scratch); logistic_row serves both.
+// logistic-f64.ts is the f64 twin (X, y, sw and w in f64, no scratch); logistic-row.ts serves both.
 
 import { madd, hsum, gather4 } from './simd';
 import { exp4_neg_abs, sigmoid4_from, bce4_from } from './expf';
-import { exp1, sigmoid_from1, bce_from1 } from './scalar';
-import { dot_padded, dot1 } from './dot';
+import { dot_padded } from './dot';
 import { row_index } from './rows';
+import { logistic_row } from './logistic-row';
 
 /** Rows folded into the f64 gradient at a time: bounds the f32 accumulators' rounding error. */
 const BLOCK: i32 = 256;
@@ -55,26 +55,6 @@ export function logistic_rows_f32(
     }
   }
   return loss;
-}
-
-/**
- * One row of either dtype (X, y, sw and w in T), scalar: the tail of the vector paths and the whole
- * of the scalar builds. Adds its gradient into grad and returns its loss.
- */
-export function logistic_row<T>(X: usize, y: usize, sw: usize, r: usize, d: i32, stride: i32, w: usize, grad: usize): f64 {
-  const x = X + r * (<usize>stride << alignof<T>());
-  const z = dot1<T>(x, w, d) + load<T>(w + (<usize>stride << alignof<T>()));
-  const label = load<T>(y + (r << alignof<T>()));
-  const weight: T = sw ? load<T>(sw + (r << alignof<T>())) : 1;
-  const e = exp1<T>(-abs<T>(z));
-  const err = (sigmoid_from1<T>(z, e) - label) * weight;
-  for (let j = 0; j < d; j++) {
-    const gj = grad + (<usize>j << 3);
-    store<f64>(gj, load<f64>(gj) + <f64>(err * load<T>(x + (<usize>j << alignof<T>()))));
-  }
-  const gb = grad + (<usize>stride << 3);
-  store<f64>(gb, load<f64>(gb) + <f64>err);
-  return <f64>(bce_from1<T>(z, label, e) * weight);
 }
 
 /** Up to BLOCK rows, 4 rows per vector: lane i of feature j's vector is row i's x_j. */

@@ -1,4 +1,4 @@
-// The f64 twin of logistic.ts: the same layout and contract with X, y, sw and w in f64, for
+// The f64 twin of logistic-f32.ts: the same layout and contract with X, y, sw and w in f64, for
 // results that agree with an f64 reference to the last digits.
 //
 // Only the wide, row-wise layout: with two lanes per vector, putting rows in lanes gains nothing on
@@ -8,7 +8,7 @@
 import { madd, hsum } from './simd';
 import { dot_padded } from './dot';
 import { row_index } from './rows';
-import { logistic_row } from './logistic';
+import { logistic_row } from './logistic-row';
 
 /** Lanes e^(-|z|) of the two lanes of z. */
 // @ts-ignore: decorator

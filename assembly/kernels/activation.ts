@@ -1,12 +1,10 @@
 import { exp4_nonpos, exp4_neg_abs, sigmoid4_from } from '../inline/expf';
 import { exp1, sigmoid1, tanh1 } from '../inline/scalar';
 import { elem } from '../inline/simd';
+import { ACT_IDENTITY, ACT_RELU, ACT_TANH, ACT_LOGISTIC } from '../../src/engine/formats';
 
 // Elementwise kernels over n values of T. f32 takes the f32x4 exp; f64 takes NativeMath one value
 // at a time (accuracy first) and vectors only where the work is plain arithmetic.
-
-/** Activation kinds, as the TypeScript side numbers them. */
-export const IDENTITY = 0, RELU = 1, TANH = 2, LOGISTIC = 3;
 
 /** out[i] = sigmoid(z[i]) for n values; out may alias z. Exact 0 and 1 only in the limit. */
 export function sigmoid<T>(z: usize, out: usize, n: i32): void {
@@ -37,26 +35,26 @@ export function sigmoid_f64(z: usize, out: usize, n: i32): void {
   return v128.or(t, v128.and(x, i32x4.splat(<i32>0x80000000)));
 }
 
-/** out = act(x) elementwise over n values (out may alias x); kind: 0 identity, 1 relu, 2 tanh, 3 logistic. */
+/** out = act(x) elementwise over n values (out may alias x); kind an ACT_* of src/engine/formats.ts. */
 export function activation<T>(kind: i32, x: usize, out: usize, n: i32): void {
   const bytes = <usize>n << alignof<T>();
-  if (kind == IDENTITY) {
+  if (kind == ACT_IDENTITY) {
     if (out != x) memory.copy(out, x, bytes);
     return;
   }
-  if (kind == LOGISTIC) {
+  if (kind == ACT_LOGISTIC) {
     sigmoid<T>(x, out, n);
     return;
   }
   let o: usize = 0;
-  if (ASC_FEATURE_SIMD && kind == RELU) {
+  if (ASC_FEATURE_SIMD && kind == ACT_RELU) {
     for (; o + 16 <= bytes; o += 16) v128.store(out + o, v128.max<T>(v128.load(x + o), v128.splat<T>(0)));
   } else if (ASC_FEATURE_SIMD && sizeof<T>() == 4) {
     for (; o + 16 <= bytes; o += 16) v128.store(out + o, tanh4(v128.load(x + o)));
   }
   for (; o < bytes; o += sizeof<T>()) {
     const v = load<T>(x + o);
-    store<T>(out + o, kind == RELU ? (v > 0 ? v : 0) : tanh1<T>(v));
+    store<T>(out + o, kind == ACT_RELU ? (v > 0 ? v : 0) : tanh1<T>(v));
   }
 }
 
@@ -73,7 +71,7 @@ export function activation_f64(kind: i32, x: usize, out: usize, n: i32): void {
  */
 export function activation_grad<T>(kind: i32, a: usize, g: usize, out: usize, n: i32): void {
   const bytes = <usize>n << alignof<T>();
-  if (kind == IDENTITY) {
+  if (kind == ACT_IDENTITY) {
     if (out != g) memory.copy(out, g, bytes);
     return;
   }
@@ -83,15 +81,15 @@ export function activation_grad<T>(kind: i32, a: usize, g: usize, out: usize, n:
     for (; o + 16 <= bytes; o += 16) {
       const av = v128.load(a + o), gv = v128.load(g + o);
       let r: v128;
-      if (kind == RELU) r = v128.and(gv, v128.gt<T>(av, v128.splat<T>(0)));
-      else if (kind == TANH) r = v128.mul<T>(gv, v128.sub<T>(one, v128.mul<T>(av, av)));
+      if (kind == ACT_RELU) r = v128.and(gv, v128.gt<T>(av, v128.splat<T>(0)));
+      else if (kind == ACT_TANH) r = v128.mul<T>(gv, v128.sub<T>(one, v128.mul<T>(av, av)));
       else r = v128.mul<T>(gv, v128.mul<T>(av, v128.sub<T>(one, av)));
       v128.store(out + o, r);
     }
   }
   for (; o < bytes; o += sizeof<T>()) {
     const av = load<T>(a + o), gv = load<T>(g + o);
-    store<T>(out + o, kind == RELU ? (av > 0 ? gv : 0) : kind == TANH ? gv * (1 - av * av) : gv * av * (1 - av));
+    store<T>(out + o, kind == ACT_RELU ? (av > 0 ? gv : 0) : kind == ACT_TANH ? gv * (1 - av * av) : gv * av * (1 - av));
   }
 }
 

@@ -1,17 +1,46 @@
-import { logistic_rows_f32 } from '../inline/logistic';
-import { logistic_rows_f64 } from '../inline/logistic_f64';
+// Binary logistic regression, whole: the full-batch loss and gradient, and a mini-batch SGD epoch.
+// Layout as in inline/logistic-f32.ts (X, y, sw and w in T; grad f64[stride + 1]). `scratch` is
+// the f32 kernels' vector scratch (16-byte aligned, 32 * stride + 16 bytes); the f64 kernels take
+// the same parameter list and ignore it.
+import { logistic_rows_f32 } from '../inline/logistic-f32';
+import { logistic_rows_f64 } from '../inline/logistic-f64';
 import { shuffle_u32 } from '../inline/rng';
 import { soft_threshold } from '../inline/simd';
 
+/** Adds the loss gradient of rows start..start+count of idx into grad and returns their loss, in T's kernel. */
+// @ts-ignore: decorator
+@inline function logistic_rows<T>(
+  X: usize, y: usize, sw: usize, idx: usize, start: i32, count: i32, d: i32, stride: i32, w: usize, grad: usize, scratch: usize,
+): f64 {
+  return sizeof<T>() == 4
+    ? logistic_rows_f32(X, y, sw, idx, start, count, d, stride, w, grad, scratch)
+    : logistic_rows_f64(X, y, sw, idx, start, count, d, stride, w, grad);
+}
+
 /**
- * One whole epoch of mini-batch SGD for binary logistic regression, in one call: shuffle the row
- * order `idx` (u32[n]) with the xoshiro128** state at `rng` when `shuffle` is set, then for each
- * batch of `batch` rows: forward, backward, and the plain SGD update
+ * The full-batch pass, fused: logits, sigmoid, the summed (sample-weighted) log-loss, returned,
+ * and its gradient sum_i sw_i (p_i - y_i) [x_i, 1], written to grad (intercept last). No penalty.
+ */
+function loss_grad_logistic<T>(X: usize, y: usize, sw: usize, n: i32, d: i32, stride: i32, w: usize, grad: usize, scratch: usize): f64 {
+  memory.fill(grad, 0, <usize>(stride + 1) << 3);
+  return logistic_rows<T>(X, y, sw, 0, 0, n, d, stride, w, grad, scratch);
+}
+
+export function loss_grad_logistic_f32(X: usize, y: usize, sw: usize, n: i32, d: i32, stride: i32, w: usize, grad: usize, scratch: usize): f64 {
+  return loss_grad_logistic<f32>(X, y, sw, n, d, stride, w, grad, scratch);
+}
+export function loss_grad_logistic_f64(X: usize, y: usize, sw: usize, n: i32, d: i32, stride: i32, w: usize, grad: usize, scratch: usize): f64 {
+  return loss_grad_logistic<f64>(X, y, sw, n, d, stride, w, grad, scratch);
+}
+
+/**
+ * One whole epoch of mini-batch SGD in one call: shuffle the row order `idx` (u32[n]) with the
+ * xoshiro128** state at `rng` when `shuffle` is set, then for each batch of `batch` rows: forward,
+ * backward, and the plain SGD update
  *   w_j -= lr * (grad_j / rows + l2 * w_j),   intercept -= lr * grad_b / rows (when fitIntercept),
  * then w_j soft-thresholded by lr * l1 (truncated gradient: an L1 penalty gives exact zeros).
- * Layout as in inline/logistic.ts (X, y, sw, w in T); grad (f64[stride + 1]) is scratch here, and
- * so is `scratch` for f32. Returns the epoch's summed (sample-weighted) loss, each row's taken
- * before its batch's update.
+ * grad is scratch here. Returns the epoch's summed (sample-weighted) loss, each row's taken before
+ * its batch's update.
  */
 function epoch_sgd_logistic<T>(
   X: usize, y: usize, sw: usize, idx: usize, n: i32, d: i32, stride: i32,
@@ -24,9 +53,7 @@ function epoch_sgd_logistic<T>(
   for (let start = 0; start < n; start += batch) {
     const rows = min(batch, n - start);
     memory.fill(grad, 0, gradBytes);
-    loss += sizeof<T>() == 4
-      ? logistic_rows_f32(X, y, sw, idx, start, rows, d, stride, w, grad, scratch)
-      : logistic_rows_f64(X, y, sw, idx, start, rows, d, stride, w, grad);
+    loss += logistic_rows<T>(X, y, sw, idx, start, rows, d, stride, w, grad, scratch);
     const scale = <f64>lr / <f64>rows;
     for (let j = 0; j < d; j++) {
       const wj = w + (<usize>j << alignof<T>());
@@ -41,7 +68,6 @@ function epoch_sgd_logistic<T>(
   return loss;
 }
 
-/** epoch_sgd_logistic over f32 data; scratch as for loss_grad_logistic_f32. */
 export function epoch_sgd_logistic_f32(
   X: usize, y: usize, sw: usize, idx: usize, n: i32, d: i32, stride: i32,
   w: usize, grad: usize, scratch: usize, rng: usize,
@@ -49,12 +75,10 @@ export function epoch_sgd_logistic_f32(
 ): f64 {
   return epoch_sgd_logistic<f32>(X, y, sw, idx, n, d, stride, w, grad, scratch, rng, batch, lr, l2, l1, fitIntercept, shuffle);
 }
-
-/** epoch_sgd_logistic over f64 data (no vector scratch). */
 export function epoch_sgd_logistic_f64(
   X: usize, y: usize, sw: usize, idx: usize, n: i32, d: i32, stride: i32,
-  w: usize, grad: usize, rng: usize,
+  w: usize, grad: usize, scratch: usize, rng: usize,
   batch: i32, lr: f64, l2: f64, l1: f64, fitIntercept: bool, shuffle: bool,
 ): f64 {
-  return epoch_sgd_logistic<f64>(X, y, sw, idx, n, d, stride, w, grad, 0, rng, batch, lr, l2, l1, fitIntercept, shuffle);
+  return epoch_sgd_logistic<f64>(X, y, sw, idx, n, d, stride, w, grad, scratch, rng, batch, lr, l2, l1, fitIntercept, shuffle);
 }

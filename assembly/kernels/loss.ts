@@ -3,8 +3,6 @@ import { bce1, sigmoid1 } from '../inline/scalar';
 import { row_max, exp_shifted_row } from './activation';
 import { row_index } from '../inline/rows';
 import { hsum, elem } from '../inline/simd';
-import { logistic_rows_f32 } from '../inline/logistic';
-import { logistic_rows_f64 } from '../inline/logistic_f64';
 
 /** Sum over n rows of the binary cross-entropy of logits z (T[n]) against labels y (T[n], 0 or 1). */
 function bce_logits<T>(z: usize, y: usize, n: i32): f64 {
@@ -31,24 +29,6 @@ export function bce_logits_f32(z: usize, y: usize, n: i32): f64 {
 }
 export function bce_logits_f64(z: usize, y: usize, n: i32): f64 {
   return bce_logits<f64>(z, y, n);
-}
-
-/**
- * The full-batch pass of binary logistic regression, fused: logits, sigmoid, the summed
- * (sample-weighted) log-loss, returned, and its gradient sum_i sw_i (p_i - y_i) [x_i, 1], written
- * to grad (f64[stride + 1], intercept last). Layout as in inline/logistic.ts; no penalty term.
- */
-export function loss_grad_logistic_f32(
-  X: usize, y: usize, sw: usize, n: i32, d: i32, stride: i32, w: usize, grad: usize, scratch: usize,
-): f64 {
-  memory.fill(grad, 0, <usize>(stride + 1) << 3);
-  return logistic_rows_f32(X, y, sw, 0, 0, n, d, stride, w, grad, scratch);
-}
-
-/** loss_grad_logistic_f32's twin over f64 X, y, sw and w (no vector scratch). */
-export function loss_grad_logistic_f64(X: usize, y: usize, sw: usize, n: i32, d: i32, stride: i32, w: usize, grad: usize): f64 {
-  memory.fill(grad, 0, <usize>(stride + 1) << 3);
-  return logistic_rows_f64(X, y, sw, 0, 0, n, d, stride, w, grad);
 }
 
 // Output heads of the network kernels: from m rows of logits Z (row stride ldz values, K real

@@ -1,49 +1,46 @@
 // Dense networks, whole: forward, loss, backward and the update of a mini-batch epoch in one call.
 // Multinomial and multi-label linear models are networks with a single layer.
 //
-// The descriptor `desc` is u32 words written by src/engine/net.ts:
-//   [0] layers L  [1] hidden activation (activation.ts kinds)  [2] output: 0 sigmoid + BCE,
-//   1 softmax + cross-entropy  [3] K real outputs  [4] parameter count (values, a multiple of 4)
-//   [5] values per target row Y (sigmoid head)  [6] most rows per batch  [7] 1 when the biases
-//   are fixed at zero (no intercept): their gradient is never accumulated
-//   then 8 words per layer: padded inputs, padded outputs, W and b offsets (values into params),
-//   activation and delta offsets (values into scratch, maxBatch rows of padded outputs each), and
-//   the real number of outputs.
-// Params hold each layer's W (outputs x inputs, padded both ways with zeros) then b; grads share
-// that layout. X rows are padded to layer 0's inputs. Targets: u32 class per row (softmax) or
-// rows of [5] values (sigmoid). Every kernel comes in f32 and f64: params, grads, scratch, the
-// optimizer's header and state, X, sigmoid targets and sample weights are all of that dtype, and
-// the offsets and counts above are in values, the same for both.
+// `desc` is the u32 descriptor written by src/engine/net.ts, its words named in
+// src/engine/formats.ts (NET_* for the network, LAYER_* per layer). Params hold each layer's W
+// (outputs x inputs, padded both ways with zeros) then b; grads share that layout. X rows are
+// padded to layer 0's inputs. Targets: u32 class per row (softmax) or rows of NET_Y_STRIDE values
+// (sigmoid). Every kernel comes in f32 and f64: params, grads, scratch, the optimizer's header and
+// state, X, sigmoid targets and sample weights are all of that dtype, and the offsets and counts
+// of the descriptor are in values, the same for both.
 import { gemm_nt, gemm_tn_acc, gemm_nn } from './linalg';
-import { activation, activation_grad, sigmoid, softmax_rows, LOGISTIC } from './activation';
+import { activation, activation_grad, sigmoid, softmax_rows } from './activation';
 import { softmax_ce_rows, sigmoid_bce_rows } from './loss';
 import { optimizer_step } from './optim';
 import { shuffle_u32 } from '../inline/rng';
 import { soft_threshold, elem } from '../inline/simd';
-
-const SOFTMAX = 1;
+import {
+  NET_LAYERS, NET_HIDDEN, NET_OUTPUT, NET_OUTPUTS, NET_PARAMS, NET_Y_STRIDE, NET_MAX_BATCH, NET_NO_BIAS, NET_HEADER_WORDS,
+  LAYER_IN, LAYER_OUT, LAYER_W, LAYER_B, LAYER_ACT, LAYER_DELTA, LAYER_REAL_OUT, LAYER_WORDS,
+  ACT_LOGISTIC, OUT_SOFTMAX, OPT_LR,
+} from '../../src/engine/formats';
 
 // @ts-ignore: decorator
-@inline function word(desc: usize, i: i32): i32 {
-  return load<i32>(desc + (<usize>i << 2));
+@inline function word(desc: usize, w: i32): i32 {
+  return load<i32>(desc + (<usize>w << 2));
 }
 // @ts-ignore: decorator
 @inline function layer(desc: usize, l: i32, field: i32): i32 {
-  return load<i32>(desc + (<usize>(8 + 8 * l + field) << 2));
+  return load<i32>(desc + (<usize>(NET_HEADER_WORDS + LAYER_WORDS * l + field) << 2));
 }
 
 /** Forward pass of `count` rows from position `start` of the order idx; leaves every layer's output in scratch. */
 function forward<T>(desc: usize, params: usize, scratch: usize, X: usize, idx: usize, start: i32, count: i32): void {
-  const L = word(desc, 0), hidden = word(desc, 1);
+  const L = word(desc, NET_LAYERS), hidden = word(desc, NET_HIDDEN);
   for (let l = 0; l < L; l++) {
-    const nIn = layer(desc, l, 0), nOut = layer(desc, l, 1);
-    const act = elem<T>(scratch, layer(desc, l, 4));
-    const src = l == 0 ? X : elem<T>(scratch, layer(desc, l - 1, 4));
-    gemm_nt<T>(src, nIn, l == 0 ? idx : 0, l == 0 ? start : 0, count, elem<T>(params, layer(desc, l, 2)), nOut, nIn, elem<T>(params, layer(desc, l, 3)), act, nOut);
+    const nIn = layer(desc, l, LAYER_IN), nOut = layer(desc, l, LAYER_OUT);
+    const act = elem<T>(scratch, layer(desc, l, LAYER_ACT));
+    const src = l == 0 ? X : elem<T>(scratch, layer(desc, l - 1, LAYER_ACT));
+    gemm_nt<T>(src, nIn, l == 0 ? idx : 0, l == 0 ? start : 0, count, elem<T>(params, layer(desc, l, LAYER_W)), nOut, nIn, elem<T>(params, layer(desc, l, LAYER_B)), act, nOut);
     if (l < L - 1) {
       activation<T>(hidden, act, act, count * nOut);
       // Padded units hold act(0): 0 except for the logistic's 1/2, which must not reach the next layer's gradient.
-      if (hidden == LOGISTIC) zero_columns<T>(act, nOut, count, layer(desc, l, 6));
+      if (hidden == ACT_LOGISTIC) zero_columns<T>(act, nOut, count, layer(desc, l, LAYER_REAL_OUT));
     }
   }
 }
@@ -56,38 +53,31 @@ function zero_columns<T>(A: usize, ld: i32, m: i32, from: i32): void {
 
 /**
  * Adds the gradient of the summed loss of `count` rows (from position `start` of idx) into grads
- * and returns that loss. count <= desc[6].
+ * and returns that loss. count <= desc[NET_MAX_BATCH].
  */
 function net_batch_grad<T>(
   desc: usize, params: usize, grads: usize, scratch: usize, X: usize, Y: usize, sw: usize, idx: usize, start: i32, count: i32,
 ): f64 {
-  const L = word(desc, 0), hidden = word(desc, 1), K = word(desc, 3);
+  const L = word(desc, NET_LAYERS), hidden = word(desc, NET_HIDDEN), K = word(desc, NET_OUTPUTS);
   forward<T>(desc, params, scratch, X, idx, start, count);
-  const top = L - 1, kPad = layer(desc, top, 1);
-  const logits = elem<T>(scratch, layer(desc, top, 4)), dTop = elem<T>(scratch, layer(desc, top, 5));
-  const loss = word(desc, 2) == SOFTMAX
+  const top = L - 1, kPad = layer(desc, top, LAYER_OUT);
+  const logits = elem<T>(scratch, layer(desc, top, LAYER_ACT)), dTop = elem<T>(scratch, layer(desc, top, LAYER_DELTA));
+  const loss = word(desc, NET_OUTPUT) == OUT_SOFTMAX
     ? softmax_ce_rows<T>(logits, kPad, count, K, Y, idx, start, sw, dTop, kPad)
-    : sigmoid_bce_rows<T>(logits, kPad, count, K, Y, word(desc, 5), idx, start, sw, dTop, kPad);
+    : sigmoid_bce_rows<T>(logits, kPad, count, K, Y, word(desc, NET_Y_STRIDE), idx, start, sw, dTop, kPad);
   for (let l = top; l >= 0; l--) {
-    const nIn = layer(desc, l, 0), nOut = layer(desc, l, 1);
-    const delta = elem<T>(scratch, layer(desc, l, 5));
-    const src = l == 0 ? X : elem<T>(scratch, layer(desc, l - 1, 4));
-    gemm_tn_acc<T>(delta, nOut, count, nOut, src, nIn, l == 0 ? idx : 0, l == 0 ? start : 0, nIn, elem<T>(grads, layer(desc, l, 2)));
-    if (!word(desc, 7)) add_rows<T>(delta, nOut, count, elem<T>(grads, layer(desc, l, 3)));
+    const nIn = layer(desc, l, LAYER_IN), nOut = layer(desc, l, LAYER_OUT);
+    const delta = elem<T>(scratch, layer(desc, l, LAYER_DELTA));
+    const src = l == 0 ? X : elem<T>(scratch, layer(desc, l - 1, LAYER_ACT));
+    gemm_tn_acc<T>(delta, nOut, count, nOut, src, nIn, l == 0 ? idx : 0, l == 0 ? start : 0, nIn, elem<T>(grads, layer(desc, l, LAYER_W)));
+    if (!word(desc, NET_NO_BIAS)) add_rows<T>(delta, nOut, count, elem<T>(grads, layer(desc, l, LAYER_B)));
     if (l > 0) {
-      const below = elem<T>(scratch, layer(desc, l - 1, 5));
-      gemm_nn<T>(delta, nOut, count, nOut, elem<T>(params, layer(desc, l, 2)), nIn, below, nIn);
-      activation_grad<T>(hidden, elem<T>(scratch, layer(desc, l - 1, 4)), below, below, count * nIn);
+      const below = elem<T>(scratch, layer(desc, l - 1, LAYER_DELTA));
+      gemm_nn<T>(delta, nOut, count, nOut, elem<T>(params, layer(desc, l, LAYER_W)), nIn, below, nIn);
+      activation_grad<T>(hidden, elem<T>(scratch, layer(desc, l - 1, LAYER_ACT)), below, below, count * nIn);
     }
   }
   return loss;
-}
-
-export function net_batch_grad_f32(desc: usize, params: usize, grads: usize, scratch: usize, X: usize, Y: usize, sw: usize, idx: usize, start: i32, count: i32): f64 {
-  return net_batch_grad<f32>(desc, params, grads, scratch, X, Y, sw, idx, start, count);
-}
-export function net_batch_grad_f64(desc: usize, params: usize, grads: usize, scratch: usize, X: usize, Y: usize, sw: usize, idx: usize, start: i32, count: i32): f64 {
-  return net_batch_grad<f64>(desc, params, grads, scratch, X, Y, sw, idx, start, count);
 }
 
 /** b[j] += sum over m rows of D[i][j], for n (a multiple of 4) columns. */
@@ -105,8 +95,8 @@ function add_rows<T>(D: usize, n: i32, m: i32, b: usize): void {
 
 /** The full-batch summed loss of n rows, returned, and its gradient, written to grads. */
 function net_loss_grad<T>(desc: usize, params: usize, grads: usize, scratch: usize, X: usize, Y: usize, sw: usize, n: i32): f64 {
-  memory.fill(grads, 0, <usize>word(desc, 4) << alignof<T>());
-  const batch = word(desc, 6);
+  memory.fill(grads, 0, <usize>word(desc, NET_PARAMS) << alignof<T>());
+  const batch = word(desc, NET_MAX_BATCH);
   let loss: f64 = 0;
   for (let start = 0; start < n; start += batch) loss += net_batch_grad<T>(desc, params, grads, scratch, X, Y, sw, 0, start, min(batch, n - start));
   return loss;
@@ -131,7 +121,7 @@ function epoch_net<T>(
   batch: i32, shuffle: bool, alpha: T, l2: T, l1: T, outScale: T,
 ): f64 {
   if (shuffle) shuffle_u32(idx, n, rng);
-  const nParams = word(desc, 4);
+  const nParams = word(desc, NET_PARAMS);
   let loss: f64 = 0;
   for (let start = 0; start < n; start += batch) {
     const rows = min(batch, n - start);
@@ -139,7 +129,7 @@ function epoch_net<T>(
     loss += net_batch_grad<T>(desc, params, grads, scratch, X, Y, sw, idx, start, rows);
     scale_and_penalize<T>(desc, params, grads, <T>1 / (<T>rows * outScale), alpha / <T>rows + l2);
     optimizer_step<T>(opt, state, params, grads, nParams);
-    if (l1 != 0) shrink_weights<T>(desc, params, load<T>(opt, 2 * sizeof<T>()) * l1);
+    if (l1 != 0) shrink_weights<T>(desc, params, load<T>(elem<T>(opt, OPT_LR)) * l1);
   }
   return loss;
 }
@@ -161,29 +151,29 @@ export function epoch_net_f64(
 
 /** Soft-thresholds the weights of every layer (not the biases) by t. */
 function shrink_weights<T>(desc: usize, params: usize, t: T): void {
-  for (let l = 0, L = word(desc, 0); l < L; l++) {
-    const off = <usize>layer(desc, l, 2) << alignof<T>(), end = off + (<usize>(layer(desc, l, 0) * layer(desc, l, 1)) << alignof<T>());
+  for (let l = 0, L = word(desc, NET_LAYERS); l < L; l++) {
+    const off = <usize>layer(desc, l, LAYER_W) << alignof<T>(), end = off + (<usize>(layer(desc, l, LAYER_IN) * layer(desc, l, LAYER_OUT)) << alignof<T>());
     for (let o = off; o < end; o += sizeof<T>()) store<T>(params + o, soft_threshold<T>(load<T>(params + o), t));
   }
 }
 
 /** grads *= scale everywhere, then grads += decay * params on the weights of every layer. */
 function scale_and_penalize<T>(desc: usize, params: usize, grads: usize, scale: T, decay: T): void {
-  const bytes = <usize>word(desc, 4) << alignof<T>();
+  const bytes = <usize>word(desc, NET_PARAMS) << alignof<T>();
   for (let o: usize = 0; o < bytes; o += sizeof<T>()) store<T>(grads + o, load<T>(grads + o) * scale);
   if (decay == 0) return;
-  for (let l = 0, L = word(desc, 0); l < L; l++) {
-    const off = <usize>layer(desc, l, 2) << alignof<T>(), end = off + (<usize>(layer(desc, l, 0) * layer(desc, l, 1)) << alignof<T>());
+  for (let l = 0, L = word(desc, NET_LAYERS); l < L; l++) {
+    const off = <usize>layer(desc, l, LAYER_W) << alignof<T>(), end = off + (<usize>(layer(desc, l, LAYER_IN) * layer(desc, l, LAYER_OUT)) << alignof<T>());
     for (let o = off; o < end; o += sizeof<T>()) store<T>(grads + o, load<T>(grads + o) + decay * load<T>(params + o));
   }
 }
 
-/** Output probabilities (sigmoid or softmax of the last layer) of rows start..start+count, count <= desc[6], into out (ldo values per row). */
+/** Output probabilities (sigmoid or softmax of the last layer) of rows start..start+count, count <= desc[NET_MAX_BATCH], into out (ldo values per row). */
 function net_predict<T>(desc: usize, params: usize, scratch: usize, X: usize, start: i32, count: i32, out: usize, ldo: i32): void {
   forward<T>(desc, params, scratch, X, 0, start, count);
-  const top = word(desc, 0) - 1, kPad = layer(desc, top, 1), K = word(desc, 3);
-  const logits = elem<T>(scratch, layer(desc, top, 4));
-  if (word(desc, 2) == SOFTMAX) {
+  const top = word(desc, NET_LAYERS) - 1, kPad = layer(desc, top, LAYER_OUT), K = word(desc, NET_OUTPUTS);
+  const logits = elem<T>(scratch, layer(desc, top, LAYER_ACT));
+  if (word(desc, NET_OUTPUT) == OUT_SOFTMAX) {
     softmax_rows<T>(logits, kPad, count, K, out, ldo);
   } else {
     for (let i = 0; i < count; i++) sigmoid<T>(elem<T>(logits, i * kPad), elem<T>(out, i * ldo), K);

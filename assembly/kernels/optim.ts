@@ -1,38 +1,41 @@
 // Parameter updates over a flat parameter vector of T, PyTorch's formulas.
 //
-// `opt` is a small header of T: [kind, t (steps taken), lr, beta1 or momentum, beta2, eps];
-// kind 0 sgd, 1 momentum, 2 nesterov, 3 adam, 4 amsgrad. `state` is T[3 n]: the first moment
-// (or velocity), the second moment, and AMSGrad's running maximum of the second moment.
+// `opt` is the header of T laid out by the OPT_* slots of src/engine/formats.ts (kind, steps taken,
+// lr, beta1 or momentum, beta2, eps). `state` is T[3 n]: the first moment (or velocity), the
+// second moment, and AMSGrad's running maximum of the second moment.
+import {
+  OPT_KIND, OPT_T, OPT_LR, OPT_BETA1, OPT_BETA2, OPT_EPS,
+  OPTIM_SGD, OPTIM_MOMENTUM, OPTIM_NESTEROV, OPTIM_AMSGRAD,
+} from '../../src/engine/formats';
+import { elem } from '../inline/simd';
 
-export const SGD = 0, MOMENTUM = 1, NESTEROV = 2, ADAM = 3, AMSGRAD = 4;
-
-/** One step over n parameters (n a multiple of 4): params -= the update for grads; t advances. */
+/** One step over n parameters: params -= the update for grads; t advances. */
 export function optimizer_step<T>(opt: usize, state: usize, params: usize, grads: usize, n: i32): void {
-  const kind = <i32>load<T>(opt);
-  const t = load<T>(opt, sizeof<T>()) + 1;
-  store<T>(opt, t, sizeof<T>());
-  const lr = load<T>(opt, 2 * sizeof<T>()), beta1 = load<T>(opt, 3 * sizeof<T>());
-  const beta2 = load<T>(opt, 4 * sizeof<T>()), eps = load<T>(opt, 5 * sizeof<T>());
+  const kind = <i32>load<T>(elem<T>(opt, OPT_KIND));
+  const t = load<T>(elem<T>(opt, OPT_T)) + 1;
+  store<T>(elem<T>(opt, OPT_T), t);
+  const lr = load<T>(elem<T>(opt, OPT_LR)), beta1 = load<T>(elem<T>(opt, OPT_BETA1));
+  const beta2 = load<T>(elem<T>(opt, OPT_BETA2)), eps = load<T>(elem<T>(opt, OPT_EPS));
   const bytes = <usize>n << alignof<T>();
   const m = state, v = state + bytes, vmax = state + 2 * bytes;
-  if (kind == SGD) {
+  if (kind == OPTIM_SGD) {
     for (let o: usize = 0; o < bytes; o += sizeof<T>()) store<T>(params + o, load<T>(params + o) - lr * load<T>(grads + o));
     return;
   }
-  if (kind == MOMENTUM || kind == NESTEROV) {
+  if (kind == OPTIM_MOMENTUM || kind == OPTIM_NESTEROV) {
     // v = mu v + g;  p -= lr v  (nesterov: p -= lr (g + mu v))
     for (let o: usize = 0; o < bytes; o += sizeof<T>()) {
       const g = load<T>(grads + o);
       const vel = beta1 * load<T>(m + o) + g;
       store<T>(m + o, vel);
-      store<T>(params + o, load<T>(params + o) - lr * (kind == NESTEROV ? g + beta1 * vel : vel));
+      store<T>(params + o, load<T>(params + o) - lr * (kind == OPTIM_NESTEROV ? g + beta1 * vel : vel));
     }
     return;
   }
   // Adam: p -= lr / (1 - b1^t) * m / (sqrt(v') / sqrt(1 - b2^t) + eps), v' = v or AMSGrad's max.
   const stepSize = <T>(<f64>lr / (1 - Math.pow(<f64>beta1, <f64>t)));
   const invSqrtBc2 = <T>(1 / Math.sqrt(1 - Math.pow(<f64>beta2, <f64>t)));
-  const amsgrad = kind == AMSGRAD;
+  const amsgrad = kind == OPTIM_AMSGRAD;
   let o: usize = 0;
   if (ASC_FEATURE_SIMD) {
     const b1 = v128.splat<T>(beta1), b2 = v128.splat<T>(beta2), c1 = v128.splat<T>(1 - beta1), c2 = v128.splat<T>(1 - beta2);

@@ -1,115 +1,271 @@
+// The engine: memory, kernels and trainers (memory.ts, kernels.ts, trainers.ts), implemented once
+// over a backend's checked memory and its kernel table. The backends differ only in what a pointer
+// is: a byte address into WASM memory (wasm/engine.ts) or a typed array (js/engine.ts).
+import { LOGISTIC_SCRATCH_EXTRA, LOGISTIC_SCRATCH_PER_VALUE, OPT_HEADER } from './formats.js';
+import { KERNEL_NAMES, SUFFIX, type KernelOps, type KernelTable, type Kernels } from './kernels.js';
+import { activationKind, type Activation } from './kinds.js';
+import { misuse, type Buf, type BufDtype, type Dtype, type F32Buf, type F64Buf, type Memory, type PointerMemory, type U32Buf } from './memory.js';
 import type { Net, NetData, NetEpochOptions, OptimizerBufs } from './net.js';
+import type { Rows, SgdEpochOptions, Trainers } from './trainers.js';
+
+export type { ArrayOf, Buf, BufDtype, Dtype, F32Buf, F64Buf, FloatArray, FloatBuf, Memory, U32Buf } from './memory.js';
+export { floats, paddedStride } from './memory.js';
+export type { Kernels } from './kernels.js';
+export type { Rows, SgdEpochOptions, Trainers } from './trainers.js';
 
 /** The backends, fastest first. */
 export const BACKENDS = ['wasm-relaxed', 'wasm-simd', 'wasm-scalar', 'js'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
-/**
- * An array owned by an engine: WASM linear memory or a plain typed array. `view()` is valid until
- * the engine next allocates (a `memory.grow` detaches WASM views), so take it fresh each time.
- */
-export interface Buf<A extends Float32Array | Float64Array | Uint32Array> {
-  readonly length: number;
-  view(): A;
+/** What models and layers hold: one object with the three parts. */
+export type Engine = Memory & Kernels & Trainers & { readonly name: BackendName };
+
+/** One dtype's kernels with pointers of type P. */
+type Ops<P> = KernelOps<P, P, P, P>;
+
+/** m rows of `cols` values, `ld` apart, fit in buf. */
+function fits(buf: Buf, rows: number, ld: number, cols: number, what: string): void {
+  const need = rows > 0 ? (rows - 1) * ld + cols : 0;
+  if (need > buf.length) misuse(`${what} holds ${buf.length} values; ${rows} rows of ${cols} at stride ${ld} need ${need}`);
 }
-export type F32Buf = Buf<Float32Array>;
-export type F64Buf = Buf<Float64Array>;
-export type U32Buf = Buf<Uint32Array>;
-
-/** The element type models compute in: float32 (the default, fastest) or float64 (scikit-learn's). */
-export type Dtype = 'float32' | 'float64';
-export type FloatArray = Float32Array | Float64Array;
-/**
- * Values of either dtype. A kernel runs in the dtype of its data: every float buffer of one call
- * (data, weights, targets, sample weights, scratch) must share it.
- */
-export type FloatBuf = Buf<FloatArray>;
-
-/** A new zeroed buffer of `length` values of `dtype`. */
-export function floats(engine: Engine, dtype: Dtype, length: number): FloatBuf {
-  return dtype === 'float64' ? engine.f64(length) : engine.f32(length);
+function multipleOf4(v: number, what: string): void {
+  if (v % 4 !== 0) misuse(`${what} is ${v}; it must be a multiple of 4 (padded)`);
+}
+function positive(v: number, what: string): void {
+  if (!(Number.isInteger(v) && v >= 1)) misuse(`${what} is ${v}; it must be an integer >= 1`);
 }
 
 /**
- * Training rows resident in an engine. X is row-major with each row zero-padded from d to
- * `stride` values (a multiple of 4); y holds 0/1 labels; sw the sample weights or null. All three
- * share one dtype.
+ * Every kernel the models use, on one backend, in float32 and float64: a call runs in the dtype of
+ * its first float buffer, and the memory checks every buffer (this engine's, live, that dtype)
+ * before any pointer reaches a kernel. Sizes are checked against the buffers, so no kernel writes
+ * outside them.
  */
-export interface Rows {
-  X: FloatBuf;
-  y: FloatBuf;
-  sw: FloatBuf | null;
-  n: number;
-  d: number;
-  stride: number;
-}
+export class KernelEngine<P> implements Engine {
+  readonly #mem: PointerMemory<P>;
+  readonly #ops: Record<Dtype, Ops<P>>;
+  /** The f32 logistic kernels' vector scratch and the SGD epoch's gradient, grown on demand, shared by all calls. */
+  #scratch: F32Buf | null = null;
+  #grad: F64Buf | null = null;
 
-export interface SgdEpochOptions {
-  batch: number;
-  lr: number;
-  /** Coefficient of the L2 term in the mean objective: w_j's gradient gains l2 * w_j. */
-  l2: number;
-  /** After each step the weights are soft-thresholded by lr * l1 (0: no L1 penalty). */
-  l1: number;
-  fitIntercept: boolean;
-  shuffle: boolean;
-}
+  constructor(
+    readonly name: BackendName,
+    mem: PointerMemory<P>,
+    table: KernelTable<P, P, P, P, P>,
+  ) {
+    this.#mem = mem;
+    const ops = (dtype: Dtype) => Object.fromEntries(KERNEL_NAMES.map((k) => [k, table[`${k}_${SUFFIX[dtype]}`]])) as unknown as Ops<P>;
+    this.#ops = { float32: ops('float32'), float64: ops('float64') };
+  }
 
-/**
- * Every kernel the models use, implemented once in WASM (three builds) and once in TypeScript,
- * each in float32 and float64: a call runs in the dtype of the float buffers it is given.
- * Parameter vectors `w` are [stride + 4] values: weights then the intercept at w[stride].
- */
-export interface Engine {
-  readonly name: BackendName;
-  f32(length: number): F32Buf;
-  f64(length: number): F64Buf;
-  u32(length: number): U32Buf;
-  free(buf: Buf<Float32Array | Float64Array | Uint32Array>): void;
+  // Memory
+  f32(length: number): F32Buf {
+    return this.#mem.f32(length);
+  }
+  f64(length: number): F64Buf {
+    return this.#mem.f64(length);
+  }
+  u32(length: number): U32Buf {
+    return this.#mem.u32(length);
+  }
+  free(buf: Buf): void {
+    this.#mem.free(buf);
+  }
 
-  /** Spreads n rows of d floats, stored back to back, to padded rows of `stride`, in place. */
-  padRows(X: FloatBuf, n: number, d: number, stride: number): void;
-  /** Index of the first NaN or Infinity in x[0..n), or -1. */
-  findNonFinite(x: FloatBuf, n: number): number;
-  /** out[i] = sigmoid(z[i]); out may be z. */
-  sigmoid(z: FloatBuf, out: FloatBuf, n: number): void;
-  /** Summed binary cross-entropy of logits z against 0/1 labels y. */
-  bceLogits(z: FloatBuf, y: FloatBuf, n: number): number;
-  /** out[i] = X[i] . w + intercept. */
-  gemvBias(X: FloatBuf, n: number, d: number, stride: number, w: FloatBuf, out: FloatBuf): void;
-  /** Full-batch summed loss, returned, and its gradient into grad (f64[stride + 1]). */
-  lossGradLogistic(rows: Rows, w: FloatBuf, grad: F64Buf): number;
-  /** One epoch of mini-batch SGD, updating w in place; returns the summed loss. */
-  epochSgdLogistic(rows: Rows, idx: U32Buf, w: FloatBuf, rng: U32Buf, opts: SgdEpochOptions): number;
-  /** Sum of x[0..n): the roofline read of benchmarks. */
-  sum(x: FloatBuf, n: number): number;
+  #p(buf: Buf, dtype: BufDtype): P {
+    return this.#mem.ptr(buf, dtype);
+  }
+  #opt(buf: Buf | null, dtype: BufDtype): P {
+    return this.#mem.ptrOrNil(buf, dtype);
+  }
+  #vectorScratch(dtype: Dtype, stride: number): P {
+    if (dtype === 'float64') return this.#mem.nil;
+    const need = (LOGISTIC_SCRATCH_PER_VALUE * stride + LOGISTIC_SCRATCH_EXTRA) / 4;
+    if (this.#scratch === null || this.#scratch.length < need) {
+      if (this.#scratch) this.#mem.free(this.#scratch);
+      this.#scratch = this.#mem.f32(need);
+    }
+    return this.#p(this.#scratch, 'float32');
+  }
+  #gradFor(stride: number): P {
+    if (this.#grad === null || this.#grad.length < stride + 1) {
+      if (this.#grad) this.#mem.free(this.#grad);
+      this.#grad = this.#mem.f64(stride + 1);
+    }
+    return this.#p(this.#grad, 'float64');
+  }
 
-  // Dense networks (src/engine/net.ts): whole batches and epochs in one call.
-  /** Adds the gradient of the summed loss of rows start..start+count of idx into net.grads; returns that loss. */
-  netBatchGrad(net: Net, data: NetData, idx: U32Buf | null, start: number, count: number): number;
-  /** The full-batch summed loss, and its gradient written to net.grads. */
-  netLossGrad(net: Net, data: NetData): number;
-  /** One epoch: shuffle, then per batch gradient, penalty and optimizer step; returns the summed loss. */
-  epochNet(net: Net, optimizer: OptimizerBufs, data: NetData, idx: U32Buf, rng: U32Buf, opts: NetEpochOptions): number;
-  /** Output probabilities of rows start..start+count (count <= maxBatch) into out, ldo floats per row. */
-  netPredict(net: Net, X: FloatBuf, start: number, count: number, out: FloatBuf, ldo: number): void;
+  // Kernels
+  padRows<T extends Dtype>(X: Buf<T>, n: number, d: number, stride: number): void {
+    fits(X, n, stride, stride, 'padRows X');
+    if (d > stride) misuse(`padRows: d = ${d} is more than stride = ${stride}`);
+    this.#ops[X.dtype].pad_rows(this.#p(X, X.dtype), n, d, stride);
+  }
+  findNonFinite<T extends Dtype>(x: Buf<T>, n: number): number {
+    fits(x, 1, 0, n, 'findNonFinite x');
+    return this.#ops[x.dtype].find_nonfinite(this.#p(x, x.dtype), n);
+  }
+  sigmoid<T extends Dtype>(z: Buf<T>, out: Buf<T>, n: number): void {
+    const t = z.dtype;
+    fits(z, 1, 0, n, 'sigmoid z');
+    fits(out, 1, 0, n, 'sigmoid out');
+    this.#ops[t].sigmoid(this.#p(z, t), this.#p(out, t), n);
+  }
+  bceLogits<T extends Dtype>(z: Buf<T>, y: Buf<T>, n: number): number {
+    const t = z.dtype;
+    fits(z, 1, 0, n, 'bceLogits z');
+    fits(y, 1, 0, n, 'bceLogits y');
+    return this.#ops[t].bce_logits(this.#p(z, t), this.#p(y, t), n);
+  }
+  gemvBias<T extends Dtype>(X: Buf<T>, n: number, d: number, stride: number, w: Buf<T>, out: Buf<T>): void {
+    const t = X.dtype;
+    multipleOf4(stride, 'gemvBias stride');
+    fits(X, n, stride, stride, 'gemvBias X');
+    fits(w, 1, 0, stride + 1, 'gemvBias w');
+    fits(out, 1, 0, n, 'gemvBias out');
+    this.#ops[t].gemv_bias(this.#p(X, t), n, d, stride, this.#p(w, t), this.#p(out, t));
+  }
+  sum<T extends Dtype>(x: Buf<T>, n: number): number {
+    fits(x, 1, 0, n, 'sum x');
+    return this.#ops[x.dtype].sum(this.#p(x, x.dtype), n);
+  }
+  optimizerStep<T extends Dtype>(o: OptimizerBufs<T>, params: Buf<T>, grads: Buf<T>, n: number): void {
+    const t = params.dtype;
+    fits(o.header, 1, 0, OPT_HEADER, 'optimizer header');
+    fits(o.state, 1, 0, 3 * n, 'optimizer state');
+    fits(params, 1, 0, n, 'params');
+    fits(grads, 1, 0, n, 'grads');
+    this.#ops[t].optimizer_step(this.#p(o.header, t), this.#p(o.state, t), this.#p(params, t), this.#p(grads, t), n);
+  }
+  gemmNT<T extends Dtype>(A: Buf<T>, lda: number, m: number, W: Buf<T>, nOut: number, k: number, bias: Buf<T> | null, C: Buf<T>, ldc: number): void {
+    const t = A.dtype;
+    multipleOf4(nOut, 'gemmNT nOut');
+    multipleOf4(k, 'gemmNT k');
+    fits(A, m, lda, k, 'gemmNT A');
+    fits(W, nOut, k, k, 'gemmNT W');
+    if (bias) fits(bias, 1, 0, nOut, 'gemmNT bias');
+    fits(C, m, ldc, nOut, 'gemmNT C');
+    this.#ops[t].gemm_nt(this.#p(A, t), lda, this.#mem.nil, 0, m, this.#p(W, t), nOut, k, this.#opt(bias, t), this.#p(C, t), ldc);
+  }
+  gemmTNAcc<T extends Dtype>(D: Buf<T>, ldd: number, m: number, nOut: number, A: Buf<T>, lda: number, k: number, dW: Buf<T>): void {
+    const t = D.dtype;
+    multipleOf4(nOut, 'gemmTNAcc nOut');
+    multipleOf4(k, 'gemmTNAcc k');
+    fits(D, m, ldd, nOut, 'gemmTNAcc D');
+    fits(A, m, lda, k, 'gemmTNAcc A');
+    fits(dW, nOut, k, k, 'gemmTNAcc dW');
+    this.#ops[t].gemm_tn_acc(this.#p(D, t), ldd, m, nOut, this.#p(A, t), lda, this.#mem.nil, 0, k, this.#p(dW, t));
+  }
+  gemmNN<T extends Dtype>(D: Buf<T>, ldd: number, m: number, nOut: number, W: Buf<T>, k: number, Out: Buf<T>, ldo: number): void {
+    const t = D.dtype;
+    multipleOf4(k, 'gemmNN k');
+    fits(D, m, ldd, nOut, 'gemmNN D');
+    fits(W, nOut, k, k, 'gemmNN W');
+    fits(Out, m, ldo, k, 'gemmNN Out');
+    this.#ops[t].gemm_nn(this.#p(D, t), ldd, m, nOut, this.#p(W, t), k, this.#p(Out, t), ldo);
+  }
+  activation<T extends Dtype>(kind: Activation, x: Buf<T>, out: Buf<T>, n: number): void {
+    const t = x.dtype;
+    fits(x, 1, 0, n, 'activation x');
+    fits(out, 1, 0, n, 'activation out');
+    this.#ops[t].activation(activationKind(kind), this.#p(x, t), this.#p(out, t), n);
+  }
+  activationGrad<T extends Dtype>(kind: Activation, a: Buf<T>, g: Buf<T>, out: Buf<T>, n: number): void {
+    const t = a.dtype;
+    for (const [b, what] of [[a, 'a'], [g, 'g'], [out, 'out']] as const) fits(b, 1, 0, n, `activationGrad ${what}`);
+    this.#ops[t].activation_grad(activationKind(kind), this.#p(a, t), this.#p(g, t), this.#p(out, t), n);
+  }
+  softmaxRows<T extends Dtype>(Z: Buf<T>, ldz: number, m: number, K: number, P: Buf<T>, ldp: number): void {
+    const t = Z.dtype;
+    fits(Z, m, ldz, K, 'softmaxRows Z');
+    fits(P, m, ldp, K, 'softmaxRows P');
+    this.#ops[t].softmax_rows(this.#p(Z, t), ldz, m, K, this.#p(P, t), ldp);
+  }
+  softmaxCeRows<T extends Dtype>(Z: Buf<T>, ldz: number, m: number, K: number, labels: U32Buf, sw: Buf<T> | null, D: Buf<T>, ldd: number): number {
+    const t = Z.dtype;
+    fits(Z, m, ldz, K, 'softmaxCeRows Z');
+    fits(labels, 1, 0, m, 'softmaxCeRows labels');
+    if (sw) fits(sw, 1, 0, m, 'softmaxCeRows sw');
+    fits(D, m, ldd, ldd, 'softmaxCeRows D');
+    const ops = this.#ops[t];
+    return ops.softmax_ce_rows(this.#p(Z, t), ldz, m, K, this.#p(labels, 'uint32'), this.#mem.nil, 0, this.#opt(sw, t), this.#p(D, t), ldd);
+  }
+  sigmoidBceRows<T extends Dtype>(Z: Buf<T>, ldz: number, m: number, K: number, Y: Buf<T>, ldy: number, sw: Buf<T> | null, D: Buf<T>, ldd: number): number {
+    const t = Z.dtype;
+    fits(Z, m, ldz, K, 'sigmoidBceRows Z');
+    fits(Y, m, ldy, K, 'sigmoidBceRows Y');
+    if (sw) fits(sw, 1, 0, m, 'sigmoidBceRows sw');
+    fits(D, m, ldd, ldd, 'sigmoidBceRows D');
+    const ops = this.#ops[t];
+    return ops.sigmoid_bce_rows(this.#p(Z, t), ldz, m, K, this.#p(Y, t), ldy, this.#mem.nil, 0, this.#opt(sw, t), this.#p(D, t), ldd);
+  }
 
-  // Building blocks for the layer API. Matrices are row-major with rows padded to multiples of 4.
-  optimizerStep(optimizer: OptimizerBufs, params: FloatBuf, grads: FloatBuf, n: number): void;
-  /** C = A W^T + bias (bias may be null). */
-  gemmNT(A: FloatBuf, lda: number, m: number, W: FloatBuf, nOut: number, k: number, bias: FloatBuf | null, C: FloatBuf, ldc: number): void;
-  /** dW += D^T A. */
-  gemmTNAcc(D: FloatBuf, ldd: number, m: number, nOut: number, A: FloatBuf, lda: number, k: number, dW: FloatBuf): void;
-  /** Out = D W. */
-  gemmNN(D: FloatBuf, ldd: number, m: number, nOut: number, W: FloatBuf, k: number, Out: FloatBuf, ldo: number): void;
-  activation(kind: number, x: FloatBuf, out: FloatBuf, n: number): void;
-  activationGrad(kind: number, a: FloatBuf, g: FloatBuf, out: FloatBuf, n: number): void;
-  softmaxRows(Z: FloatBuf, ldz: number, m: number, K: number, P: FloatBuf, ldp: number): void;
-  softmaxCeRows(Z: FloatBuf, ldz: number, m: number, K: number, labels: U32Buf, sw: FloatBuf | null, D: FloatBuf, ldd: number): number;
-  sigmoidBceRows(Z: FloatBuf, ldz: number, m: number, K: number, Y: FloatBuf, ldy: number, sw: FloatBuf | null, D: FloatBuf, ldd: number): number;
-}
-
-/** Values per padded row: d rounded up to a multiple of 4, so SIMD rows need no scalar tail. */
-export function paddedStride(d: number): number {
-  return (d + 3) & ~3;
+  // Trainers
+  #rows<T extends Dtype>(r: Rows<T>, w: Buf<T>): void {
+    multipleOf4(r.stride, 'rows stride');
+    if (r.d > r.stride) misuse(`rows: d = ${r.d} is more than stride = ${r.stride}`);
+    fits(r.X, r.n, r.stride, r.stride, 'rows X');
+    fits(r.y, 1, 0, r.n, 'rows y');
+    if (r.sw) fits(r.sw, 1, 0, r.n, 'rows sw');
+    fits(w, 1, 0, r.stride + 1, 'w');
+  }
+  lossGradLogistic<T extends Dtype>(r: Rows<T>, w: Buf<T>, grad: F64Buf): number {
+    const t = r.X.dtype;
+    this.#rows(r, w);
+    fits(grad, 1, 0, r.stride + 1, 'grad');
+    return this.#ops[t].loss_grad_logistic(
+      this.#p(r.X, t), this.#p(r.y, t), this.#opt(r.sw, t), r.n, r.d, r.stride, this.#p(w, t), this.#p(grad, 'float64'), this.#vectorScratch(t, r.stride),
+    );
+  }
+  epochSgdLogistic<T extends Dtype>(r: Rows<T>, idx: U32Buf, w: Buf<T>, rng: U32Buf, o: SgdEpochOptions): number {
+    const t = r.X.dtype;
+    this.#rows(r, w);
+    fits(idx, 1, 0, r.n, 'idx');
+    fits(rng, 1, 0, 4, 'rng');
+    positive(o.batch, 'batch');
+    return this.#ops[t].epoch_sgd_logistic(
+      this.#p(r.X, t), this.#p(r.y, t), this.#opt(r.sw, t), this.#p(idx, 'uint32'), r.n, r.d, r.stride,
+      this.#p(w, t), this.#gradFor(r.stride), this.#vectorScratch(t, r.stride), this.#p(rng, 'uint32'),
+      o.batch, o.lr, o.l2, o.l1, o.fitIntercept ? 1 : 0, o.shuffle ? 1 : 0,
+    );
+  }
+  /** The pointers of a net's own buffers, in its dtype. */
+  #net<T extends Dtype>(net: Net<T>): [desc: P, params: P, grads: P, scratch: P] {
+    const t = net.dtype;
+    return [this.#p(net.desc, 'uint32'), this.#p(net.params, t), this.#p(net.grads, t), this.#p(net.scratch, t)];
+  }
+  /** X, Y and sw of n rows, checked against the net's layout: Y is u32 classes for a softmax head, rows of yStride otherwise. */
+  #data<T extends Dtype>(net: Net<T>, d: NetData<T>): [X: P, Y: P, sw: P] {
+    const t = net.dtype, L = net.layout;
+    fits(d.X, d.n, L.layers[0].inPad, L.layers[0].inPad, 'X');
+    const softmax = L.spec.output === 'softmax';
+    fits(d.Y, d.n, softmax ? 1 : L.yStride, softmax ? 1 : L.yStride, 'Y');
+    if (d.sw) fits(d.sw, 1, 0, d.n, 'sw');
+    return [this.#p(d.X, t), this.#p(d.Y, softmax ? 'uint32' : t), this.#opt(d.sw, t)];
+  }
+  netLossGrad<T extends Dtype>(net: Net<T>, d: NetData<T>): number {
+    return this.#ops[net.dtype].net_loss_grad(...this.#net(net), ...this.#data(net, d), d.n);
+  }
+  epochNet<T extends Dtype>(net: Net<T>, o: OptimizerBufs<T>, d: NetData<T>, idx: U32Buf, rng: U32Buf, e: NetEpochOptions): number {
+    const t = net.dtype;
+    positive(e.batch, 'batch');
+    if (e.batch > net.layout.spec.maxBatch) misuse(`batch ${e.batch} is more than the net's maxBatch ${net.layout.spec.maxBatch}`);
+    fits(o.header, 1, 0, OPT_HEADER, 'optimizer header');
+    fits(o.state, 1, 0, 3 * net.layout.nParams, 'optimizer state');
+    fits(idx, 1, 0, d.n, 'idx');
+    fits(rng, 1, 0, 4, 'rng');
+    const [X, Y, sw] = this.#data(net, d);
+    return this.#ops[t].epoch_net(
+      ...this.#net(net), this.#p(o.header, t), this.#p(o.state, t), X, Y, sw, this.#p(idx, 'uint32'), d.n, this.#p(rng, 'uint32'),
+      e.batch, e.shuffle ? 1 : 0, e.alpha, e.l2, e.l1, e.outScale,
+    );
+  }
+  netPredict<T extends Dtype>(net: Net<T>, X: Buf<T>, start: number, count: number, out: Buf<T>, ldo: number): void {
+    const t = net.dtype, L = net.layout;
+    if (count > L.spec.maxBatch) misuse(`netPredict of ${count} rows: more than the net's maxBatch ${L.spec.maxBatch}`);
+    fits(X, start + count, L.layers[0].inPad, L.layers[0].inPad, 'X');
+    fits(out, count, ldo, L.layers[L.layers.length - 1].nOut, 'out');
+    const [desc, params, , scratch] = this.#net(net);
+    this.#ops[t].net_predict(desc, params, scratch, this.#p(X, t), start, count, this.#p(out, t), ldo);
+  }
 }

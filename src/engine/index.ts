@@ -2,7 +2,7 @@ import { fail } from '../core/errors.js';
 import { BACKENDS, type BackendName, type Engine } from './engine.js';
 import { JsEngine } from './js/engine.js';
 import { WasmEngine } from './wasm/engine.js';
-import type { WasmBuild, WasmExports } from './wasm/exports.js';
+import { bindExports, type WasmBuild } from './wasm/exports.js';
 import { instantiate, isWasmSource, loadWasmBytes, type WasmSource } from './wasm/load.js';
 
 export type BackendChoice = 'auto' | BackendName;
@@ -82,7 +82,7 @@ async function loadAll(sources: WasmSources | null): Promise<Loaded> {
         continue;
       }
       const instance = await instantiate(bytes);
-      engines.set(name, new WasmEngine(name, instance.exports as unknown as WasmExports));
+      engines.set(name, new WasmEngine(name, bindExports(instance.exports, build)));
     } catch (e) {
       unavailable[name] = `could not load ${build}.wasm: ${(e as Error).message}`;
     }

@@ -1,18 +1,21 @@
-// Dense networks as the engines run them: the memory layout and the descriptor that
-// assembly/kernels/net.ts and src/engine/js/net.ts both read.
-import type { Dtype, Engine, FloatBuf, U32Buf } from './engine.js';
-import { floats, paddedStride } from './engine.js';
+// Dense networks as the engines run them: the memory layout and the descriptor that the net
+// kernels (assembly/kernels/net.ts, src/engine/js/kernels/net.ts) read, its words named in formats.ts.
+import {
+  LAYER_ACT, LAYER_B, LAYER_DELTA, LAYER_IN, LAYER_OUT, LAYER_REAL_OUT, LAYER_W, LAYER_WORDS,
+  NET_HEADER_WORDS, NET_HIDDEN, NET_LAYERS, NET_MAX_BATCH, NET_NO_BIAS, NET_OUTPUT, NET_OUTPUTS, NET_PARAMS, NET_Y_STRIDE,
+  OPT_BETA1, OPT_BETA2, OPT_EPS, OPT_HEADER, OPT_KIND, OPT_LR, OPT_T,
+} from './formats.js';
+import { activationKind, optimizerKind, outputKind, type Activation, type OptimizerKind, type OutputKind } from './kinds.js';
+import { floats, paddedStride, type Buf, type Dtype, type Memory, type U32Buf } from './memory.js';
 
-export type Activation = 'identity' | 'relu' | 'tanh' | 'logistic';
-/** Kernel numbering of activations (assembly/kernels/activation.ts). */
-export const ACTIVATION_KIND: Record<Activation, number> = { identity: 0, relu: 1, tanh: 2, logistic: 3 };
+export type { Activation, OptimizerKind, OutputKind } from './kinds.js';
 
 export interface NetSpec {
   /** Real layer widths: inputs, hidden layers, outputs. */
   sizes: number[];
   hidden: Activation;
   /** sigmoid + binary cross-entropy per output, or softmax + cross-entropy. */
-  output: 'sigmoid' | 'softmax';
+  output: OutputKind;
   /** The most rows a kernel call handles; sizes the activation buffers. */
   maxBatch: number;
   /** false fixes every bias at zero (a linear model without intercept). Default true. */
@@ -54,28 +57,42 @@ export function netLayout(spec: NetSpec): NetLayout {
     layers.push({ nIn, nOut, inPad, outPad, w, b });
   }
   const K = spec.sizes[spec.sizes.length - 1];
-  const desc = new Uint32Array(8 + 8 * layers.length);
-  desc.set([layers.length, ACTIVATION_KIND[spec.hidden], spec.output === 'softmax' ? 1 : 0, K, offset, paddedStride(K), spec.maxBatch, spec.bias === false ? 1 : 0]);
+  const desc = new Uint32Array(NET_HEADER_WORDS + LAYER_WORDS * layers.length);
+  desc[NET_LAYERS] = layers.length;
+  desc[NET_HIDDEN] = activationKind(spec.hidden);
+  desc[NET_OUTPUT] = outputKind(spec.output);
+  desc[NET_OUTPUTS] = K;
+  desc[NET_PARAMS] = offset;
+  desc[NET_Y_STRIDE] = paddedStride(K);
+  desc[NET_MAX_BATCH] = spec.maxBatch;
+  desc[NET_NO_BIAS] = spec.bias === false ? 1 : 0;
   let scratch = 0;
   layers.forEach((layer, l) => {
     const rows = spec.maxBatch * layer.outPad;
-    desc.set([layer.inPad, layer.outPad, layer.w, layer.b, scratch, scratch + rows, layer.nOut], 8 + 8 * l);
+    const f = NET_HEADER_WORDS + LAYER_WORDS * l;
+    desc[f + LAYER_IN] = layer.inPad;
+    desc[f + LAYER_OUT] = layer.outPad;
+    desc[f + LAYER_W] = layer.w;
+    desc[f + LAYER_B] = layer.b;
+    desc[f + LAYER_ACT] = scratch;
+    desc[f + LAYER_DELTA] = scratch + rows;
+    desc[f + LAYER_REAL_OUT] = layer.nOut;
     scratch += 2 * rows;
   });
   return { spec, layers, nParams: offset, scratchValues: scratch, yStride: paddedStride(K), desc };
 }
 
-/** A network resident in an engine: descriptor, parameters, their gradient and the batch scratch. */
-export interface Net {
+/** A network resident in an engine: descriptor, parameters, their gradient and the batch scratch, all of `dtype`. */
+export interface Net<T extends Dtype = Dtype> {
   layout: NetLayout;
-  dtype: Dtype;
+  dtype: T;
   desc: U32Buf;
-  params: FloatBuf;
-  grads: FloatBuf;
-  scratch: FloatBuf;
+  params: Buf<T>;
+  grads: Buf<T>;
+  scratch: Buf<T>;
 }
 
-export function createNet(engine: Engine, spec: NetSpec): Net {
+export function createNet(engine: Memory, spec: NetSpec): Net {
   const layout = netLayout(spec);
   const dtype = spec.dtype ?? 'float32';
   const desc = engine.u32(layout.desc.length);
@@ -84,25 +101,22 @@ export function createNet(engine: Engine, spec: NetSpec): Net {
   return { layout, dtype, desc, params: values(layout.nParams), grads: values(layout.nParams), scratch: values(layout.scratchValues) };
 }
 
-export function freeNet(engine: Engine, net: Net): void {
+export function freeNet(engine: Memory, net: Net): void {
   for (const b of [net.desc, net.params, net.grads, net.scratch]) engine.free(b);
 }
 
 /** Training rows in the net's dtype: X padded to the first layer's inputs; Y u32 classes (softmax) or rows of yStride (sigmoid). */
-export interface NetData {
-  X: FloatBuf;
-  Y: FloatBuf | U32Buf;
-  sw: FloatBuf | null;
+export interface NetData<T extends Dtype = Dtype> {
+  X: Buf<T>;
+  Y: Buf<T> | U32Buf;
+  sw: Buf<T> | null;
   n: number;
 }
 
-export type OptimizerKind = 'sgd' | 'momentum' | 'nesterov' | 'adam' | 'amsgrad';
-export const OPTIMIZER_KIND: Record<OptimizerKind, number> = { sgd: 0, momentum: 1, nesterov: 2, adam: 3, amsgrad: 4 };
-
-/** An optimizer's header [kind, t, lr, beta1 or momentum, beta2, eps] and state (3 values per parameter), in the parameters' dtype. */
-export interface OptimizerBufs {
-  header: FloatBuf;
-  state: FloatBuf;
+/** An optimizer's header (formats.ts OPT_*) and state (3 values per parameter), in the parameters' dtype. */
+export interface OptimizerBufs<T extends Dtype = Dtype> {
+  header: Buf<T>;
+  state: Buf<T>;
 }
 
 export interface OptimizerConfig {
@@ -114,9 +128,16 @@ export interface OptimizerConfig {
   eps: number;
 }
 
-export function createOptimizer(engine: Engine, nParams: number, c: OptimizerConfig, dtype: Dtype = 'float32'): OptimizerBufs {
-  const header = floats(engine, dtype, 8);
-  header.view().set([OPTIMIZER_KIND[c.kind], 0, c.lr, c.beta1, c.beta2, c.eps]);
+export function createOptimizer<T extends Dtype = 'float32'>(engine: Memory, nParams: number, c: OptimizerConfig, dtype: T = 'float32' as T): OptimizerBufs<T> {
+  const kind = optimizerKind(c.kind);
+  const header = floats(engine, dtype, OPT_HEADER);
+  const h = header.view();
+  h[OPT_KIND] = kind;
+  h[OPT_T] = 0;
+  h[OPT_LR] = c.lr;
+  h[OPT_BETA1] = c.beta1;
+  h[OPT_BETA2] = c.beta2;
+  h[OPT_EPS] = c.eps;
   return { header, state: floats(engine, dtype, 3 * nParams) };
 }
 

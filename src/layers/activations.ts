@@ -1,5 +1,5 @@
 import { paddedStride } from '../engine/engine.js';
-import { ACTIVATION_KIND, type Activation } from '../engine/net.js';
+import type { Activation } from '../engine/net.js';
 import type { Matrix, MatrixLike } from '../core/matrix.js';
 import { readRows, Scratch, writeRows } from './memory.js';
 import { Layer, type ForwardOptions, type LayerOptions } from './module.js';
@@ -9,14 +9,14 @@ import { Layer, type ForwardOptions, type LayerOptions } from './module.js';
  * tanh 1 - a^2, sigmoid a (1 - a)), so the output is all backward needs: it stays in the engine.
  */
 abstract class Elementwise extends Layer {
-  readonly #kind: number;
+  readonly #kind: Activation;
   /** The output of the last forward (backward's input), and dOutput turned into dInput in place. */
   readonly #a = new Scratch(this.engine);
   readonly #g = new Scratch(this.engine);
 
   constructor(activation: Activation, options: LayerOptions) {
     super(options);
-    this.#kind = ACTIVATION_KIND[activation];
+    this.#kind = activation;
   }
 
   forward(x: MatrixLike, { training = true }: ForwardOptions = {}): Matrix {

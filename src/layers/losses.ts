@@ -115,6 +115,6 @@ function scaled(m: Matrix, s: number): Matrix {
   return m;
 }
 
-function freeAll(engine: Engine, ...bufs: Buf<Float32Array | Uint32Array>[]): void {
+function freeAll(engine: Engine, ...bufs: Buf[]): void {
   for (const b of bufs) engine.free(b);
 }

@@ -1,6 +1,6 @@
-import { floats, type Buf, type Dtype, type Engine, type F32Buf, type F64Buf, type FloatArray, type FloatBuf } from '../../src/engine/engine.js';
+import { floats, type Buf, type Dtype, type Engine, type F32Buf, type F64Buf, type FloatBuf } from '../../src/engine/engine.js';
 
-function filled<A extends FloatArray>(buf: Buf<A>, values: ArrayLike<number>): Buf<A> {
+function filled<T extends Dtype>(buf: Buf<T>, values: ArrayLike<number>): Buf<T> {
   buf.view().set(values);
   return buf;
 }
