@@ -8,6 +8,7 @@ import { normals } from './helpers/random.js';
 import { floats, type Dtype } from '../src/engine/engine.js';
 import { createOptimizer, type Activation, type NetSpec } from '../src/engine/net.js';
 import { valuesIn } from '../src/engine/resident.js';
+import { OPT_T } from '../src/engine/formats.js';
 import { seedState } from '../src/core/rng.js';
 
 /** An assertion that `got` is `want`, to a dtype's precision. */
@@ -173,7 +174,7 @@ describe.each(engines)('network kernels on %s', (_name, engine) => {
           const want = p - ((0.01 / (1 - 0.9)) * m) / (Math.sqrt(vUse) / Math.sqrt(1 - 0.999) + 1e-8);
           expect(Math.abs(params.view()[i] - want)).toBeLessThan(c.adam);
         });
-        expect(o.header.view()[1]).toBe(1);
+        expect(o.header.view()[OPT_T]).toBe(1);
       }
     });
 

@@ -1,4 +1,4 @@
-// xoshiro128** over four u32 words in linear memory; the twin of src/rng.ts, bit for bit.
+// xoshiro128** over four u32 words in linear memory; the twin of src/core/rng.ts, bit for bit.
 
 // @ts-ignore: decorator
 @inline function rotl(x: u32, k: u32): u32 {

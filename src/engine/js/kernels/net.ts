@@ -64,7 +64,7 @@ function forward(Ls: Layer[], hidden: number, X: FloatArray, idx: Uint32Array | 
 }
 
 /** Adds the gradient of the summed loss of `count` rows (from position `start` of idx) into the layers' dW, db; returns that loss. */
-function batch_grad(
+function net_batch_grad(
   desc: Uint32Array, Ls: Layer[], X: FloatArray, Y: FloatArray | Uint32Array, sw: FloatArray | null,
   idx: Uint32Array | null, start: number, count: number,
 ): number {
@@ -102,7 +102,7 @@ export function net_loss_grad(
   grads.fill(0, 0, desc[NET_PARAMS]);
   const Ls = layers(desc, params, grads, scratch), batch = desc[NET_MAX_BATCH];
   let loss = 0;
-  for (let start = 0; start < n; start += batch) loss += batch_grad(desc, Ls, X, Y, sw, null, start, Math.min(batch, n - start));
+  for (let start = 0; start < n; start += batch) loss += net_batch_grad(desc, Ls, X, Y, sw, null, start, Math.min(batch, n - start));
   return loss;
 }
 export const net_loss_grad_f32: F32['net_loss_grad'] = net_loss_grad;
@@ -119,7 +119,7 @@ export function epoch_net(
   for (let start = 0; start < n; start += batch) {
     const rows = Math.min(batch, n - start);
     grads.fill(0, 0, nParams);
-    loss += batch_grad(desc, Ls, X, Y, sw, idx, start, rows);
+    loss += net_batch_grad(desc, Ls, X, Y, sw, idx, start, rows);
     scale_and_penalize(desc, params, grads, 1 / (rows * outScale), alpha / rows + l2);
     optimizer_step(opt, state, params, grads, nParams);
     if (l1 !== 0) shrink_weights(desc, params, opt[OPT_LR] * l1);
