@@ -14,7 +14,7 @@ const URLS: Record<WasmBuild, () => URL> = {
   scalar: () => new URL('../../../build/scalar.wasm', import.meta.url),
 };
 
-export function wasmUrl(build: WasmBuild): URL {
+function wasmUrl(build: WasmBuild): URL {
   return URLS[build]();
 }
 
