@@ -50,7 +50,7 @@ export function paddedStride(d: number): number {
 
 /** A misuse of the engine by code in this library (a foreign, freed or mistyped buffer, a broken contract). */
 export function misuse(message: string): never {
-  fail('BAD_OPTION', `engine misuse: ${message}`);
+  fail('INTERNAL', `engine misuse: ${message}`);
 }
 
 /**

@@ -12,6 +12,7 @@ import type { EpochConfig, Objective } from './objective.js';
 
 export class BinaryLogistic implements Objective {
   readonly weightMask: Uint8Array;
+  readonly chanceLoss = Math.LN2;
   private readonly stride: number;
   private readonly w: FloatBuf;
   private rows: Rows | null = null;

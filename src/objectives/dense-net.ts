@@ -9,6 +9,7 @@ import { identityOrder, seedState } from '../core/rng.js';
 import type { TrainingTargets } from '../core/targets.js';
 import { floats, type Engine, type FloatBuf, type U32Buf } from '../engine/engine.js';
 import { createNet, createOptimizer, freeNet, type LayerLayout, type Net, type NetData, type NetSpec, type OptimizerBufs } from '../engine/net.js';
+import { OPT_LR } from '../engine/formats.js';
 import { uploadMatrix, uploadValues } from '../engine/resident.js';
 import type { EpochConfig, Objective } from './objective.js';
 
@@ -18,6 +19,7 @@ const CHUNK = 256;
 export class DenseNet implements Objective {
   readonly net: Net;
   readonly weightMask: Uint8Array;
+  readonly chanceLoss: number;
   private data: NetData | null = null;
   private weightSum = 0;
   private val: { X: FloatBuf; n: number; targets: TrainingTargets } | null = null;
@@ -36,6 +38,8 @@ export class DenseNet implements Objective {
     options: { batchSize?: number; outScale?: number } = {},
   ) {
     this.outScale = options.outScale ?? 1;
+    const K = spec.sizes[spec.sizes.length - 1];
+    this.chanceLoss = spec.output === 'softmax' ? Math.log(K) : (K * Math.LN2) / this.outScale;
     this.net = createNet(engine, { ...spec, maxBatch: Math.max(options.batchSize ?? CHUNK, CHUNK) });
     // 1 for each weight, 0 for each bias, in getParameters() order (filled, never spread: a wide layer has millions).
     this.weightMask = new Uint8Array(this.layers.reduce((n, L) => n + L.nOut * (L.nIn + 1), 0));
@@ -167,7 +171,7 @@ export class DenseNet implements Objective {
       e.idx = this.engine.u32(data.n);
       identityOrder(e.idx.view());
     }
-    e.optimizer.header.view()[2] = lr;
+    e.optimizer.header.view()[OPT_LR] = lr;
     const c = e.config;
     this.rowsSeen += data.n;
     if (c.fullBatch) return this.fullBatchStep(l2, l1);
@@ -190,7 +194,7 @@ export class DenseNet implements Objective {
     for (const L of this.layers) for (let i = L.w; i < L.b; i++) g[i] += l2 * p[i];
     this.engine.optimizerStep(e.optimizer, this.net.params, this.net.grads, this.net.layout.nParams);
     if (l1 !== 0) {
-      const t = e.optimizer.header.view()[2] * l1;
+      const t = e.optimizer.header.view()[OPT_LR] * l1;
       const w = this.net.params.view();
       for (const L of this.layers) for (let i = L.w; i < L.b; i++) w[i] = softThreshold(w[i], t);
     }

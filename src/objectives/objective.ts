@@ -24,6 +24,8 @@ export interface Objective {
   readonly engine: Engine;
   /** 1 where the packed parameter is a weight (penalized), 0 for an intercept. */
   readonly weightMask: Uint8Array;
+  /** The mean data loss of an uninformed model (every logit 0): the scale a sane loss stays near. */
+  readonly chanceLoss: number;
   getParameters(): Float64Array;
   setParameters(x: ArrayLike<number>): void;
 

@@ -89,28 +89,33 @@ function addL2(g: Float64Array, x: Float64Array, mask: Uint8Array, l2: number): 
 }
 
 /**
- * Tracks the last good parameters and refuses a loss that blew up: non-finite, or above ten
- * times the first loss seen (plus one), which is a learning rate far too large, not noise.
+ * Tracks the last good parameters and refuses a loss that blew up: non-finite, or above ten times
+ * the start (plus one), which is a learning rate far too large, not noise. The start is epoch 1's
+ * own loss, capped by an uninformed model's loss plus the starting penalty, so an epoch 1 that
+ * already blew up is caught too, at no extra pass over the data.
  */
 class DivergenceGuard {
   private good: Float64Array;
-  private first: number | null = null;
+  private start: number;
 
   constructor(
     private readonly objective: Objective,
     private readonly policy: SolveOptions['onDivergence'],
+    l2: number,
+    l1: number,
   ) {
     this.good = objective.getParameters();
+    this.start = objective.chanceLoss + penalty(this.good, objective.weightMask, l2, l1);
   }
 
   /** Called with the loss at the current parameters `params`; returns a result when training must stop. */
   check(loss: number, params: Float64Array, epoch: number, lr: number, history: EpochLog[]): SolverResult | null {
-    if (this.first === null && Number.isFinite(loss)) this.first = loss;
-    if (Number.isFinite(loss) && loss <= 10 * this.first! + 1 && params.every(Number.isFinite)) {
+    if (epoch === 1 && Number.isFinite(loss)) this.start = Math.min(this.start, loss);
+    if (Number.isFinite(loss) && loss <= 10 * this.start + 1 && params.every(Number.isFinite)) {
       this.good = params;
       return null;
     }
-    const start = this.first === null ? '' : ` (it started at ${this.first.toPrecision(4)})`;
+    const start = ` (it started at ${this.start.toPrecision(4)})`;
     const kept = this.policy === 'stop' ? '; the weights of the last good epoch were kept' : '';
     const message = `diverged at epoch ${epoch}: the loss became ${loss.toPrecision(4)}${start}${kept}. Try a learning rate smaller than ${lr} or standardize X`;
     const result: SolverResult = { nIter: epoch, stop: 'diverged', message, history };
@@ -169,7 +174,7 @@ function solveLbfgs(objective: Objective, o: SolveOptions): SolverResult {
 function solveGd(objective: Objective, o: SolveOptions): SolverResult {
   const history: EpochLog[] = [];
   const mask = objective.weightMask;
-  const guard = new DivergenceGuard(objective, o.onDivergence);
+  const guard = new DivergenceGuard(objective, o.onDivergence, o.l2, o.l1);
   for (let iter = 1; iter <= o.maxIter; iter++) {
     const t0 = performance.now();
     const lr = scheduledRate(o.schedule, o.learningRate, iter, o.maxIter, (iter - 1) * o.rows);
@@ -188,6 +193,9 @@ function solveGd(objective: Objective, o: SolveOptions): SolverResult {
     // The logged loss is at the parameters before this step, like the gradient that made it.
     history.push({ epoch: iter, loss, ...validationLog(objective), learningRate: lr, ms: performance.now() - t0 });
     if (gMax <= o.tol) return { nIter: iter, stop: 'converged', message: 'the largest gradient component fell below tol', history };
+    // A step that overflows the weights is divergence, even on the last iteration.
+    const overflow = next.every(Number.isFinite) ? null : guard.check(Infinity, next, iter, lr, history);
+    if (overflow) return overflow;
     objective.setParameters(next);
     if (o.onEpochEnd?.(history[iter - 1]) === false) return { nIter: iter, stop: 'callback', message: 'stopped by onEpochEnd', history };
   }
@@ -197,7 +205,7 @@ function solveGd(objective: Objective, o: SolveOptions): SolverResult {
 /** Mini-batch epochs, each one engine call, with schedules, early stopping and divergence checks. */
 function solveEpochs(objective: Objective, o: SolveOptions): SolverResult {
   const history: EpochLog[] = [];
-  const guard = new DivergenceGuard(objective, o.onDivergence);
+  const guard = new DivergenceGuard(objective, o.onDivergence, o.l2, o.l1);
   const stop = new NoImprovement(o.tol, o.nIterNoChange);
   let lr = o.learningRate;
   let best: { loss: number; params: Float64Array; epoch: number } | null = null;
