@@ -1,29 +1,30 @@
 // Option checks shared by the estimators: each names the option and the value at fault.
 import { fail } from './errors.js';
+import { describe } from './options.js';
 import { checkMatrix, type Matrix, type MatrixLike } from './matrix.js';
 
 export function positive(name: string, v: unknown): number {
-  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) fail('BAD_OPTION', `${name} must be a positive finite number; got ${String(v)}`);
+  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) fail('BAD_OPTION', `${name} must be a positive finite number; got ${describe(v)}`);
   return v;
 }
 
 export function nonNegative(name: string, v: unknown): number {
-  if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) fail('BAD_OPTION', `${name} must be a finite number >= 0; got ${String(v)}`);
+  if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) fail('BAD_OPTION', `${name} must be a finite number >= 0; got ${describe(v)}`);
   return v;
 }
 
 export function integerAtLeast(name: string, v: unknown, min: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail('BAD_OPTION', `${name} must be an integer >= ${min}; got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail('BAD_OPTION', `${name} must be an integer >= ${min}; got ${describe(v)}`);
   return v;
 }
 
 export function oneOf<T extends string>(name: string, v: unknown, allowed: readonly T[]): T {
-  if (!allowed.includes(v as T)) fail('BAD_OPTION', `${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; got ${JSON.stringify(v)}`);
+  if (!allowed.includes(v as T)) fail('BAD_OPTION', `${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; got ${describe(v)}`);
   return v as T;
 }
 
 export function bool(name: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') fail('BAD_OPTION', `${name} must be true or false; got ${JSON.stringify(v)}`);
+  if (typeof v !== 'boolean') fail('BAD_OPTION', `${name} must be true or false; got ${describe(v)}`);
   return v;
 }
 
@@ -34,7 +35,7 @@ export function sampleWeights(sw: ArrayLike<number>, rows: number): Float64Array
   let total = 0;
   for (let i = 0; i < rows; i++) {
     const v = sw[i];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail('NON_FINITE_INPUT', `sampleWeight[${i}] is ${String(v)}; weights must be finite and >= 0`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail('NON_FINITE_INPUT', `sampleWeight[${i}] is ${describe(v)}; weights must be finite and >= 0`);
     out[i] = v;
     total += v;
   }
@@ -62,10 +63,10 @@ export function classWeightedSamples(codes: Uint32Array, classes: readonly unkno
     for (let i = 0; i < n; i++) counts[codes[i]]++;
     for (let k = 0; k < classes.length; k++) perClass[k] = n / (classes.length * counts[k]);
   } else {
-    if (typeof classWeight !== 'object') fail('BAD_OPTION', `classWeight must be 'balanced', a map from label to weight, or null; got ${JSON.stringify(classWeight)}`);
+    if (typeof classWeight !== 'object') fail('BAD_OPTION', `classWeight must be 'balanced', a map from label to weight, or null; got ${describe(classWeight)}`);
     classes.forEach((c, k) => {
       const v = Object.prototype.hasOwnProperty.call(classWeight, String(c)) ? classWeight[String(c)] : 1;
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail('BAD_OPTION', `classWeight[${JSON.stringify(c)}] must be a finite number >= 0; got ${String(v)}`);
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail('BAD_OPTION', `classWeight[${JSON.stringify(c)}] must be a finite number >= 0; got ${describe(v)}`);
       perClass[k] = v;
     });
   }
