@@ -66,7 +66,7 @@ export function classWeightedSamples(codes: Uint32Array, classes: readonly unkno
     if (typeof classWeight !== 'object') fail('BAD_OPTION', `classWeight must be 'balanced', a map from label to weight, or null; got ${describe(classWeight)}`);
     classes.forEach((c, k) => {
       const v = Object.prototype.hasOwnProperty.call(classWeight, String(c)) ? classWeight[String(c)] : 1;
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail('BAD_OPTION', `classWeight[${JSON.stringify(c)}] must be a finite number >= 0; got ${describe(v)}`);
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail('BAD_OPTION', `classWeight[${describe(c)}] must be a finite number >= 0; got ${describe(v)}`);
       perClass[k] = v;
     });
   }

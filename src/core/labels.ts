@@ -1,4 +1,5 @@
 import { fail } from './errors.js';
+import { describe } from './options.js';
 
 /** A class label: what a CSV target column, `y` or `predict` holds. */
 export type Label = number | boolean | string;
@@ -75,7 +76,7 @@ export function encodeClasses(y: ArrayLike<Label>, name = 'y'): { classes: Label
     } else if (k < 0) k = firstSeen.get(v) ?? -1;
     if (k < 0) {
       if (typeof v !== kind || (kind !== 'number' && kind !== 'string' && kind !== 'boolean')) {
-        fail('BAD_LABEL', `${name}[${i}] is ${JSON.stringify(v)} (${typeof v}) but ${name}[0] is a ${kind}: labels must all be numbers, all strings or all booleans`);
+        fail('BAD_LABEL', `${name}[${i}] is ${describe(v)} (${typeof v}) but ${name}[0] is a ${kind}: labels must all be numbers, all strings or all booleans`);
       }
       if (kind === 'number' && !Number.isFinite(v)) fail('BAD_LABEL', `${name}[${i}] is ${v}, not a finite label`);
       k = seen.length;

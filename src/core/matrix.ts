@@ -1,4 +1,5 @@
 import { fail } from './errors.js';
+import { describe } from './options.js';
 
 /** A dense row-major matrix: element (i, j) is `data[i * cols + j]`. */
 export interface Matrix {
@@ -62,7 +63,7 @@ export function checkMatrix(X: MatrixLike, opts: CheckOptions = {}): Matrix {
       }
       for (let j = 0; j < cols; j++) {
         const v = row[j];
-        if (typeof v !== 'number') fail('NON_FINITE_INPUT', `${name}[${i}][${j}] is ${JSON.stringify(v)}, not a number`);
+        if (typeof v !== 'number') fail('NON_FINITE_INPUT', `${name}[${i}][${j}] is ${describe(v)}, not a number`);
         data[i * cols + j] = v;
       }
     }

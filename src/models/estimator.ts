@@ -109,13 +109,13 @@ export abstract class Estimator<O extends { backend: BackendChoice }, Meta, Y, F
   partialFit(X: MatrixLike, y: Y, opts: F & { classes?: ArrayLike<unknown> } = {} as F): this {
     this.idle();
     const Xm = checkMatrix(X, { checkFinite: false });
-    let current = this.state;
+    let current: Fitted<Meta> | null = this.state;
     let fresh: Fitted<Meta> | null = null;
     if (!current) {
       const start = this.startPartial(Xm, y, opts);
       const objective = start.create(this.engine());
       objective.startEpochs(this.partialEpochs(start.meta));
-      fresh = current = { objective, solved: { nIter: 0, stop: 'partialFit', message: 'trained by partialFit', history: [] }, nFeatures: Xm.cols, meta: start.meta };
+      current = fresh = { objective, solved: { nIter: 0, stop: 'partialFit', message: 'trained by partialFit', history: [], divergences: [] }, nFeatures: Xm.cols, meta: start.meta };
     }
     const { objective } = current;
     this.busy = true;
@@ -217,8 +217,13 @@ export abstract class Estimator<O extends { backend: BackendChoice }, Meta, Y, F
    * its line search gave up) before meeting its stopping rule, or when training diverged; null otherwise.
    */
   get warning(): FitWarning | null {
-    const { stop, message } = this.fitted().solved;
+    const { stop, message, divergences } = this.fitted().solved;
     if (stop === 'diverged') return { code: 'DIVERGED', message };
+    if (divergences.length > 0) {
+      const [first] = divergences;
+      const more = divergences.length > 1 ? ` (and at ${divergences.length - 1} later epochs)` : '';
+      return { code: 'DIVERGED', message: `the loss rose to ${first.loss.toPrecision(4)} at epoch ${first.epoch}${more}, over ten times its start; onDivergence 'warn' let training go on: ${message}` };
+    }
     if (stop !== 'maxIter' && stop !== 'lineSearch') return null;
     return { code: 'NOT_CONVERGED', message: `${this.modelName} did not converge: ${message}. Increase maxIter, scale X (StandardScaler) or loosen tol` };
   }

@@ -1,3 +1,4 @@
+import { describe } from '../core/options.js';
 import { classWeightedSamples, fittedInputs } from '../core/check.js';
 import { fail } from '../core/errors.js';
 import { encodeClasses, sortLabels, type Label } from '../core/labels.js';
@@ -48,7 +49,7 @@ export class LogisticRegression extends Estimator<LogisticRegressionOptions, Met
     if (!y || typeof y.length !== 'number') fail('SHAPE_MISMATCH', 'y must be an array of labels, one per row of X');
     if (y.length !== X.rows) fail('SHAPE_MISMATCH', `X has ${X.rows} rows but y has ${y.length} labels`);
     const { classes, codes } = encodeClasses(y);
-    if (classes.length < 2) fail('BAD_LABEL', `y has a single class (${JSON.stringify(classes[0])}); a classifier needs at least two`);
+    if (classes.length < 2) fail('BAD_LABEL', `y has a single class (${describe(classes[0])}); a classifier needs at least two`);
     const o = this.options;
     let train = { X, codes, sw: classWeightedSamples(codes, classes, o.classWeight, opts.sampleWeight) };
     let val: { X: Matrix; targets: TrainingTargets } | null = null;
@@ -229,7 +230,7 @@ function twoColumns(P: Matrix): Matrix {
 function codesIn(y: ArrayLike<Label>, classes: readonly Label[], name: string): Uint32Array {
   if (!y || typeof y.length !== 'number') fail('SHAPE_MISMATCH', `${name} must be an array of labels`);
   const index = new Map(classes.map((c, k) => [c, k]));
-  return Uint32Array.from({ length: y.length }, (_, i) => index.get(y[i]) ?? fail('BAD_LABEL', `${name}[${i}] is ${JSON.stringify(y[i])}, which is not one of the classes ${JSON.stringify(classes)}`));
+  return Uint32Array.from({ length: y.length }, (_, i) => index.get(y[i]) ?? fail('BAD_LABEL', `${name}[${i}] is ${describe(y[i])}, which is not one of the classes ${describe(classes)}`));
 }
 
 registerLoader('LogisticRegression', (obj) => LogisticRegression.fromJSON(obj));

@@ -1,3 +1,4 @@
+import { describe } from '../core/options.js';
 import { bool, classWeightedSamples, integerAtLeast, nonNegative, oneOf, positive, sampleWeights, type ClassWeight } from '../core/check.js';
 import { fail } from '../core/errors.js';
 import { encodeClasses, sortLabels, type Label } from '../core/labels.js';
@@ -66,7 +67,7 @@ const DEFAULTS: MLPClassifierOptions = {
 function checked(o: MLPClassifierOptions): MLPClassifierOptions {
   if (typeof o.hiddenLayerSizes === 'number') o.hiddenLayerSizes = [o.hiddenLayerSizes];
   else if (Array.isArray(o.hiddenLayerSizes)) o.hiddenLayerSizes = [...o.hiddenLayerSizes];
-  if (!Array.isArray(o.hiddenLayerSizes)) fail('BAD_OPTION', `hiddenLayerSizes must be an array of layer widths; got ${JSON.stringify(o.hiddenLayerSizes)}`);
+  if (!Array.isArray(o.hiddenLayerSizes)) fail('BAD_OPTION', `hiddenLayerSizes must be an array of layer widths; got ${describe(o.hiddenLayerSizes)}`);
   o.hiddenLayerSizes.forEach((h, i) => integerAtLeast(`hiddenLayerSizes[${i}]`, h, 1));
   oneOf('activation', o.activation, ['relu', 'tanh', 'logistic', 'identity']);
   oneOf('solver', o.solver, ['adam', 'sgd', 'lbfgs']);
@@ -214,7 +215,7 @@ export class MLPClassifier extends Estimator<MLPClassifierOptions, Task, Targets
     }
     if (encoded.kind !== 'classes') return fail('SHAPE_MISMATCH', 'y must be class labels, as in fit');
     const index = new Map(task.classes.map((c, k) => [c, k]));
-    const codes = encoded.classes.map((c) => index.get(c) ?? fail('BAD_LABEL', `y holds ${JSON.stringify(c)}, which is not one of the classes ${JSON.stringify(task.classes)}`));
+    const codes = encoded.classes.map((c) => index.get(c) ?? fail('BAD_LABEL', `y holds ${describe(c)}, which is not one of the classes ${describe(task.classes)}`));
     const classes = Uint32Array.from(encoded.codes, (k) => codes[k]);
     return { targets: { classes }, sw: classWeightedSamples(classes, task.classes, this.options.classWeight, sampleWeight), terms };
   }
@@ -309,7 +310,7 @@ export class MLPClassifier extends Estimator<MLPClassifierOptions, Task, Targets
 
 function taskOf(encoded: EncodedTargets): Task {
   if (encoded.kind === 'indicators') return { kind: 'multilabel', outputs: encoded.indicators.cols };
-  if (encoded.classes.length < 2) fail('BAD_LABEL', `y has a single class (${JSON.stringify(encoded.classes[0])}); a classifier needs at least two`);
+  if (encoded.classes.length < 2) fail('BAD_LABEL', `y has a single class (${describe(encoded.classes[0])}); a classifier needs at least two`);
   return { kind: encoded.classes.length === 2 ? 'binary' : 'multiclass', classes: encoded.classes };
 }
 

@@ -1,3 +1,4 @@
+import { describe } from '../core/options.js';
 // What an estimator's toJSON writes around its own fields, and reading it back: options through
 // the constructor's own checks, and the solver's record.
 import { fail, WasmlearnError } from '../core/errors.js';
@@ -30,10 +31,10 @@ export function restoreSolved(name: string, o: Record<string, unknown>): SolverR
   if (typeof nIter !== 'number' || !Number.isInteger(nIter) || nIter < 0) fail('BAD_MODEL_JSON', `${name}: nIter must be a whole number`);
   // Files written before `stop` existed say only whether the fit converged.
   const stop = STOP_REASONS.includes(o.stop as StopReason) ? (o.stop as StopReason) : o.converged === true ? 'converged' : 'maxIter';
-  return { nIter, stop, message: typeof o.stopReason === 'string' ? o.stopReason : '', history: [] };
+  return { nIter, stop, message: typeof o.stopReason === 'string' ? o.stopReason : '', history: [], divergences: [] };
 }
 
 export function positiveInteger(name: string, field: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail('BAD_MODEL_JSON', `${name}: ${field} must be a positive integer, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail('BAD_MODEL_JSON', `${name}: ${field} must be a positive integer, got ${describe(v)}`);
   return v;
 }

@@ -8,7 +8,7 @@ import { identityOrder, seedState } from '../core/rng.js';
 import type { TrainingTargets } from '../core/targets.js';
 import { floats, paddedStride, type Dtype, type Engine, type F64Buf, type FloatBuf, type Rows, type U32Buf } from '../engine/engine.js';
 import { freeRows, uploadMatrix, uploadRows } from '../engine/resident.js';
-import type { EpochConfig, Objective } from './objective.js';
+import { batchByBatch, type EpochConfig, type Objective } from './objective.js';
 
 export class BinaryLogistic implements Objective {
   readonly weightMask: Uint8Array;
@@ -114,7 +114,7 @@ export class BinaryLogistic implements Objective {
     this.stream = null;
   }
 
-  epoch(lr: number, l2: number, l1: number): number {
+  epoch(lr: number, l2: number, l1: number, onBatch?: (batch: number, loss: number) => void): number {
     const rows = this.resident();
     if (!this.stream) fail('NOT_FITTED', 'startEpochs() must come before epoch()');
     const s = this.stream;
@@ -124,10 +124,12 @@ export class BinaryLogistic implements Objective {
     }
     // Per-row coefficients: a batch's mean gradient estimates (S / n) times the objective's.
     const scale = this.weightSum / rows.n;
-    const sum = this.engine.epochSgdLogistic(rows, s.idx, this.w, s.rng, {
-      batch: Math.min(s.config.batchSize, rows.n), lr, l2: l2 * scale, l1: l1 * scale, fitIntercept: this.fitIntercept, shuffle: s.config.shuffle,
-    });
+    const options = { batch: Math.min(s.config.batchSize, rows.n), lr, l2: l2 * scale, l1: l1 * scale, fitIntercept: this.fitIntercept, shuffle: s.config.shuffle };
     this.rowsSeen += rows.n;
+    const sum = onBatch
+      ? batchByBatch(this.engine, rows.n, options.batch, options.shuffle, s.idx, s.rng, rows.sw, 1, onBatch, (idx, count) =>
+          this.engine.epochSgdLogistic({ ...rows, n: count }, idx, this.w, s.rng, { ...options, batch: count, shuffle: false }))
+      : this.engine.epochSgdLogistic(rows, s.idx, this.w, s.rng, options);
     return sum / this.weightSum;
   }
 

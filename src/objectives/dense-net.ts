@@ -11,13 +11,14 @@ import { floats, type Engine, type FloatBuf, type U32Buf } from '../engine/engin
 import { createNet, createOptimizer, freeNet, type LayerLayout, type Net, type NetData, type NetSpec, type OptimizerBufs } from '../engine/net.js';
 import { OPT_LR } from '../engine/formats.js';
 import { uploadMatrix, uploadValues } from '../engine/resident.js';
-import type { EpochConfig, Objective } from './objective.js';
+import { batchByBatch, type EpochConfig, type Objective } from './objective.js';
 
 /** The most rows a kernel call handles at once outside training (full-batch passes, prediction). */
 const CHUNK = 256;
 
 export class DenseNet implements Objective {
-  readonly net: Net;
+  net: Net;
+  private readonly batchSize: number;
   readonly weightMask: Uint8Array;
   readonly chanceLoss: number;
   private data: NetData | null = null;
@@ -40,7 +41,9 @@ export class DenseNet implements Objective {
     this.outScale = options.outScale ?? 1;
     const K = spec.sizes[spec.sizes.length - 1];
     this.chanceLoss = spec.output === 'softmax' ? Math.log(K) : (K * Math.LN2) / this.outScale;
-    this.net = createNet(engine, { ...spec, maxBatch: Math.max(options.batchSize ?? CHUNK, CHUNK) });
+    this.batchSize = options.batchSize ?? CHUNK;
+    // The batch scratch grows to the batches the data needs (upload), never to a batchSize larger than n.
+    this.net = createNet(engine, { ...spec, maxBatch: CHUNK });
     // 1 for each weight, 0 for each bias, in getParameters() order (filled, never spread: a wide layer has millions).
     this.weightMask = new Uint8Array(this.layers.reduce((n, L) => n + L.nOut * (L.nIn + 1), 0));
     let k = 0;
@@ -83,6 +86,7 @@ export class DenseNet implements Objective {
     const { engine } = this;
     const dtype = this.net.dtype;
     if (this.spec.output === 'softmax' && !('classes' in targets)) fail('INTERNAL', 'a softmax network trains on class indices');
+    this.reserveBatch(Math.min(this.batchSize, X.rows));
     const { buf } = uploadMatrix(engine, X, 'X', dtype);
     this.releaseRows();
     let Y: FloatBuf | U32Buf;
@@ -99,6 +103,15 @@ export class DenseNet implements Objective {
     }
     this.data = { X: buf, Y, sw: sw && uploadValues(engine, sw, dtype), n: X.rows };
     this.weightSum = sw ? sw.reduce((a, b) => a + b, 0) : X.rows;
+  }
+
+  /** Rebuilds the network with batch scratch for `rows` rows when it has less, keeping the parameters. */
+  private reserveBatch(rows: number): void {
+    if (rows <= this.net.layout.spec.maxBatch) return;
+    const next = createNet(this.engine, { ...this.spec, maxBatch: rows });
+    next.params.view().set(this.net.params.view());
+    freeNet(this.engine, this.net);
+    this.net = next;
   }
 
   holdValidation(X: Matrix, targets: TrainingTargets): void {
@@ -163,7 +176,7 @@ export class DenseNet implements Objective {
     this.epochs = null;
   }
 
-  epoch(lr: number, l2: number, l1: number): number {
+  epoch(lr: number, l2: number, l1: number, onBatch?: (batch: number, loss: number) => void): number {
     const data = this.resident();
     if (!this.epochs) fail('NOT_FITTED', 'startEpochs() must come before epoch()');
     const e = this.epochs;
@@ -174,13 +187,21 @@ export class DenseNet implements Objective {
     e.optimizer.header.view()[OPT_LR] = lr;
     const c = e.config;
     this.rowsSeen += data.n;
-    if (c.fullBatch) return this.fullBatchStep(l2, l1);
-    const sum = this.engine.epochNet(this.net, e.optimizer, data, e.idx, e.rng, {
+    if (c.fullBatch) {
+      const loss = this.fullBatchStep(l2, l1);
+      onBatch?.(1, loss);
+      return loss;
+    }
+    const options = {
       batch: Math.min(c.batchSize, data.n), shuffle: c.shuffle, outScale: this.outScale,
       alpha: c.penaltyPerBatch === 'alpha' ? l2 * data.n : 0,
       l2: c.penaltyPerBatch === 'mean' ? (l2 * this.weightSum) / data.n : 0,
       l1: (l1 * this.weightSum) / data.n,
-    });
+    };
+    const sum = onBatch
+      ? batchByBatch(this.engine, data.n, options.batch, options.shuffle, e.idx, e.rng, data.sw, this.outScale, onBatch, (idx, count) =>
+          this.engine.epochNet(this.net, e.optimizer, { ...data, n: count }, idx, e.rng, { ...options, batch: count, shuffle: false }))
+      : this.engine.epochNet(this.net, e.optimizer, data, e.idx, e.rng, options);
     return sum / (this.weightSum * this.outScale);
   }
 

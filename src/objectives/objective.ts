@@ -2,8 +2,9 @@
 // parameters packed in one vector. The same object is the fitted model's predictor, so its
 // weights live in one place.
 import type { Matrix } from '../core/matrix.js';
+import { shuffleU32 } from '../core/rng.js';
 import type { TrainingTargets } from '../core/targets.js';
-import type { Engine } from '../engine/engine.js';
+import type { Engine, FloatBuf, U32Buf } from '../engine/engine.js';
 import type { OptimizerConfig } from '../engine/net.js';
 
 export interface EpochConfig {
@@ -41,8 +42,12 @@ export interface Objective {
   /** Sets how epochs run; the optimizer state and the shuffling stream then persist across epochs and partial fits. */
   startEpochs(config: EpochConfig): void;
   readonly epochsStarted: boolean;
-  /** One epoch in the engine at learning rate lr; returns the mean data loss. */
-  epoch(lr: number, l2: number, l1: number): number;
+  /**
+   * One epoch in the engine at learning rate lr; returns the mean data loss. With `onBatch`, the
+   * epoch runs one engine call per mini-batch (the same shuffle and steps) and reports each
+   * batch's mean data loss.
+   */
+  epoch(lr: number, l2: number, l1: number, onBatch?: (batch: number, loss: number) => void): number;
   /** Rows trained on by epochs so far (the invscaling schedule's clock). */
   readonly rowsSeen: number;
   /** Mean log-loss and accuracy on the held-out rows; null when none are held. */
@@ -52,4 +57,37 @@ export interface Objective {
   predictProba(X: Matrix): Matrix;
   /** Frees everything the objective holds in the engine. */
   dispose(): void;
+}
+
+/**
+ * An epoch one engine call per mini-batch, for onBatchEnd: the same shuffle the kernel would do
+ * (the shared xoshiro128** stream), then `step` on each batch's row indices (copied into a small
+ * buffer) with shuffling off. Reports each batch's mean loss; returns the summed loss.
+ */
+export function batchByBatch(
+  engine: Engine, n: number, batch: number, shuffle: boolean, idx: U32Buf, rng: U32Buf, sw: FloatBuf | null, outScale: number,
+  onBatch: (batch: number, loss: number) => void, step: (idx: U32Buf, count: number) => number,
+): number {
+  if (shuffle) shuffleU32(idx.view(), n, rng.view());
+  const part = engine.u32(batch);
+  let total = 0;
+  try {
+    for (let start = 0, b = 1; start < n; start += batch, b++) {
+      const count = Math.min(batch, n - start);
+      const rows = idx.view().subarray(start, start + count);
+      part.view().set(rows);
+      const sum = step(part, count);
+      total += sum;
+      let weight = count;
+      if (sw) {
+        const w = sw.view();
+        weight = 0;
+        for (const i of rows) weight += w[i];
+      }
+      onBatch(b, sum / (weight * outScale));
+    }
+  } finally {
+    engine.free(part);
+  }
+  return total;
 }

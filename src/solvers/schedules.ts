@@ -1,5 +1,6 @@
 // Learning-rate schedules for epoch-based training, applied once per epoch.
 import { fail } from '../core/errors.js';
+import { describe } from '../core/options.js';
 
 export type ScheduleName = 'constant' | 'invscaling' | 'step' | 'exponential' | 'cosine' | 'adaptive';
 export const SCHEDULES: readonly ScheduleName[] = ['constant', 'invscaling', 'step', 'exponential', 'cosine', 'adaptive'];
@@ -16,7 +17,7 @@ export interface ScheduleOptions {
 export const SCHEDULE_DEFAULTS: ScheduleOptions = { schedule: 'constant', powerT: 0.5, gamma: 0.1, stepSize: 10 };
 
 export function checkSchedule(o: ScheduleOptions): void {
-  if (!SCHEDULES.includes(o.schedule)) fail('BAD_OPTION', `learningRateSchedule must be one of ${SCHEDULES.map((s) => `'${s}'`).join(', ')}; got ${JSON.stringify(o.schedule)}`);
+  if (!SCHEDULES.includes(o.schedule)) fail('BAD_OPTION', `learningRateSchedule must be one of ${SCHEDULES.map((s) => `'${s}'`).join(', ')}; got ${describe(o.schedule)}`);
   if (!(o.powerT > 0 && Number.isFinite(o.powerT))) fail('BAD_OPTION', `powerT must be a positive number; got ${o.powerT}`);
   if (!(o.gamma > 0 && o.gamma <= 1)) fail('BAD_OPTION', `gamma must be in (0, 1]; got ${o.gamma}`);
   if (!(Number.isInteger(o.stepSize) && o.stepSize >= 1)) fail('BAD_OPTION', `stepSize must be an integer >= 1; got ${o.stepSize}`);

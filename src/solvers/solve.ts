@@ -18,6 +18,16 @@ export interface EpochLog {
   learningRate: number;
   /** Wall time of the epoch or iteration. */
   ms: number;
+  /** Set when the loss rose past ten times its start here and onDivergence 'warn' let training go on. */
+  diverged?: true;
+}
+
+/** What onBatchEnd sees after every mini-batch: the mean data loss of the batch's rows (before its step). */
+export interface BatchLog {
+  epoch: number;
+  /** 1-based within the epoch. */
+  batch: number;
+  loss: number;
 }
 
 /**
@@ -35,6 +45,8 @@ export interface SolverResult {
   /** The same, in words, with the numbers that explain it. */
   message: string;
   history: EpochLog[];
+  /** Epochs whose loss blew up while onDivergence 'warn' let training go on. */
+  divergences: { epoch: number; loss: number }[];
 }
 
 /** Whether a stop met the solver's stopping rule. */
@@ -55,9 +67,16 @@ export interface SolveOptions {
   /** Rows per epoch, for the invscaling schedule. */
   rows: number;
   earlyStopping: boolean;
-  /** 'raise' throws DIVERGED; 'stop' restores the last good weights and reports it. */
-  onDivergence: 'raise' | 'stop';
+  /**
+   * 'raise' throws DIVERGED; 'stop' restores the last good weights and reports it; 'warn' records
+   * the event and goes on (weights that overflow still stop training, as 'stop').
+   */
+  onDivergence: 'raise' | 'stop' | 'warn';
   onEpochEnd?: (log: EpochLog) => boolean | void;
+  /** Per mini-batch; when given, an epoch leaves the engine once per batch (same result). */
+  onBatchEnd?: (log: BatchLog) => void;
+  /** The epochs are full-batch steps whose loss is the one before the step: the last is measured again after it. */
+  fullBatchEpochs?: boolean;
 }
 
 export function solve(objective: Objective, o: SolveOptions): SolverResult {
@@ -97,6 +116,7 @@ function addL2(g: Float64Array, x: Float64Array, mask: Uint8Array, l2: number): 
 class DivergenceGuard {
   private good: Float64Array;
   private start: number;
+  readonly events: { epoch: number; loss: number }[] = [];
 
   constructor(
     private readonly objective: Objective,
@@ -108,20 +128,33 @@ class DivergenceGuard {
     this.start = objective.chanceLoss + penalty(this.good, objective.weightMask, l2, l1);
   }
 
-  /** Called with the loss at the current parameters `params`; returns a result when training must stop. */
+  /**
+   * Called with the loss at the current parameters `params`: null to go on ('warn' records a rise
+   * in `events` and goes on), or the result when training must stop.
+   */
   check(loss: number, params: Float64Array, epoch: number, lr: number, history: EpochLog[]): SolverResult | null {
     if (epoch === 1 && Number.isFinite(loss)) this.start = Math.min(this.start, loss);
-    if (Number.isFinite(loss) && loss <= 10 * this.start + 1 && params.every(Number.isFinite)) {
+    const finite = Number.isFinite(loss) && params.every(Number.isFinite);
+    if (finite && loss <= 10 * this.start + 1) {
       this.good = params;
       return null;
     }
-    const start = ` (it started at ${this.start.toPrecision(4)})`;
-    const kept = this.policy === 'stop' ? '; the weights of the last good epoch were kept' : '';
-    const message = `diverged at epoch ${epoch}: the loss became ${loss.toPrecision(4)}${start}${kept}. Try a learning rate smaller than ${lr} or standardize X`;
-    const result: SolverResult = { nIter: epoch, stop: 'diverged', message, history };
+    if (finite && this.policy === 'warn') {
+      this.events.push({ epoch, loss });
+      this.good = params;
+      return null;
+    }
+    const kept = this.policy === 'raise' ? '' : '; the weights of the last good epoch were kept';
+    const message = `diverged at epoch ${epoch}: the loss became ${loss.toPrecision(4)} (it started at ${this.start.toPrecision(4)})${kept}. Try a learning rate smaller than ${lr} or standardize X`;
+    const result: SolverResult = { nIter: epoch, stop: 'diverged', message, history, divergences: this.events };
     if (this.policy === 'raise') throw new DivergedError(message, result);
     this.objective.setParameters(this.good);
     return result;
+  }
+
+  /** Whether the last check recorded a rise under 'warn'. */
+  warnedAt(epoch: number): boolean {
+    return this.events.length > 0 && this.events[this.events.length - 1].epoch === epoch;
   }
 }
 
@@ -165,23 +198,27 @@ function solveLbfgs(objective: Objective, o: SolveOptions): SolverResult {
   );
   objective.setParameters(result.x);
   if (result.stop === 'notFinite' || !Number.isFinite(result.f)) {
-    throw new DivergedError(`lbfgs: the objective became ${result.f}; standardize X or add a penalty`, { nIter: result.nIter, stop: 'diverged', message: result.message, history });
+    throw new DivergedError(`lbfgs: the objective became ${result.f}; standardize X or add a penalty`, { nIter: result.nIter, stop: 'diverged', message: result.message, history, divergences: [] });
   }
-  return { nIter: result.nIter, stop: result.stop, message: result.message, history };
+  return { nIter: result.nIter, stop: result.stop, message: result.message, history, divergences: [] };
 }
 
-/** Full-batch (proximal, with L1) gradient descent: x -= lr g, then soft-thresholding of the weights. */
+/**
+ * Full-batch (proximal, with L1) gradient descent: x -= lr g, then soft-thresholding of the
+ * weights. Each iteration's log holds the loss at the weights after its step, so the history ends
+ * with the loss at the returned weights; tol 0 never stops on the gradient.
+ */
 function solveGd(objective: Objective, o: SolveOptions): SolverResult {
   const history: EpochLog[] = [];
   const mask = objective.weightMask;
   const guard = new DivergenceGuard(objective, o.onDivergence, o.l2, o.l1);
+  const done = (nIter: number, stop: StopReason, message: string): SolverResult => ({ nIter, stop, message, history, divergences: guard.events });
+  let x = objective.getParameters();
+  let { loss, gradient } = lossAndGradient(objective, o.l2, o.l1, x);
+  if (!Number.isFinite(loss)) throw new DivergedError(`gd: the objective is ${loss} at the start; standardize X`, done(0, 'diverged', 'the objective is not finite at the start'));
   for (let iter = 1; iter <= o.maxIter; iter++) {
     const t0 = performance.now();
     const lr = scheduledRate(o.schedule, o.learningRate, iter, o.maxIter, (iter - 1) * o.rows);
-    const x = objective.getParameters();
-    const { loss, gradient } = lossAndGradient(objective, o.l2, o.l1, x);
-    const stopped = guard.check(loss, x, iter, lr, history);
-    if (stopped) return stopped;
     // Stop on the gradient mapping (x - prox(x - lr g)) / lr: the gradient itself without L1.
     let gMax = 0;
     const next = x.map((v, i) => {
@@ -190,16 +227,18 @@ function solveGd(objective: Objective, o: SolveOptions): SolverResult {
       gMax = Math.max(gMax, Math.abs(v - moved) / lr);
       return moved;
     });
-    // The logged loss is at the parameters before this step, like the gradient that made it.
-    history.push({ epoch: iter, loss, ...validationLog(objective), learningRate: lr, ms: performance.now() - t0 });
-    if (gMax <= o.tol) return { nIter: iter, stop: 'converged', message: 'the largest gradient component fell below tol', history };
-    // A step that overflows the weights is divergence, even on the last iteration.
-    const overflow = next.every(Number.isFinite) ? null : guard.check(Infinity, next, iter, lr, history);
-    if (overflow) return overflow;
+    if (gMax <= o.tol && o.tol > 0) return done(iter - 1, 'converged', 'the largest gradient component fell below tol');
     objective.setParameters(next);
-    if (o.onEpochEnd?.(history[iter - 1]) === false) return { nIter: iter, stop: 'callback', message: 'stopped by onEpochEnd', history };
+    ({ loss, gradient } = lossAndGradient(objective, o.l2, o.l1, next));
+    const stopped = guard.check(next.every(Number.isFinite) ? loss : Infinity, next, iter, lr, history);
+    if (stopped) return stopped;
+    x = next;
+    const log: EpochLog = { epoch: iter, loss, ...validationLog(objective), learningRate: lr, ms: performance.now() - t0 };
+    if (guard.warnedAt(iter)) log.diverged = true;
+    history.push(log);
+    if (o.onEpochEnd?.(log) === false) return done(iter, 'callback', 'stopped by onEpochEnd');
   }
-  return { nIter: o.maxIter, stop: 'maxIter', message: `reached maxIter = ${o.maxIter} before the gradient fell below tol`, history };
+  return done(o.maxIter, 'maxIter', `reached maxIter = ${o.maxIter} before the gradient fell below tol`);
 }
 
 /** Mini-batch epochs, each one engine call, with schedules, early stopping and divergence checks. */
@@ -214,24 +253,29 @@ function solveEpochs(objective: Objective, o: SolveOptions): SolverResult {
       objective.setParameters(best.params);
       message += `; kept the weights of epoch ${best.epoch}, the best on the validation data`;
     }
-    return { nIter, stop: reason, message, history };
+    // A full-batch epoch logs the loss before its step: measure the returned weights once more.
+    if (o.fullBatchEpochs && history.length > 0) history[history.length - 1].loss = lossAndGradient(objective, o.l2, o.l1).loss;
+    return { nIter, stop: reason, message, history, divergences: guard.events };
   };
   for (let epoch = 1; epoch <= o.maxIter; epoch++) {
     const t0 = performance.now();
     if (o.schedule.schedule !== 'adaptive') lr = scheduledRate(o.schedule, o.learningRate, epoch, o.maxIter, (epoch - 1) * o.rows);
-    const dataLoss = objective.epoch(lr, o.l2, o.l1);
+    const onBatch = o.onBatchEnd;
+    const dataLoss = objective.epoch(lr, o.l2, o.l1, onBatch && ((batch, loss) => onBatch({ epoch, batch, loss })));
     const x = objective.getParameters();
     const loss = dataLoss + penalty(x, objective.weightMask, o.l2, o.l1);
     const stopped = guard.check(loss, x, epoch, lr, history);
     if (stopped) return stopped;
     const log: EpochLog = { epoch, loss, ...validationLog(objective), learningRate: lr, ms: performance.now() - t0 };
+    if (guard.warnedAt(epoch)) log.diverged = true;
     history.push(log);
     if (o.earlyStopping) {
       if (log.valLoss === undefined) fail('BAD_OPTION', 'earlyStopping needs validation data: pass validationData or set validationFraction');
       if (best === null || log.valLoss < best.loss) best = { loss: log.valLoss, params: x, epoch };
     }
     if (o.onEpochEnd?.(log) === false) return finish(epoch, 'callback', 'stopped by onEpochEnd');
-    if (stop.update(o.earlyStopping ? log.valLoss! : loss)) {
+    // tol 0 never stops on tolerance: exactly maxIter epochs (scikit-learn's tol=None).
+    if (o.tol > 0 && stop.update(o.earlyStopping ? log.valLoss! : loss)) {
       // scikit-learn's 'adaptive': a stalled loss divides the rate by 5 until it falls below 1e-6.
       if (o.schedule.schedule === 'adaptive' && lr / 5 >= 1e-6) {
         lr /= 5;
@@ -255,7 +299,8 @@ export function partialEpoch(objective: Objective, o: SolveOptions, previous: So
   const lr = scheduledRate(o.schedule, o.learningRate, epoch, o.maxIter, objective.rowsSeen);
   const t0 = performance.now();
   const before = objective.getParameters();
-  const data = objective.epoch(lr, o.l2, o.l1);
+  const onBatch = o.onBatchEnd;
+  const data = objective.epoch(lr, o.l2, o.l1, onBatch && ((batch, loss) => onBatch({ epoch, batch, loss })));
   const x = objective.getParameters();
   const loss = data + penalty(x, objective.weightMask, o.l2, o.l1);
   if (!Number.isFinite(loss) || !x.every(Number.isFinite)) {
@@ -264,5 +309,5 @@ export function partialEpoch(objective: Objective, o: SolveOptions, previous: So
   }
   const log: EpochLog = { epoch, loss, learningRate: lr, ms: performance.now() - t0 };
   o.onEpochEnd?.(log);
-  return { nIter: epoch, stop: 'partialFit', message: 'trained by partialFit', history: [...previous.history, log] };
+  return { ...previous, nIter: epoch, stop: 'partialFit', message: 'trained by partialFit', history: [...previous.history, log] };
 }
