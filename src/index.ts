@@ -2,13 +2,14 @@ export { init, backend, type InitOptions, type InitInfo, type BackendChoice, typ
 export { WasmlearnError, type ErrorCode } from './core/errors.js';
 export type { Matrix, MatrixLike } from './core/matrix.js';
 export { LogisticRegression, type LogisticRegressionOptions, type FitOptions, type EpochLog } from './models/logistic.js';
-export type { FitWarning } from './models/estimator.js';
-export type { LinearOptions } from './models/linear-options.js';
+export { clone, type FitWarning, type FitCallbacks } from './models/estimator.js';
+export type { BatchLog, StopReason } from './solvers/solve.js';
+export type { LinearOptions, LinearFitOptions } from './models/linear-options.js';
 export type { Label } from './core/labels.js';
 export * from './data/index.js';
 export * from './metrics.js';
 export { encodeArray, decodeArray, checkModelJson, registerLoader, loadFromJSON, type ModelJson, type EncodedArray } from './persist.js';
 export { makeLogistic } from './data/synthetic.js';
-export { MLPClassifier, type MLPClassifierOptions, type MLPFitOptions } from './models/mlp.js';
+export { MLPClassifier, type MLPClassifierOptions, type MLPClassifierInit, type MLPFitOptions } from './models/mlp.js';
 export { MultiLabelClassifier, type MultiLabelClassifierOptions } from './models/multilabel.js';
 export * from './layers/index.js';

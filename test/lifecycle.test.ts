@@ -73,7 +73,8 @@ describe.each(backends)('the estimator lifecycle on %s', (backend) => {
 
   it('partialFit continues from the weights of a fit (scikit-learn warm start), for every estimator', () => {
     for (const c of cases) {
-      const model = c.make(backend, { solver: c.name === 'MLPClassifier' ? 'adam' : 'sgd', maxIter: 4, learningRate: 0.05, learningRateInit: 0.01 });
+      const mlp = c.name === 'MLPClassifier';
+      const model = c.make(backend, mlp ? { solver: 'adam', maxIter: 4, learningRateInit: 0.01 } : { solver: 'sgd', maxIter: 4, learningRate: 0.05 });
       model.fit(X, c.y);
       const fitted = model.getParameters();
       const m = model as unknown as { partialFit(X: Matrix, y: unknown): unknown; nIter: number; history: { epoch: number }[] };

@@ -50,7 +50,29 @@ export function fittedInputs(X: MatrixLike, nFeatures: number): Matrix {
   return Xm;
 }
 
-export type ClassWeight = 'balanced' | Record<string, number> | null;
+/**
+ * 'balanced', a map from label to weight (labels as the map's keys), or [label, weight] pairs
+ * (any label, and how saved models store it: labels are data, never object keys); null for none.
+ */
+export type ClassWeight = 'balanced' | Record<string, number> | [string | number | boolean, number][] | null;
+
+/** Checks a classWeight option's form and weights; which labels it names is checked at fit. */
+export function checkClassWeight(classWeight: unknown): void {
+  if (classWeight === null || classWeight === 'balanced') return;
+  const bad = () => fail('BAD_OPTION', `classWeight must be 'balanced', a map from label to weight, [label, weight] pairs, or null; got ${describe(classWeight)}`);
+  if (typeof classWeight !== 'object') bad();
+  const entries: unknown[][] = Array.isArray(classWeight) ? classWeight : Object.entries(classWeight as object);
+  for (const e of entries) {
+    if (!Array.isArray(e) || e.length !== 2 || !['string', 'number', 'boolean'].includes(typeof e[0])) bad();
+    const v = e[1];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail('BAD_OPTION', `classWeight of ${describe(e[0])} must be a finite number >= 0; got ${describe(v)}`);
+  }
+}
+
+/** classWeight as [label, weight] pairs, the form saved models store. */
+export function classWeightPairs(classWeight: ClassWeight): ClassWeight {
+  return classWeight === null || classWeight === 'balanced' || Array.isArray(classWeight) ? classWeight : Object.entries(classWeight);
+}
 
 /** Sample weights times class weights (scikit-learn's 'balanced': n / (classes * count)), or null when every row weighs 1. */
 export function classWeightedSamples(codes: Uint32Array, classes: readonly unknown[], classWeight: ClassWeight, sampleWeight?: ArrayLike<number>): Float64Array | null {
@@ -63,11 +85,13 @@ export function classWeightedSamples(codes: Uint32Array, classes: readonly unkno
     for (let i = 0; i < n; i++) counts[codes[i]]++;
     for (let k = 0; k < classes.length; k++) perClass[k] = n / (classes.length * counts[k]);
   } else {
-    if (typeof classWeight !== 'object') fail('BAD_OPTION', `classWeight must be 'balanced', a map from label to weight, or null; got ${describe(classWeight)}`);
+    checkClassWeight(classWeight);
+    // Pairs name labels exactly; a map's keys are strings, matched against String(label).
+    const pairs = Array.isArray(classWeight) ? classWeight : null;
     classes.forEach((c, k) => {
-      const v = Object.prototype.hasOwnProperty.call(classWeight, String(c)) ? classWeight[String(c)] : 1;
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail('BAD_OPTION', `classWeight[${describe(c)}] must be a finite number >= 0; got ${describe(v)}`);
-      perClass[k] = v;
+      const pair = pairs ? pairs.find(([label]) => label === c) : null;
+      const own = !pairs && Object.prototype.hasOwnProperty.call(classWeight, String(c));
+      perClass[k] = pair ? pair[1] : own ? (classWeight as Record<string, number>)[String(c)] : 1;
     });
   }
   const out = sw ?? new Float64Array(n).fill(1);

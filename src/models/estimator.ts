@@ -4,11 +4,12 @@
 // (bad input, DIVERGED, an exception from a callback) leaves the estimator as it was.
 import { fail } from '../core/errors.js';
 import { checkMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
+import { describe, strictOptions } from '../core/options.js';
 import type { TrainingTargets } from '../core/targets.js';
 import type { Engine } from '../engine/engine.js';
 import { getEngine, type BackendChoice } from '../engine/index.js';
 import type { EpochConfig, Objective } from '../objectives/objective.js';
-import { isConverged, lossAndGradient, partialEpoch, solve, type EpochLog, type SolveOptions, type SolverResult } from '../solvers/solve.js';
+import { isConverged, lossAndGradient, partialEpoch, solve, type BatchLog, type EpochLog, type SolveOptions, type SolverResult } from '../solvers/solve.js';
 
 export interface FitWarning {
   code: 'NOT_CONVERGED' | 'DIVERGED';
@@ -40,6 +41,8 @@ export interface TrainingPlan<Meta> {
   val: { X: Matrix; targets: TrainingTargets } | null;
   /** How epochs run; null for lbfgs and plain gd. */
   epochs: EpochConfig | null;
+  /** Starting weights given to fit (coefInit ...), packed as the objective's; null for the model's own start. */
+  start: Float64Array | null;
   solve: SolveOptions;
 }
 
@@ -52,21 +55,59 @@ export interface PartialStart<Meta> {
 export interface FitCallbacks {
   /** Called after every epoch (iteration for lbfgs and gd); returning false stops training. */
   onEpochEnd?: (log: EpochLog) => boolean | void;
+  /** Called after every mini-batch of an epoch-based solver with `{ epoch, batch, loss }`. */
+  onBatchEnd?: (log: BatchLog) => void;
 }
+
+/** The fit options every estimator takes; each adds its own starting weights. */
+const FIT_KEYS = ['sampleWeight', 'validationData', 'onEpochEnd', 'onBatchEnd'];
 
 const leaks = new FinalizationRegistry<Objective>((objective) => objective.dispose());
 
-export abstract class Estimator<O extends { backend: BackendChoice }, Meta, Y, F extends FitCallbacks & { sampleWeight?: ArrayLike<number> }> {
-  readonly options: Readonly<O>;
-  protected abstract readonly modelName: string;
+export abstract class Estimator<O extends { backend: BackendChoice; warmStart: boolean }, Meta, Y, F extends FitCallbacks & { sampleWeight?: ArrayLike<number> }> {
+  #options: Readonly<O>;
   private state: Fitted<Meta> | null = null;
   private disposed = false;
   /** True while fit or partialFit runs, so its callbacks cannot refit or dispose the model under it. */
   private busy = false;
 
-  protected constructor(options: O) {
-    this.options = Object.freeze(options);
+  /**
+   * `given` is checked strictly (an unknown key is BAD_OPTION with the closest name) and merged
+   * over `defaults`; `check` validates every value.
+   */
+  protected constructor(
+    protected readonly modelName: string,
+    given: unknown,
+    private readonly defaults: O,
+    private readonly check: (o: O) => O,
+  ) {
+    this.#options = this.validOptions(given);
   }
+
+  /** The hyperparameters, frozen. */
+  get options(): Readonly<O> {
+    return this.#options;
+  }
+
+  private validOptions(given: unknown, base: O = this.defaults): Readonly<O> {
+    const o = strictOptions(this.modelName, given, Object.keys(this.defaults));
+    return Object.freeze(this.check({ ...base, ...o } as O));
+  }
+
+  /** scikit-learn's get_params: the hyperparameters as a plain object (not the weights: see getParameters). */
+  getParams(): O {
+    return structuredClone({ ...this.#options });
+  }
+
+  /** scikit-learn's set_params: new hyperparameters over the current ones, checked like the constructor's; the fit is kept. */
+  setParams(params: Partial<O>): this {
+    this.idle();
+    this.#options = this.validOptions(params, this.#options as O);
+    return this;
+  }
+
+  /** The fit options this estimator takes (beyond sampleWeight, validationData and the callbacks). */
+  protected abstract readonly startKeys: readonly string[];
 
   /** Validates (X, y, opts) and plans the fit; allocates nothing. */
   protected abstract plan(X: Matrix, y: Y, opts: F): TrainingPlan<Meta>;
@@ -77,15 +118,19 @@ export abstract class Estimator<O extends { backend: BackendChoice }, Meta, Y, F
   /** y encoded against a fitted model's classes or outputs, with the sample weights and penalty. */
   protected abstract encode(meta: Meta, X: Matrix, y: Y, sampleWeight?: ArrayLike<number>): TrainingSet;
   /** What the solver needs from the options, for `rows` training rows. */
-  protected abstract solveOptions(rows: number, terms: { l2: number; l1: number }, onEpochEnd?: FitCallbacks['onEpochEnd']): SolveOptions;
+  protected abstract solveOptions(rows: number, terms: { l2: number; l1: number }, callbacks: FitCallbacks): SolveOptions;
 
-  fit(X: MatrixLike, y: Y, opts: F = {} as F): this {
+  fit(X: MatrixLike, y: Y, opts?: F): this {
     this.idle();
+    const o = this.fitOptions(opts, false);
     const Xm = checkMatrix(X, { checkFinite: false });
-    const plan = this.plan(Xm, y, opts);
+    const plan = this.plan(Xm, y, o);
     const objective = plan.create(this.engine());
     this.busy = true;
     try {
+      const warm = this.state && this.#options.warmStart && sameModel(this.state, plan, objective) ? this.state.objective.getParameters() : null;
+      const start = plan.start ?? warm;
+      if (start) objective.setParameters(start);
       objective.upload(plan.train.X, plan.train.targets, plan.train.sw);
       if (plan.val) objective.holdValidation(plan.val.X, plan.val.targets);
       if (plan.epochs) objective.startEpochs(plan.epochs);
@@ -101,13 +146,36 @@ export abstract class Estimator<O extends { backend: BackendChoice }, Meta, Y, F
     return this;
   }
 
+  /** fit's options, strictly: known keys, each of the type it needs. */
+  private fitOptions(opts: unknown, partial: boolean): F & { classes?: ArrayLike<unknown> } {
+    const keys = [...FIT_KEYS, ...this.startKeys, ...(partial ? ['classes'] : [])];
+    const o = strictOptions(`${this.modelName}.${partial ? 'partialFit' : 'fit'} options`, opts, keys);
+    for (const k of ['onEpochEnd', 'onBatchEnd']) {
+      if (o[k] !== undefined && typeof o[k] !== 'function') fail('BAD_OPTION', `${k} must be a function; got ${describe(o[k])}`);
+    }
+    for (const k of ['sampleWeight', 'classes']) {
+      const v = o[k];
+      if (v !== undefined && (typeof v !== 'object' || v === null || typeof (v as ArrayLike<unknown>).length !== 'number')) fail('BAD_OPTION', `${k} must be an array; got ${describe(v)}`);
+    }
+    const v = o.validationData;
+    if (v !== undefined && (!Array.isArray(v) || v.length !== 2)) fail('BAD_OPTION', `validationData must be [X, y]; got ${describe(v)}`);
+    return o as F & { classes?: ArrayLike<unknown> };
+  }
+
+  /** An unfitted copy with the same hyperparameters (scikit-learn's clone). */
+  clone(): this {
+    const Ctor = this.constructor as new (options: O) => this;
+    return new Ctor(this.getParams());
+  }
+
   /**
    * One epoch over a chunk of rows, continuing from the current weights (optimizer state,
    * shuffling stream, schedule): for data that streams through in pieces. The first call on an
    * unfitted classifier needs every class in `classes`. A failed call changes nothing.
    */
-  partialFit(X: MatrixLike, y: Y, opts: F & { classes?: ArrayLike<unknown> } = {} as F): this {
+  partialFit(X: MatrixLike, y: Y, options?: F & { classes?: ArrayLike<unknown> }): this {
     this.idle();
+    const opts = this.fitOptions(options, true);
     const Xm = checkMatrix(X, { checkFinite: false });
     let current: Fitted<Meta> | null = this.state;
     let fresh: Fitted<Meta> | null = null;
@@ -124,7 +192,7 @@ export abstract class Estimator<O extends { backend: BackendChoice }, Meta, Y, F
       const set = this.encode(current.meta, Xm, y, opts.sampleWeight);
       if (!objective.epochsStarted) objective.startEpochs(this.partialEpochs(current.meta));
       objective.upload(Xm, set.targets, set.sw);
-      const solved = partialEpoch(objective, this.solveOptions(Xm.rows, set.terms, opts.onEpochEnd), current.solved);
+      const solved = partialEpoch(objective, this.solveOptions(Xm.rows, set.terms, opts), current.solved);
       objective.release();
       if (fresh) this.adopt({ ...fresh, solved });
       else this.state = { ...current, solved };
@@ -198,6 +266,43 @@ export abstract class Estimator<O extends { backend: BackendChoice }, Meta, Y, F
     return this.fitted().objective.predictProba(Xm);
   }
 
+  /** The logits (the last layer's pre-activations) of every row, in f64: rows x outputs (one column for a binary model). */
+  decisionFunction(X: MatrixLike): Matrix {
+    const Xm = this.inputs(X);
+    return this.fitted().objective.decision(Xm);
+  }
+
+  /**
+   * Log-probabilities from the logits, stable and finite for any finite X: a log-softmax over
+   * softmax outputs, log-sigmoids otherwise; `binary` spreads one sigmoid logit over two columns
+   * (log P(classes[0]), log P(classes[1])), as predictProba does.
+   */
+  protected logProbabilities(X: MatrixLike, binary: boolean, softmax: boolean): Matrix {
+    const Z = this.decisionFunction(X);
+    const { rows, cols } = Z;
+    if (binary) {
+      const out = new Float64Array(2 * rows);
+      for (let i = 0; i < rows; i++) {
+        out[2 * i] = logSigmoid(-Z.data[i]);
+        out[2 * i + 1] = logSigmoid(Z.data[i]);
+      }
+      return { data: out, rows, cols: 2 };
+    }
+    const out = new Float64Array(rows * cols);
+    for (let i = 0; i < rows; i++) {
+      const z = Z.data.subarray(i * cols, (i + 1) * cols);
+      if (!softmax) {
+        z.forEach((v, k) => (out[i * cols + k] = logSigmoid(v)));
+        continue;
+      }
+      let m = -Infinity, sum = 0;
+      for (const v of z) m = Math.max(m, v);
+      for (const v of z) sum += Math.exp(v - m);
+      z.forEach((v, k) => (out[i * cols + k] = Math.max(-Number.MAX_VALUE, v - m - Math.log(sum))));
+    }
+    return { data: out, rows, cols };
+  }
+
   get nIter(): number {
     return this.fitted().solved.nIter;
   }
@@ -252,7 +357,24 @@ export abstract class Estimator<O extends { backend: BackendChoice }, Meta, Y, F
   }
 }
 
+/** Whether a warm start can reuse `current`'s weights for `plan`: the same inputs, outputs and parameter layout. */
+function sameModel<Meta>(current: Fitted<Meta>, plan: TrainingPlan<Meta>, objective: Objective): boolean {
+  return current.nFeatures === plan.nFeatures && JSON.stringify(current.meta) === JSON.stringify(plan.meta) &&
+    current.objective.weightMask.length === objective.weightMask.length;
+}
+
+/** log(sigmoid(z)), stable: -log1p(exp(-z)) for z >= 0, z - log1p(exp(z)) below; finite for finite z. */
+function logSigmoid(z: number): number {
+  return Math.max(-Number.MAX_VALUE, z >= 0 ? -Math.log1p(Math.exp(-z)) : z - Math.log1p(Math.exp(z)));
+}
+
 function checkWidth(X: Matrix, nFeatures: number): Matrix {
   if (X.cols !== nFeatures) fail('SHAPE_MISMATCH', `X has ${X.cols} features but the model was fitted with ${nFeatures}`);
   return X;
+}
+
+/** scikit-learn's clone: an unfitted estimator of the same class with the same hyperparameters. */
+export function clone<E extends { clone(): E }>(estimator: E): E {
+  if (!estimator || typeof (estimator as { clone?: unknown }).clone !== 'function') fail('BAD_OPTION', `clone takes an estimator; got ${describe(estimator)}`);
+  return estimator.clone();
 }

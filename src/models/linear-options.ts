@@ -3,8 +3,9 @@ import { BACKENDS, type Dtype } from '../engine/engine.js';
 import type { BackendChoice } from '../engine/index.js';
 import type { OptimizerConfig, OptimizerKind } from '../engine/net.js';
 import { fail } from '../core/errors.js';
-import { bool, integerAtLeast, oneOf, positive } from '../core/check.js';
-import type { EpochLog, SolveOptions } from '../solvers/solve.js';
+import { bool, integerAtLeast, nonNegative, oneOf, positive } from '../core/check.js';
+import type { SolveOptions } from '../solvers/solve.js';
+import type { FitCallbacks } from './estimator.js';
 import type { MatrixLike } from '../core/matrix.js';
 import type { EpochConfig } from '../objectives/objective.js';
 import { checkControl, CONTROL_DEFAULTS, type TrainingControlOptions } from './training.js';
@@ -33,12 +34,14 @@ export interface LinearOptions extends TrainingControlOptions {
   backend: BackendChoice;
 }
 
-export interface LinearFitOptions {
+export interface LinearFitOptions extends FitCallbacks {
   sampleWeight?: ArrayLike<number>;
   /** Held-out rows scored after every epoch (valLoss, valAccuracy in history); early stopping uses them. */
   validationData?: [MatrixLike, unknown];
-  /** Called after every epoch (iteration for lbfgs and gd); returning false stops training. */
-  onEpochEnd?: (log: EpochLog) => boolean | void;
+  /** Starting weights, outputs x features (one row for a binary model), as scikit-learn's SGDClassifier.fit. */
+  coefInit?: MatrixLike;
+  /** Starting intercepts, one per output. */
+  interceptInit?: ArrayLike<number>;
 }
 
 export const LINEAR_DEFAULTS: LinearOptions = {
@@ -60,7 +63,7 @@ export function checkLinearOptions(o: LinearOptions): void {
   checkControl(o);
   bool('fitIntercept', o.fitIntercept);
   integerAtLeast('maxIter', o.maxIter, 1);
-  positive('tol', o.tol);
+  nonNegative('tol', o.tol);
   positive('learningRate', o.learningRate);
   integerAtLeast('batchSize', o.batchSize, 1);
   bool('shuffle', o.shuffle);
@@ -81,8 +84,9 @@ export function penaltyTerms(o: LinearOptions, weightSum: number): { l2: number;
 }
 
 /** What the solver needs from the options. */
-export function linearSolveOptions(o: LinearOptions, rows: number, terms: { l2: number; l1: number }, onEpochEnd?: LinearFitOptions['onEpochEnd']): SolveOptions {
+export function linearSolveOptions(o: LinearOptions, rows: number, terms: { l2: number; l1: number }, { onEpochEnd, onBatchEnd }: FitCallbacks): SolveOptions {
   return {
+    fullBatchEpochs: o.solver === 'gd' && o.optimizer !== 'sgd', onBatchEnd,
     // gd with an optimizer trains in (full-batch) epochs.
     solver: o.solver === 'gd' && o.optimizer !== 'sgd' ? 'sgd' : o.solver, maxIter: o.maxIter, tol: o.tol, nIterNoChange: o.nIterNoChange, ...terms, learningRate: o.learningRate,
     schedule: { schedule: o.learningRateSchedule, powerT: o.powerT, gamma: o.gamma, stepSize: o.stepSize },

@@ -1,5 +1,5 @@
 import { describe } from '../core/options.js';
-import { classWeightedSamples, fittedInputs } from '../core/check.js';
+import { checkClassWeight, classWeightedSamples, fittedInputs } from '../core/check.js';
 import { fail } from '../core/errors.js';
 import { encodeClasses, sortLabels, type Label } from '../core/labels.js';
 import type { Matrix, MatrixLike } from '../core/matrix.js';
@@ -17,6 +17,7 @@ import type { SolveOptions } from '../solvers/solve.js';
 import { Estimator, type FitCallbacks, type PartialStart, type TrainingPlan, type TrainingSet } from './estimator.js';
 import { checkLinearOptions, linearEpochs, linearOptimizer, linearSolveOptions, LINEAR_DEFAULTS, penaltyTerms, type LinearFitOptions, type LinearOptions } from './linear-options.js';
 import { positiveInteger, restoreOptions, restoreSolved, savedModel } from './saved.js';
+import { packStart } from './start.js';
 import { holdOut } from './training.js';
 
 export type { EpochLog } from '../solvers/solve.js';
@@ -39,10 +40,10 @@ interface Meta {
  * descent, or mini-batch epochs with SGD, momentum, Nesterov, Adam or AMSGrad, on any backend.
  */
 export class LogisticRegression extends Estimator<LogisticRegressionOptions, Meta, ArrayLike<Label>, FitOptions> {
-  protected readonly modelName = 'LogisticRegression';
+  protected readonly startKeys = ['coefInit', 'interceptInit'];
 
   constructor(options: Partial<LogisticRegressionOptions> = {}) {
-    super(checked({ ...DEFAULTS, ...options }));
+    super('LogisticRegression', options, DEFAULTS, checked);
   }
 
   protected plan(X: Matrix, y: ArrayLike<Label>, opts: FitOptions): TrainingPlan<Meta> {
@@ -68,7 +69,8 @@ export class LogisticRegression extends Estimator<LogisticRegressionOptions, Met
       meta: { classes }, nFeatures: X.cols,
       create: (engine) => this.objective(engine, X.cols, classes.length),
       train: { X: train.X, targets: { classes: train.codes }, sw: train.sw, terms },
-      val, epochs: linearEpochs(o), solve: this.solveOptions(train.X.rows, terms, opts.onEpochEnd),
+      val, epochs: linearEpochs(o), solve: this.solveOptions(train.X.rows, terms, opts),
+      start: packStart([{ nIn: X.cols, nOut: outputsOf(classes.length) }], opts.coefInit && [opts.coefInit], opts.interceptInit && [opts.interceptInit], { coef: 'coefInit', intercept: 'interceptInit' }),
     };
   }
 
@@ -104,27 +106,13 @@ export class LogisticRegression extends Estimator<LogisticRegressionOptions, Met
     return { targets: { classes: codes }, sw, terms: penaltyTerms(this.options, weightSum) };
   }
 
-  protected solveOptions(rows: number, terms: { l2: number; l1: number }, onEpochEnd?: FitCallbacks['onEpochEnd']): SolveOptions {
-    return linearSolveOptions(this.options, rows, terms, onEpochEnd);
+  protected solveOptions(rows: number, terms: { l2: number; l1: number }, callbacks: FitCallbacks): SolveOptions {
+    return linearSolveOptions(this.options, rows, terms, callbacks);
   }
 
-  /** The logits X W^T + b: rows x 1 for a binary model, rows x classes otherwise. */
-  decisionFunction(X: MatrixLike): Matrix {
-    const Xm = this.inputs(X);
-    const { objective } = this.fitted();
-    if (objective instanceof BinaryLogistic) return objective.logits(Xm);
-    // A small product, done here in f64 from the fitted weights.
-    const { coef: W, intercept: b } = this;
-    const K = b.length, d = W.cols;
-    const out = new Float64Array(Xm.rows * K);
-    for (let i = 0; i < Xm.rows; i++) {
-      for (let k = 0; k < K; k++) {
-        let z = b[k];
-        for (let j = 0; j < d; j++) z += Xm.data[i * d + j] * W.data[k * d + j];
-        out[i * K + k] = z;
-      }
-    }
-    return { data: out, rows: Xm.rows, cols: K };
+  /** Log-probabilities, rows x classes, as predictProba's columns; finite for any finite X. */
+  predictLogProba(X: MatrixLike): Matrix {
+    return this.logProbabilities(X, this.fitted().meta.classes.length === 2, true);
   }
 
   /** Class probabilities, rows x classes (binary: P(classes[0]), P(classes[1])), each row summing to 1. */
@@ -201,6 +189,7 @@ export class LogisticRegression extends Estimator<LogisticRegressionOptions, Met
 
 function checked(o: LogisticRegressionOptions): LogisticRegressionOptions {
   checkLinearOptions(o);
+  checkClassWeight(o.classWeight);
   return o;
 }
 

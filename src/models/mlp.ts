@@ -1,5 +1,5 @@
 import { describe } from '../core/options.js';
-import { bool, classWeightedSamples, integerAtLeast, nonNegative, oneOf, positive, sampleWeights, type ClassWeight } from '../core/check.js';
+import { bool, checkClassWeight, classWeightedSamples, integerAtLeast, nonNegative, oneOf, positive, sampleWeights, type ClassWeight } from '../core/check.js';
 import { fail } from '../core/errors.js';
 import { encodeClasses, sortLabels, type Label } from '../core/labels.js';
 import { checkMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
@@ -14,9 +14,10 @@ import { valuesIn } from '../engine/resident.js';
 import { DenseNet } from '../objectives/dense-net.js';
 import type { EpochConfig } from '../objectives/objective.js';
 import { checkModelJson, decodeArray, encodeArray, isPlainObject, registerLoader, type ModelJson } from '../persist.js';
-import type { EpochLog, SolveOptions } from '../solvers/solve.js';
+import type { SolveOptions } from '../solvers/solve.js';
 import { Estimator, type FitCallbacks, type PartialStart, type TrainingPlan, type TrainingSet } from './estimator.js';
 import { positiveInteger, restoreOptions, restoreSolved, savedModel } from './saved.js';
+import { packStart, type LayerShape } from './start.js';
 import { checkControl, CONTROL_DEFAULTS, holdOut, type TrainingControlOptions } from './training.js';
 
 export interface MLPClassifierOptions extends TrainingControlOptions {
@@ -50,11 +51,14 @@ export interface MLPClassifierOptions extends TrainingControlOptions {
 /** The constructor's options: as MLPClassifierOptions, with one hidden layer given as a number. */
 export type MLPClassifierInit = Omit<MLPClassifierOptions, 'hiddenLayerSizes'> & { hiddenLayerSizes: number | number[] };
 
-export interface MLPFitOptions {
+export interface MLPFitOptions extends FitCallbacks {
+  /** Starting weights per layer, outputs x inputs (as `coefs`). */
+  coefsInit?: MatrixLike[];
+  /** Starting intercepts per layer (as `intercepts`). */
+  interceptsInit?: ArrayLike<number>[];
   sampleWeight?: ArrayLike<number>;
   /** Held-out rows scored after every epoch (valLoss, valAccuracy in history); early stopping uses them. */
   validationData?: [MatrixLike, Targets];
-  onEpochEnd?: (log: EpochLog) => boolean | void;
 }
 
 const DEFAULTS: MLPClassifierOptions = {
@@ -75,7 +79,7 @@ function checked(o: MLPClassifierOptions): MLPClassifierOptions {
   if (o.batchSize !== 'auto') integerAtLeast('batchSize', o.batchSize, 1);
   positive('learningRateInit', o.learningRateInit);
   integerAtLeast('maxIter', o.maxIter, 1);
-  positive('tol', o.tol);
+  nonNegative('tol', o.tol);
   integerAtLeast('nIterNoChange', o.nIterNoChange, 1);
   bool('shuffle', o.shuffle);
   integerAtLeast('seed', o.seed, 0);
@@ -85,6 +89,7 @@ function checked(o: MLPClassifierOptions): MLPClassifierOptions {
   positive('epsilon', o.epsilon);
   bool('nesterovsMomentum', o.nesterovsMomentum);
   checkControl(o);
+  checkClassWeight(o.classWeight);
   if (o.earlyStopping && o.solver === 'lbfgs') fail('BAD_OPTION', "earlyStopping needs solver 'adam' or 'sgd' (epochs to compare)");
   oneOf('dtype', o.dtype, ['float32', 'float64']);
   oneOf('backend', o.backend, ['auto', ...BACKENDS]);
@@ -100,10 +105,10 @@ type Task = { kind: 'binary' | 'multiclass'; classes: Label[] } | { kind: 'multi
  * indicator matrix). Every epoch runs inside the engine in one call.
  */
 export class MLPClassifier extends Estimator<MLPClassifierOptions, Task, Targets, MLPFitOptions> {
-  protected readonly modelName = 'MLPClassifier';
+  protected readonly startKeys = ['coefsInit', 'interceptsInit'];
 
   constructor(options: Partial<MLPClassifierInit> = {}) {
-    super(checked({ ...DEFAULTS, ...options } as MLPClassifierOptions));
+    super('MLPClassifier', options, DEFAULTS, checked);
   }
 
   protected plan(X: Matrix, y: Targets, opts: MLPFitOptions): TrainingPlan<Task> {
@@ -134,7 +139,8 @@ export class MLPClassifier extends Estimator<MLPClassifierOptions, Task, Targets
       },
       train, val,
       epochs: o.solver === 'lbfgs' ? null : this.epochConfig(batchSize),
-      solve: this.solveOptions(train.X.rows, train.terms, opts.onEpochEnd),
+      solve: this.solveOptions(train.X.rows, train.terms, opts),
+      start: packStart(this.layerShapes(X.cols, task), opts.coefsInit, opts.interceptsInit, { coef: 'coefsInit', intercept: 'interceptsInit' }),
     };
   }
 
@@ -176,9 +182,16 @@ export class MLPClassifier extends Estimator<MLPClassifierOptions, Task, Targets
     return { optimizer: this.optimizer(), batchSize, shuffle: this.options.shuffle, seed: this.options.seed, penaltyPerBatch: 'alpha' };
   }
 
-  protected solveOptions(rows: number, terms: { l2: number; l1: number }, onEpochEnd?: FitCallbacks['onEpochEnd']): SolveOptions {
+  /** Each layer's inputs and outputs. */
+  private layerShapes(d: number, task: Task): LayerShape[] {
+    const sizes = [d, ...this.options.hiddenLayerSizes, outputsOf(task)];
+    return sizes.slice(1).map((nOut, l) => ({ nIn: sizes[l], nOut }));
+  }
+
+  protected solveOptions(rows: number, terms: { l2: number; l1: number }, { onEpochEnd, onBatchEnd }: FitCallbacks): SolveOptions {
     const o = this.options;
     return {
+      onBatchEnd,
       solver: o.solver === 'lbfgs' ? 'lbfgs' : 'sgd', maxIter: o.maxIter, tol: o.tol, nIterNoChange: o.nIterNoChange, ...terms,
       learningRate: o.learningRateInit, schedule: { schedule: o.learningRateSchedule, powerT: o.powerT, gamma: o.gamma, stepSize: o.stepSize },
       rows, earlyStopping: o.earlyStopping, onDivergence: o.onDivergence, onEpochEnd,
@@ -230,6 +243,12 @@ export class MLPClassifier extends Estimator<MLPClassifierOptions, Task, Targets
       out[2 * i + 1] = p.data[i];
     }
     return { data: out, rows: p.rows, cols: 2 };
+  }
+
+  /** Log-probabilities, as predictProba's columns; finite for any finite X. */
+  predictLogProba(X: MatrixLike): Matrix {
+    const { kind } = this.fitted().meta;
+    return this.logProbabilities(X, kind === 'binary', kind === 'multiclass');
   }
 
   /** Labels of the kind given to fit, or a 0/1 Matrix for multi-label models. */

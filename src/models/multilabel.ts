@@ -14,6 +14,7 @@ import type { SolveOptions } from '../solvers/solve.js';
 import { Estimator, type FitCallbacks, type PartialStart, type TrainingPlan, type TrainingSet } from './estimator.js';
 import { checkLinearOptions, linearEpochs, linearOptimizer, linearSolveOptions, LINEAR_DEFAULTS, penaltyTerms, type LinearFitOptions, type LinearOptions } from './linear-options.js';
 import { positiveInteger, restoreOptions, restoreSolved, savedModel } from './saved.js';
+import { packStart } from './start.js';
 import { holdOut } from './training.js';
 
 export type MultiLabelClassifierOptions = LinearOptions;
@@ -30,10 +31,10 @@ interface Meta {
  * ||W||^2 / (2C) per row weight, with LogisticRegression's solvers and optimizers.
  */
 export class MultiLabelClassifier extends Estimator<MultiLabelClassifierOptions, Meta, Indicators, LinearFitOptions> {
-  protected readonly modelName = 'MultiLabelClassifier';
+  protected readonly startKeys = ['coefInit', 'interceptInit'];
 
   constructor(options: Partial<MultiLabelClassifierOptions> = {}) {
-    super(checked({ ...LINEAR_DEFAULTS, ...options }));
+    super('MultiLabelClassifier', options, LINEAR_DEFAULTS, checked);
   }
 
   protected plan(X: Matrix, y: Indicators, opts: LinearFitOptions): TrainingPlan<Meta> {
@@ -58,7 +59,8 @@ export class MultiLabelClassifier extends Estimator<MultiLabelClassifierOptions,
       create: (engine) => this.objective(engine, X.cols, meta.outputs),
       train: { X: train.X, targets: { indicators: train.Y }, sw: train.sw, terms },
       val: val && { X: val.X, targets: { indicators: val.Y } },
-      epochs: linearEpochs(o), solve: this.solveOptions(train.X.rows, terms, opts.onEpochEnd),
+      epochs: linearEpochs(o), solve: this.solveOptions(train.X.rows, terms, opts),
+      start: packStart([{ nIn: X.cols, nOut: meta.outputs }], opts.coefInit && [opts.coefInit], opts.interceptInit && [opts.interceptInit], { coef: 'coefInit', intercept: 'interceptInit' }),
     };
   }
 
@@ -95,13 +97,18 @@ export class MultiLabelClassifier extends Estimator<MultiLabelClassifierOptions,
     return penaltyTerms(this.options, sw ? sw.reduce((a, b) => a + b, 0) : rows);
   }
 
-  protected solveOptions(rows: number, terms: { l2: number; l1: number }, onEpochEnd?: FitCallbacks['onEpochEnd']): SolveOptions {
-    return linearSolveOptions(this.options, rows, terms, onEpochEnd);
+  protected solveOptions(rows: number, terms: { l2: number; l1: number }, callbacks: FitCallbacks): SolveOptions {
+    return linearSolveOptions(this.options, rows, terms, callbacks);
   }
 
   /** The k output probabilities of each row. */
   predictProba(X: MatrixLike): Matrix {
     return this.outputs(X);
+  }
+
+  /** The log-probability of each output, finite for any finite X. */
+  predictLogProba(X: MatrixLike): Matrix {
+    return this.logProbabilities(X, false, false);
   }
 
   /** A 0/1 matrix: output k is on where its probability exceeds 1/2. */

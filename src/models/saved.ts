@@ -1,6 +1,7 @@
 import { describe } from '../core/options.js';
 // What an estimator's toJSON writes around its own fields, and reading it back: options through
 // the constructor's own checks, and the solver's record.
+import { classWeightPairs, type ClassWeight } from '../core/check.js';
 import { fail, WasmlearnError } from '../core/errors.js';
 import { isPlainObject, type ModelJson } from '../persist.js';
 import { isConverged, STOP_REASONS, type SolverResult, type StopReason } from '../solvers/solve.js';
@@ -9,8 +10,9 @@ import { isConverged, STOP_REASONS, type SolverResult, type StopReason } from '.
  * A saved estimator: its name, version 1, its options but the backend (the machine's, not the
  * model's), its own `fields`, then the solver's record that restoreSolved reads back.
  */
-export function savedModel(name: string, options: { backend: unknown }, solved: SolverResult, fields: Record<string, unknown>): ModelJson {
+export function savedModel(name: string, options: { backend: unknown; classWeight?: ClassWeight }, solved: SolverResult, fields: Record<string, unknown>): ModelJson {
   const { backend: _backend, ...saved } = options;
+  if (saved.classWeight !== undefined) saved.classWeight = classWeightPairs(saved.classWeight);
   return { name, version: 1, options: saved, ...fields, nIter: solved.nIter, stop: solved.stop, converged: isConverged(solved.stop), stopReason: solved.message };
 }
 

@@ -16,13 +16,18 @@ export interface TrainingControlOptions {
   /** Hold out validationFraction of the rows (stratified) and stop when their loss stops improving; keeps the best epoch's weights. */
   earlyStopping: boolean;
   validationFraction: number;
-  /** On a loss that blows up: 'raise' DIVERGED (the model keeps the last good weights), or 'stop' and report it. */
-  onDivergence: 'raise' | 'stop';
+  /**
+   * On a loss that blows up: 'raise' DIVERGED (the model stays as it was before fit), 'stop' with
+   * the last good weights and report it, or 'warn': record it (warning, history) and go on.
+   */
+  onDivergence: 'raise' | 'stop' | 'warn';
+  /** scikit-learn's warm_start: a refit starts from the current weights (same features and classes). */
+  warmStart: boolean;
 }
 
 export const CONTROL_DEFAULTS: TrainingControlOptions = {
   learningRateSchedule: 'constant', powerT: SCHEDULE_DEFAULTS.powerT, gamma: SCHEDULE_DEFAULTS.gamma, stepSize: SCHEDULE_DEFAULTS.stepSize,
-  earlyStopping: false, validationFraction: 0.1, onDivergence: 'raise',
+  earlyStopping: false, validationFraction: 0.1, onDivergence: 'raise', warmStart: false,
 };
 
 export function checkControl(o: TrainingControlOptions): void {
@@ -30,7 +35,8 @@ export function checkControl(o: TrainingControlOptions): void {
   bool('earlyStopping', o.earlyStopping);
   positive('validationFraction', o.validationFraction);
   if (!(o.validationFraction < 1)) fail('BAD_OPTION', `validationFraction must be below 1; got ${o.validationFraction}`);
-  oneOf('onDivergence', o.onDivergence, ['raise', 'stop']);
+  oneOf('onDivergence', o.onDivergence, ['raise', 'stop', 'warn']);
+  bool('warmStart', o.warmStart);
 }
 
 /** The rows of X kept for training and those held out for validation: a seeded, stratified split. */

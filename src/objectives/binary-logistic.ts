@@ -8,7 +8,7 @@ import { identityOrder, seedState } from '../core/rng.js';
 import type { TrainingTargets } from '../core/targets.js';
 import { floats, paddedStride, type Dtype, type Engine, type F64Buf, type FloatBuf, type Rows, type U32Buf } from '../engine/engine.js';
 import { freeRows, uploadMatrix, uploadRows } from '../engine/resident.js';
-import { batchByBatch, type EpochConfig, type Objective } from './objective.js';
+import { batchByBatch, rowScale, scaledSigmoid, unscaled, type EpochConfig, type Objective } from './objective.js';
 
 export class BinaryLogistic implements Objective {
   readonly weightMask: Uint8Array;
@@ -44,6 +44,7 @@ export class BinaryLogistic implements Objective {
 
   setParameters(x: ArrayLike<number>): void {
     const v = this.w.view();
+    v.fill(0);
     for (let j = 0; j < this.d; j++) v[j] = x[j];
     // Without an intercept it stays at zero whatever a solver proposes.
     v[this.stride] = this.fitIntercept ? x[this.d] : 0;
@@ -141,12 +142,30 @@ export class BinaryLogistic implements Objective {
 
   /** P(class 1) of every row, one column. */
   predictProba(X: Matrix): Matrix {
-    return { data: this.resolved(X, true), rows: X.rows, cols: 1 };
+    return { data: this.safe(X, this.resolved(X, true), scaledSigmoid), rows: X.rows, cols: 1 };
   }
 
-  /** The logits X w + intercept, one column. */
-  logits(X: Matrix): Matrix {
-    return { data: this.resolved(X, false), rows: X.rows, cols: 1 };
+  /** The logits X w + intercept, one column, in f64. */
+  decision(X: Matrix): Matrix {
+    return { data: this.safe(X, this.resolved(X, false), unscaled), rows: X.rows, cols: 1 };
+  }
+
+  /**
+   * The kernel's outputs, where one overflowed (NaN or Infinity from a product beyond the dtype's
+   * range) recomputed here in f64 from the row scaled by a power of two: `out(z, scale)` of the
+   * scaled logit z = (x s) w + s b.
+   */
+  private safe(X: Matrix, values: Float64Array, out: (z: number, scale: number) => number): Float64Array {
+    let w: Float64Array | null = null;
+    for (let i = 0; i < values.length; i++) {
+      if (Number.isFinite(values[i])) continue;
+      w ??= this.getParameters();
+      const d = this.d, s = rowScale(X.data, i * d, (i + 1) * d);
+      let z = s * w[d];
+      for (let j = 0; j < d; j++) z += X.data[i * d + j] * s * w[j];
+      values[i] = out(z, s);
+    }
+    return values;
   }
 
   private resolved(X: Matrix, probability: boolean): Float64Array {

@@ -11,7 +11,7 @@ import { floats, type Engine, type FloatBuf, type U32Buf } from '../engine/engin
 import { createNet, createOptimizer, freeNet, type LayerLayout, type Net, type NetData, type NetSpec, type OptimizerBufs } from '../engine/net.js';
 import { OPT_LR } from '../engine/formats.js';
 import { uploadMatrix, uploadValues } from '../engine/resident.js';
-import { batchByBatch, type EpochConfig, type Objective } from './objective.js';
+import { batchByBatch, rowScale, scaledSigmoid, unscaled, type EpochConfig, type Objective } from './objective.js';
 
 /** The most rows a kernel call handles at once outside training (full-batch passes, prediction). */
 const CHUNK = 256;
@@ -64,6 +64,8 @@ export class DenseNet implements Objective {
 
   setParameters(x: ArrayLike<number>): void {
     const p = this.net.params.view();
+    // The padding too: entries a diverged step turned NaN must not reach the next forward pass.
+    p.fill(0);
     let k = 0;
     for (const L of this.layers) {
       for (let o = 0; o < L.nOut; o++) for (let j = 0; j < L.nIn; j++) p[L.w + o * L.inPad + j] = x[k++];
@@ -230,11 +232,69 @@ export class DenseNet implements Objective {
   /** Output probabilities (sigmoid or softmax) of every row of X, as a rows x K matrix. */
   predictProba(X: Matrix): Matrix {
     const { buf } = uploadMatrix(this.engine, X, 'X', this.net.dtype);
+    let P: Matrix;
     try {
-      return this.forward(buf, X.rows);
+      P = this.forward(buf, X.rows);
     } finally {
       this.engine.free(buf);
     }
+    // Where a product overflowed the dtype, the row is computed again here in f64, scaled.
+    const K = P.cols, data = P.data as Float64Array;
+    let p: Float64Array | null = null;
+    for (let i = 0; i < X.rows; i++) {
+      const out = data.subarray(i * K, (i + 1) * K);
+      if (out.every(Number.isFinite)) continue;
+      p ??= this.getParameters();
+      const { z, scale } = this.scaledRow(p, X, i);
+      if (this.spec.output === 'sigmoid') z.forEach((v, k) => (out[k] = scaledSigmoid(v, scale)));
+      else softmaxScaled(z, scale, out);
+    }
+    return P;
+  }
+
+  /** The last layer's pre-activations of every row, computed here in f64 (scaled rows: finite for any finite X). */
+  decision(X: Matrix): Matrix {
+    const p = this.getParameters();
+    const K = this.layers[this.layers.length - 1].nOut;
+    const out = new Float64Array(X.rows * K);
+    for (let i = 0; i < X.rows; i++) {
+      const { z, scale } = this.scaledRow(p, X, i);
+      for (let k = 0; k < K; k++) out[i * K + k] = unscaled(z[k], scale);
+    }
+    return { data: out, rows: X.rows, cols: K };
+  }
+
+  /**
+   * Row i's forward pass in f64 from the packed parameters p, with the row scaled by a power of two
+   * s so that no product overflows. Identity and relu units commute with s, so the scale is carried
+   * (each bias times s); tanh and logistic units are bounded, so they take the unscaled value and
+   * the scale returns to 1. Returns the last layer's pre-activations times `scale`.
+   */
+  private scaledRow(p: Float64Array, X: Matrix, i: number): { z: Float64Array; scale: number } {
+    const d = X.cols;
+    let scale = rowScale(X.data, i * d, (i + 1) * d);
+    let a = Float64Array.from(X.data.subarray(i * d, (i + 1) * d), (v) => v * scale);
+    let k = 0;
+    this.layers.forEach((L, l) => {
+      const z = new Float64Array(L.nOut);
+      const b = k + L.nOut * L.nIn;
+      for (let o = 0; o < L.nOut; o++) {
+        let v = scale * p[b + o];
+        for (let j = 0; j < L.nIn; j++) v += p[k + o * L.nIn + j] * a[j];
+        z[o] = v;
+      }
+      k = b + L.nOut;
+      if (l < this.layers.length - 1) {
+        const act = this.spec.hidden;
+        if (act === 'relu') z.forEach((v, o) => (z[o] = Math.max(v, 0)));
+        else if (act === 'tanh' || act === 'logistic') {
+          z.forEach((v, o) => (z[o] = act === 'tanh' ? Math.tanh(v / scale) : scaledSigmoid(v, scale)));
+          scale = 1;
+        }
+      }
+      a = z;
+    });
+    return { z: a, scale };
   }
 
   /** Output probabilities of n resident rows, CHUNK rows per kernel call. */
@@ -254,4 +314,13 @@ export class DenseNet implements Objective {
       engine.free(out);
     }
   }
+}
+
+/** The softmax of z / scale into out, stable for any finite z: differences from the row's max. */
+function softmaxScaled(z: Float64Array, scale: number, out: Float64Array): void {
+  let m = -Infinity;
+  for (const v of z) m = Math.max(m, v);
+  let sum = 0;
+  z.forEach((v, k) => (sum += out[k] = Math.exp((v - m) / scale)));
+  for (let k = 0; k < z.length; k++) out[k] /= sum;
 }

@@ -55,6 +55,8 @@ export interface Objective {
 
   /** The output probabilities of every row of X: one column per sigmoid output, or K softmax columns. */
   predictProba(X: Matrix): Matrix;
+  /** The last layer's pre-activations (logits) of every row, in f64, finite for any finite X. */
+  decision(X: Matrix): Matrix;
   /** Frees everything the objective holds in the engine. */
   dispose(): void;
 }
@@ -90,4 +92,22 @@ export function batchByBatch(
     engine.free(part);
   }
   return total;
+}
+
+/** A power of two that brings max |x_j| of a row to at most 1 (1 when it already is): scaling by it is exact. */
+export function rowScale(x: ArrayLike<number>, from: number, to: number): number {
+  let m = 0;
+  for (let j = from; j < to; j++) m = Math.max(m, Math.abs(x[j]));
+  return m > 1 ? 2 ** -Math.ceil(Math.log2(m)) : 1;
+}
+
+/** z / scale, kept finite: a logit beyond float64's range is the largest float64 of its sign. */
+export function unscaled(z: number, scale: number): number {
+  return Math.max(-Number.MAX_VALUE, Math.min(Number.MAX_VALUE, z / scale));
+}
+
+/** The sigmoid of z / scale, stable for any finite z. */
+export function scaledSigmoid(z: number, scale: number): number {
+  const t = z / scale;
+  return t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t));
 }
