@@ -1,7 +1,8 @@
 import { fail } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import type { FieldSink } from './csv-tokenizer.js';
-import { parseDecimal, parseNumberText } from './csv-number.js';
+import { parseDecimal, parseNumberText, trimText } from './csv-number.js';
+import { CSV_LIMITS, cellText, type CsvLimits } from './csv-limits.js';
 import type { Label } from '../core/labels.js';
 
 export type ColumnRef = string | number;
@@ -21,21 +22,56 @@ export interface CsvResult {
   columns: string[];
 }
 
-interface Cell {
-  bytes: Uint8Array;
-  quoted: boolean;
-}
-
-interface PreludeRow {
-  cells: Cell[];
-  line: number;
-}
-
 const SKIP = -1;
 const TARGET = -2;
 const MIN_ROWS = 1024;
+/** The first matrix holds MIN_ROWS rows, or fewer when rows are wide: never more values than this. */
+const FIRST_VALUES = 1 << 20;
 const SPACE = 0x20;
 const TAB = 0x09;
+
+/**
+ * The first rows, held back until they decide whether there is a header: their cells' bytes end
+ * to end in one buffer, and per cell where it ends and whether it was quoted. No object per cell,
+ * so a row of a million empty cells costs a few megabytes, not a few hundred.
+ */
+class Prelude {
+  bytes = new Uint8Array(256);
+  len = 0;
+  /** Per cell: the end offset of its bytes (it starts where the one before ends). */
+  readonly ends: number[] = [];
+  readonly quoted: boolean[] = [];
+  /** Per row: the index one past its last cell, and the line it began on. */
+  readonly rowEnds: number[] = [];
+  readonly lines: number[] = [];
+
+  add(buf: Uint8Array, s: number, e: number, quoted: boolean): void {
+    const need = this.len + (e - s);
+    if (need > this.bytes.length) {
+      const next = new Uint8Array(Math.max(need, this.bytes.length * 2));
+      next.set(this.bytes.subarray(0, this.len));
+      this.bytes = next;
+    }
+    this.bytes.set(buf.subarray(s, e), this.len);
+    this.len = need;
+    this.ends.push(need);
+    this.quoted.push(quoted);
+  }
+
+  endRow(line: number): void {
+    this.rowEnds.push(this.ends.length);
+    this.lines.push(line);
+  }
+
+  start(k: number): number {
+    return k === 0 ? 0 : this.ends[k - 1];
+  }
+
+  /** Cells [from, to) of row r. */
+  row(r: number): [number, number] {
+    return [r === 0 ? 0 : this.rowEnds[r - 1], this.rowEnds[r]];
+  }
+}
 
 /**
  * Turns fields into a matrix. The first two rows are held back (they decide whether there is
@@ -47,8 +83,7 @@ export class CsvBuilder implements FieldSink {
   sizeHint = 0;
   /** Bytes of the data rows so far (fields plus separators); with `sizeHint` it predicts the row count. */
   private rowBytes = 0;
-  private prelude: PreludeRow[] | null = [];
-  private cells: Cell[] = [];
+  private prelude: Prelude | null = new Prelude();
   private col = 0;
   private ncols = 0;
   private firstLine = 1;
@@ -68,7 +103,10 @@ export class CsvBuilder implements FieldSink {
   private readonly numericMissing: boolean;
   private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-  constructor(private readonly opts: BuildOptions) {
+  constructor(
+    private readonly opts: BuildOptions,
+    private readonly limits: CsvLimits = CSV_LIMITS,
+  ) {
     const enc = new TextEncoder();
     this.missingBytes = opts.missing.map((m) => enc.encode(trimText(m)));
     this.numericMissing = opts.missing.some((m) => parseNumberText(m) !== null);
@@ -77,7 +115,7 @@ export class CsvBuilder implements FieldSink {
   field(buf: Uint8Array, s: number, e: number, quoted: boolean): void {
     const col = this.col++;
     if (this.prelude !== null) {
-      this.cells.push({ bytes: buf.slice(s, e), quoted });
+      this.prelude.add(buf, s, e, quoted);
       return;
     }
     this.rowBytes += e - s + 1;
@@ -93,11 +131,11 @@ export class CsvBuilder implements FieldSink {
   }
 
   endRow(line: number): void {
-    if (this.prelude !== null) {
-      this.prelude.push({ cells: this.cells, line });
-      this.cells = [];
+    const prelude = this.prelude;
+    if (prelude !== null) {
+      prelude.endRow(line);
       this.col = 0;
-      if (this.prelude.length === 2) this.setup();
+      if (prelude.rowEnds.length === 2) this.setup();
       return;
     }
     if (this.col !== this.ncols) {
@@ -107,7 +145,7 @@ export class CsvBuilder implements FieldSink {
     this.col = 0;
     this.rows++;
     this.base += this.nf;
-    if (this.base + this.nf > this.data.length) this.grow();
+    if (this.base + this.nf > this.data.length) this.grow(line);
   }
 
   result(): CsvResult {
@@ -121,53 +159,61 @@ export class CsvBuilder implements FieldSink {
 
   /** Decides the header and the columns from the first rows, then parses them as data. */
   private setup(): void {
-    const rows = this.prelude!;
+    const pre = this.prelude!;
     this.prelude = null;
-    if (rows.length === 0) fail('EMPTY_INPUT', 'the CSV has no rows');
-    const first = rows[0];
-    const ncols = first.cells.length;
-    const header = this.opts.header ?? this.looksLikeHeader(rows);
+    const nrows = pre.rowEnds.length;
+    if (nrows === 0) fail('EMPTY_INPUT', 'the CSV has no rows');
+    const text = (k: number) => this.text(pre, k);
+    const [first, firstEnd] = pre.row(0);
+    const ncols = firstEnd - first;
+    const header = this.opts.header ?? this.looksLikeHeader(pre);
     this.header = header;
     this.ncols = ncols;
-    this.firstLine = first.line;
-    this.names = header ? first.cells.map((c) => this.text(c)) : first.cells.map((_, j) => String(j));
+    this.firstLine = pre.lines[0];
+    this.names = Array.from({ length: ncols }, (_, j) => (header ? text(first + j) : String(j)));
     const { target, columns } = this.opts;
-    this.targetIndex = target === undefined ? -1 : this.resolve(target, 'target');
-    const features = columns ? columns.map((c) => this.resolve(c, 'column')) : this.names.map((_, j) => j).filter((j) => j !== this.targetIndex);
+    const lookup = new ColumnLookup(this.names);
+    this.targetIndex = target === undefined ? -1 : this.resolve(target, 'target', lookup);
+    const features = columns ? columns.map((c) => this.resolve(c, 'column', lookup)) : this.names.map((_, j) => j).filter((j) => j !== this.targetIndex);
     this.slot = new Int32Array(ncols).fill(SKIP);
     features.forEach((j, pos) => {
-      if (j === this.targetIndex) fail('BAD_OPTION', `column ${JSON.stringify(this.names[j])} is the target; it cannot also be a feature`);
-      if (this.slot[j] !== SKIP) fail('BAD_OPTION', `column ${JSON.stringify(this.names[j])} is listed twice in columns`);
+      if (j === this.targetIndex) fail('BAD_OPTION', `column ${cellText(this.names[j])} is the target; it cannot also be a feature`);
+      if (this.slot[j] !== SKIP) fail('BAD_OPTION', `column ${cellText(this.names[j])} is listed twice in columns`);
       this.slot[j] = pos;
     });
     if (this.targetIndex >= 0) this.slot[this.targetIndex] = TARGET;
     this.nf = features.length;
     this.featureNames = features.map((j) => this.names[j]);
-    this.data = this.opts.dtype === 'float64' ? new Float64Array(MIN_ROWS * this.nf) : new Float32Array(MIN_ROWS * this.nf);
-    for (const row of header ? rows.slice(1) : rows) {
-      for (const c of row.cells) this.field(c.bytes, 0, c.bytes.length, c.quoted);
-      this.endRow(row.line);
+    this.data = this.allocate(Math.max(1, Math.min(MIN_ROWS, Math.floor(FIRST_VALUES / Math.max(1, this.nf)))), pre.lines[0]);
+    for (let r = header ? 1 : 0; r < nrows; r++) {
+      const [from, to] = pre.row(r);
+      for (let k = from; k < to; k++) this.field(pre.bytes, pre.start(k), pre.ends[k], pre.quoted[k]);
+      this.endRow(pre.lines[r]);
     }
   }
 
   /** A header when some column reads as text in the first row and as a number in the second. */
-  private looksLikeHeader(rows: PreludeRow[]): boolean {
-    const isText = (c: Cell) => !this.isMissing(c.bytes, 0, c.bytes.length) && parseNumberText(this.text(c)) === null;
-    const [a, b] = rows as [PreludeRow, PreludeRow | undefined];
-    if (!b) return a.cells.every(isText);
-    return a.cells.some((c, j) => {
-      const below = b.cells[j];
-      return below !== undefined && isText(c) && parseNumberText(this.text(below)) !== null;
-    });
+  private looksLikeHeader(pre: Prelude): boolean {
+    const isText = (k: number) => !this.isMissing(pre.bytes, pre.start(k), pre.ends[k]) && parseNumberText(this.text(pre, k)) === null;
+    const [a, aEnd] = pre.row(0);
+    if (pre.rowEnds.length < 2) {
+      for (let k = a; k < aEnd; k++) if (!isText(k)) return false;
+      return true;
+    }
+    const [b, bEnd] = pre.row(1);
+    for (let j = 0; j < aEnd - a && b + j < bEnd; j++) {
+      if (isText(a + j) && parseNumberText(this.text(pre, b + j)) !== null) return true;
+    }
+    return false;
   }
 
-  private resolve(ref: ColumnRef, what: string): number {
+  private resolve(ref: ColumnRef, what: string, lookup: ColumnLookup): number {
     const names = this.names;
     if (typeof ref !== 'number' && typeof ref !== 'string') fail('BAD_OPTION', `${what} must be a column name or a 0-based index, got ${typeof ref}`);
-    const j = typeof ref === 'number' ? (Number.isInteger(ref) && ref >= 0 && ref < names.length ? ref : -1) : names.indexOf(ref);
+    const j = typeof ref === 'number' ? (Number.isInteger(ref) && ref >= 0 && ref < names.length ? ref : -1) : lookup.indexOf(ref);
     if (j < 0) {
-      const shown = names.slice(0, 40).map((n) => JSON.stringify(n)).join(', ') + (names.length > 40 ? `, ... (${names.length} in all)` : '');
-      const asked = typeof ref === 'number' ? `index ${ref} is out of range` : `${JSON.stringify(ref)} is not a column`;
+      const shown = names.slice(0, 40).map(cellText).join(', ') + (names.length > 40 ? `, ... (${names.length} in all)` : '');
+      const asked = typeof ref === 'number' ? `index ${ref} is out of range` : `${cellText(ref)} is not a column`;
       const hint = typeof ref === 'string' && !this.header ? '; the first row was not taken as a header: pass header: true if it is one' : '';
       fail('BAD_OPTION', `${what} ${asked}; the ${names.length} columns (0-based) are ${shown}${hint}`);
     }
@@ -177,24 +223,30 @@ export class CsvBuilder implements FieldSink {
   /** A feature cell the fast path did not read: missing, an exotic number, or an error. */
   private slowCell(buf: Uint8Array, s: number, e: number, col: number): number {
     if (this.isMissing(buf, s, e)) return NaN;
+    if (this.bad !== null) return NaN; // the row fails at its end anyway; don't decode what nobody reads
     const text = this.decoder.decode(buf.subarray(s, e));
     const v = parseNumberText(text);
     if (v !== null) return v;
-    if (this.bad === null) {
-      const missing = this.opts.missing.map((m) => JSON.stringify(m)).join(', ');
-      this.bad = `column ${JSON.stringify(this.names[col])} (index ${col}): ${JSON.stringify(text)} is not a number (missing values are written as one of: ${missing})`;
-    }
+    const missing = this.opts.missing.map(cellText).join(', ');
+    this.bad = `column ${cellText(this.names[col])} (index ${col}): ${cellText(text)} is not a number (missing values are written as one of: ${missing})`;
     return NaN;
   }
 
   private label(buf: Uint8Array, s: number, e: number, quoted: boolean): void {
     if (!quoted) [s, e] = trimBytes(buf, s, e);
     if (this.isMissing(buf, s, e) && this.bad === null) {
-      this.bad = `target column ${JSON.stringify(this.names[this.targetIndex])} (index ${this.targetIndex}): the label is missing`;
+      this.bad = `target column ${cellText(this.names[this.targetIndex])} (index ${this.targetIndex}): the label is missing`;
     }
     const text = this.decoder.decode(buf.subarray(s, e));
     let id = this.labelMap.get(text);
-    if (id === undefined) this.labelMap.set(text, (id = this.labelMap.size));
+    if (id === undefined) {
+      if (this.labelMap.size >= this.limits.labels) {
+        this.bad ??= `target column ${cellText(this.names[this.targetIndex])} (index ${this.targetIndex}): more than ${this.limits.labels} distinct labels`;
+        id = 0;
+      } else {
+        this.labelMap.set(text, (id = this.labelMap.size));
+      }
+    }
     this.labelIds.push(id);
   }
 
@@ -204,7 +256,7 @@ export class CsvBuilder implements FieldSink {
     const nums = texts.map(parseNumberText);
     let values: Label[] = texts;
     if (nums.every((v) => v !== null)) values = nums as number[];
-    else if (texts.every((t) => /^(true|false)$/i.test(t))) values = texts.map((t) => t.toLowerCase() === 'true');
+    else if (texts.every(isBooleanText)) values = texts.map((t) => t.toLowerCase() === 'true');
     return this.labelIds.map((id) => values[id]);
   }
 
@@ -219,34 +271,62 @@ export class CsvBuilder implements FieldSink {
     return false;
   }
 
-  private text(c: Cell): string {
-    const t = this.decoder.decode(c.bytes);
-    return c.quoted ? t : trimText(t);
+  /** Cell k of the prelude as text: trimmed unless it was quoted. */
+  private text(pre: Prelude, k: number): string {
+    const t = this.decoder.decode(pre.bytes.subarray(pre.start(k), pre.ends[k]));
+    return pre.quoted[k] ? t : trimText(t);
   }
 
   /**
    * Doubles, or with a size hint grows to the row count predicted from the bytes per row so far,
    * so a file is usually sized in one step and the memory peak stays near twice the matrix.
    */
-  private grow(): void {
+  private grow(line: number): void {
     const rows = this.rows;
     const { sizeHint, rowBytes } = this;
     let want = rows * 2;
     if (sizeHint > rowBytes && rowBytes > 0) {
       want = Math.max(Math.ceil((rows * sizeHint * 1.02) / rowBytes) + 64, rows + (rows >>> 3) + 64);
     }
-    const next = this.data instanceof Float64Array ? new Float64Array(want * this.nf) : new Float32Array(want * this.nf);
+    const next = this.allocate(want, line);
     next.set(this.data);
     this.data = next;
   }
+
+  /** Room for `rows` rows, or PARSE_ERROR (never a RangeError) when the runtime cannot hold them. */
+  private allocate(rows: number, line: number): Float32Array | Float64Array {
+    const n = rows * this.nf;
+    try {
+      return this.opts.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      return fail('PARSE_ERROR', `line ${line}: the CSV is too large to hold in memory: ${this.rows} rows of ${this.nf} ${this.opts.dtype} values so far, and no room for ${rows} (${e.message})`);
+    }
+  }
+}
+
+/** Column names to their first index, built on the first lookup by name. */
+class ColumnLookup {
+  private map: Map<string, number> | null = null;
+  constructor(private readonly names: string[]) {}
+
+  indexOf(name: string): number {
+    if (this.map === null) {
+      this.map = new Map();
+      this.names.forEach((n, j) => {
+        if (!this.map!.has(n)) this.map!.set(n, j);
+      });
+    }
+    return this.map.get(name) ?? -1;
+  }
+}
+
+function isBooleanText(t: string): boolean {
+  return t.length <= 5 && /^(true|false)$/i.test(t);
 }
 
 function trimBytes(buf: Uint8Array, s: number, e: number): [number, number] {
   while (s < e && (buf[s] === SPACE || buf[s] === TAB)) s++;
   while (e > s && (buf[e - 1] === SPACE || buf[e - 1] === TAB)) e--;
   return [s, e];
-}
-
-function trimText(t: string): string {
-  return t.replace(/^[ \t]+|[ \t]+$/g, '');
 }

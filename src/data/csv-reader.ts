@@ -1,5 +1,7 @@
 import { fail } from '../core/errors.js';
+import { describe, strictOptions } from '../core/options.js';
 import { CsvBuilder, type ColumnRef, type CsvResult } from './csv-builder.js';
+import { CSV_LIMITS, type CsvLimits } from './csv-limits.js';
 import type { ByteSink } from './csv-sources.js';
 import { CsvTokenizer } from './csv-tokenizer.js';
 
@@ -18,6 +20,8 @@ export interface CsvOptions {
 }
 
 const DEFAULT_MISSING = ['', '?', 'NA', 'NaN'];
+const OPTION_KEYS = ['header', 'delimiter', 'missing', 'target', 'columns', 'dtype'] as const;
+const UTF8_BOM = 3;
 const CANDIDATES = [0x2c, 0x3b, 0x09]; // ',' ';' tab, in order of preference on a tie
 const QUOTE = 0x22;
 const LF = 0x0a;
@@ -25,8 +29,9 @@ const CR = 0x0d;
 
 /**
  * Push-style CSV reader: feed byte chunks, then `finish()`. Bytes are held back only until the
- * first line is complete (to strip a BOM and detect the delimiter); after that every chunk goes
- * straight to the tokenizer and may be reused by the caller once `push` returns.
+ * first line is complete (to strip a BOM and detect the delimiter), or until a row's limit of
+ * bytes is held without one; after that every chunk goes straight to the tokenizer and may be
+ * reused by the caller once `push` returns.
  */
 export class CsvReader implements ByteSink {
   private head: Uint8Array[] | null = [];
@@ -36,25 +41,31 @@ export class CsvReader implements ByteSink {
   private readonly builder: CsvBuilder;
   private readonly delimiter: number | undefined;
 
-  constructor(opts: CsvOptions = {}) {
+  /** `owner` names the call in messages ('parseCsv', 'readCsv'); `limits` are smaller in tests only. */
+  constructor(options: CsvOptions = {}, owner = 'parseCsv', private readonly limits: CsvLimits = CSV_LIMITS) {
+    const opts = strictOptions(`${owner} options`, options, OPTION_KEYS) as CsvOptions;
     const { header, delimiter, missing = DEFAULT_MISSING, target, columns, dtype = 'float32' } = opts;
-    if (header !== undefined && typeof header !== 'boolean') fail('BAD_OPTION', `header must be true, false or undefined, got ${JSON.stringify(header)}`);
+    if (header !== undefined && typeof header !== 'boolean') fail('BAD_OPTION', `header must be true, false or undefined, got ${describe(header)}`);
     if (delimiter !== undefined) {
       const code = typeof delimiter === 'string' && delimiter.length === 1 ? delimiter.charCodeAt(0) : -1;
       if (code < 0 || code > 0x7f || code === QUOTE || code === LF || code === CR) {
-        fail('BAD_OPTION', `delimiter must be one ASCII character other than a quote or line break, got ${JSON.stringify(delimiter)}`);
+        fail('BAD_OPTION', `delimiter must be one ASCII character other than a quote or line break, got ${describe(delimiter)}`);
       }
       this.delimiter = code;
     }
-    if (!Array.isArray(missing) || missing.some((m) => typeof m !== 'string')) fail('BAD_OPTION', 'missing must be an array of strings');
-    if (columns !== undefined && !Array.isArray(columns)) fail('BAD_OPTION', 'columns must be an array of names or 0-based indices');
-    if (dtype !== 'float32' && dtype !== 'float64') fail('BAD_OPTION', `dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
-    this.builder = new CsvBuilder({ header, missing, target, columns, dtype });
+    if (!Array.isArray(missing) || missing.some((m) => typeof m !== 'string')) fail('BAD_OPTION', `missing must be an array of strings, got ${describe(missing)}`);
+    if (target !== undefined) columnRef(target, 'target');
+    if (columns !== undefined) {
+      if (!Array.isArray(columns)) fail('BAD_OPTION', `columns must be an array of names or 0-based indices, got ${describe(columns)}`);
+      columns.forEach((c, i) => columnRef(c, `columns[${i}]`));
+    }
+    if (dtype !== 'float32' && dtype !== 'float64') fail('BAD_OPTION', `dtype must be 'float32' or 'float64', got ${describe(dtype)}`);
+    this.builder = new CsvBuilder({ header, missing: [...missing], target, columns: columns && [...columns], dtype }, limits);
   }
 
   /** Announces the total input size in bytes (0 if unknown), so the matrix is sized ahead. */
   start(size: number): void {
-    this.builder.sizeHint = size;
+    this.builder.sizeHint = Number.isFinite(size) && size > 0 ? size : 0;
   }
 
   push(chunk: Uint8Array): void {
@@ -63,9 +74,10 @@ export class CsvReader implements ByteSink {
       return;
     }
     const complete = this.scanForLineEnd(chunk);
-    this.head!.push(complete ? chunk : chunk.slice()); // begin() consumes it at once when complete
+    const full = this.headLen + chunk.length >= this.limits.rowBytes + UTF8_BOM;
+    this.head!.push(complete || full ? chunk : chunk.slice()); // begin() consumes it at once then
     this.headLen += chunk.length;
-    if (complete) this.begin();
+    if (complete || full) this.begin();
   }
 
   finish(): CsvResult {
@@ -86,13 +98,24 @@ export class CsvReader implements ByteSink {
     return false;
   }
 
+  /**
+   * Starts the tokenizer on the held bytes. The delimiter is detected from at most a row's limit
+   * of bytes, which are all held by now whatever the chunks were: the same input always gets
+   * the same delimiter, and a first line past the limit fails in the tokenizer like any other.
+   */
   private begin(): void {
     let bytes = concat(this.head!, this.headLen);
     this.head = null;
-    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
-    this.tokenizer = new CsvTokenizer(this.delimiter ?? detectDelimiter(bytes), this.builder);
+    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(UTF8_BOM);
+    const delimiter = this.delimiter ?? detectDelimiter(bytes.subarray(0, this.limits.rowBytes));
+    this.tokenizer = new CsvTokenizer(delimiter, this.builder, this.limits);
     this.tokenizer.push(bytes);
   }
+}
+
+function columnRef(ref: unknown, what: string): void {
+  if (typeof ref === 'string') return;
+  if (typeof ref !== 'number' || !Number.isInteger(ref) || ref < 0) fail('BAD_OPTION', `${what} must be a column name or a 0-based index, got ${describe(ref)}`);
 }
 
 /** The candidate found most often outside quotes on the first line; ',' when none is. */

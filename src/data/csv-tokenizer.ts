@@ -1,4 +1,5 @@
 import { fail } from '../core/errors.js';
+import { CSV_LIMITS, sizeText, type CsvLimits } from './csv-limits.js';
 
 /** Receives the fields of a CSV as the tokenizer finds them. */
 export interface FieldSink {
@@ -37,6 +38,11 @@ const AFTER_CR = 4; // a row ended with CR: swallow the LF of a CRLF
  * RFC 4180 tokenizer over byte chunks. Rows end at LF, CRLF or a lone CR; empty lines are
  * skipped. Unquoted fields inside a chunk are handed over in place, without copying; only a
  * field cut by a chunk boundary or a quoted one goes through the scratch buffer.
+ *
+ * Every byte is looked at a bounded number of times, and the limits (a cell, a row, the fields
+ * of a row) bound what is held. Each limit is checked where the field ends, and a cell also
+ * while it is copied into the scratch buffer: nothing else can happen between those two points,
+ * so the first error is the same however the input is cut into chunks.
  */
 export class CsvTokenizer {
   private state = START;
@@ -46,10 +52,13 @@ export class CsvTokenizer {
   private line = 1;
   private rowLine = 1;
   private quoteLine = 1;
+  /** Bytes of the current row so far: its finished fields and a separator after each. */
+  private rowBytes = 0;
 
   constructor(
     private readonly delim: number,
     private readonly sink: FieldSink,
+    private readonly limits: CsvLimits = CSV_LIMITS,
   ) {}
 
   push(buf: Uint8Array): void {
@@ -76,10 +85,12 @@ export class CsvTokenizer {
         }
         const c = buf[j];
         if (c === delim) {
+          this.checkField(j - i);
           sink.field(buf, i, j, false);
           this.fieldsInRow++;
         } else {
           if (j > i || this.fieldsInRow > 0) {
+            this.checkField(j - i);
             sink.field(buf, i, j, false);
             this.endRow();
           } else {
@@ -92,6 +103,7 @@ export class CsvTokenizer {
         const j = fieldEnd(buf, i, n, delim);
         this.append(buf, i, j);
         if (j === n) break;
+        this.checkField(this.len);
         sink.field(this.scratch, 0, this.len, false);
         state = this.afterField(buf[j]);
         i = j + 1;
@@ -113,6 +125,7 @@ export class CsvTokenizer {
           this.append(buf, i, i + 1);
           state = QUOTED;
         } else if (c === delim || c === LF || c === CR) {
+          this.checkField(this.len);
           sink.field(this.scratch, 0, this.len, true);
           state = this.afterField(c);
         } else {
@@ -134,9 +147,11 @@ export class CsvTokenizer {
       fail('PARSE_ERROR', `line ${this.quoteLine}: a quoted field is never closed (unterminated quote)`);
     }
     if (state === UNQUOTED || state === QUOTE_SEEN) {
+      this.checkField(this.len);
       this.sink.field(this.scratch, 0, this.len, state === QUOTE_SEEN);
       this.endRow();
     } else if (state === START && this.fieldsInRow > 0) {
+      this.checkField(0);
       this.sink.field(this.scratch, 0, 0, false); // "a,b," at the very end: an empty last field
       this.endRow();
     }
@@ -156,13 +171,28 @@ export class CsvTokenizer {
   private endRow(): void {
     this.sink.endRow(this.rowLine);
     this.fieldsInRow = 0;
+    this.rowBytes = 0;
     this.rowLine = ++this.line;
+  }
+
+  /** A field of `len` bytes ends: refuses it past a limit, else counts it into its row. */
+  private checkField(len: number): void {
+    const { cellBytes, rowBytes, fields } = this.limits;
+    if (len > cellBytes) this.cellTooLong();
+    if (this.fieldsInRow >= fields) fail('PARSE_ERROR', `line ${this.rowLine} has more than ${fields} fields, the most a CSV row may have`);
+    if (this.rowBytes + len > rowBytes) fail('PARSE_ERROR', `line ${this.rowLine} is longer than ${sizeText(rowBytes)}, the most a CSV row may hold`);
+    this.rowBytes += len + 1;
+  }
+
+  private cellTooLong(): never {
+    return fail('PARSE_ERROR', `line ${this.rowLine}, field ${this.fieldsInRow + 1}: the cell is longer than ${sizeText(this.limits.cellBytes)}, the most a CSV cell may hold`);
   }
 
   private append(buf: Uint8Array, s: number, e: number): void {
     const need = this.len + (e - s);
+    if (need > this.limits.cellBytes) this.cellTooLong();
     if (need > this.scratch.length) {
-      const next = new Uint8Array(Math.max(need, this.scratch.length * 2));
+      const next = new Uint8Array(Math.min(Math.max(need, this.scratch.length * 2), this.limits.cellBytes));
       next.set(this.scratch.subarray(0, this.len));
       this.scratch = next;
     }

@@ -1,4 +1,5 @@
 import { fail } from '../core/errors.js';
+import { describe } from '../core/options.js';
 import type { CsvResult } from './csv-builder.js';
 import { CsvReader, type CsvOptions } from './csv-reader.js';
 import { streamSource, type CsvSource } from './csv-sources.js';
@@ -13,10 +14,12 @@ const TEXT_CHUNK = 1 << 16;
 /**
  * Parses CSV text into `{ X, y?, columns }`. Missing cells become NaN; a non-numeric feature
  * cell, a row of the wrong length or an unterminated quote throws PARSE_ERROR naming the line.
+ * Time is linear in the length of the text; a cell over 1 MiB, a row over 64 MiB or with more
+ * than 1,048,576 fields is PARSE_ERROR too (csv-limits.ts, and the README's data section).
  */
 export function parseCsv(text: string, options: CsvOptions = {}): CsvResult {
-  if (typeof text !== 'string') fail('BAD_OPTION', `parseCsv takes the CSV text as a string, got ${typeof text}; readCsv reads files, URLs, Blobs and streams`);
-  const reader = new CsvReader(options);
+  if (typeof text !== 'string') fail('BAD_OPTION', `parseCsv takes the CSV text as a string, got ${describe(text)}; readCsv reads files, URLs, Blobs and streams`);
+  const reader = new CsvReader(options, 'parseCsv');
   reader.start(text.length);
   const enc = new TextEncoder();
   const buf = new Uint8Array((TEXT_CHUNK + 2) * 3);
@@ -36,7 +39,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvResult {
  * File, or a ReadableStream of bytes, chunk by chunk. Same options and result as `parseCsv`.
  */
 export async function readCsv(source: CsvSource, options: CsvOptions = {}): Promise<CsvResult> {
-  const reader = new CsvReader(options);
+  const reader = new CsvReader(options, 'readCsv');
   await streamSource(source, reader);
   return reader.finish();
 }
