@@ -4,12 +4,12 @@
 import { LOGISTIC_SCRATCH_EXTRA, LOGISTIC_SCRATCH_PER_VALUE, OPT_HEADER } from './formats.js';
 import { KERNEL_NAMES, SUFFIX, type KernelOps, type KernelTable, type Kernels } from './kernels.js';
 import { activationKind, type Activation } from './kinds.js';
-import { misuse, type Buf, type BufDtype, type Dtype, type F32Buf, type F64Buf, type Memory, type PointerMemory, type U32Buf } from './memory.js';
+import { misuse, type Buf, type BufDtype, type BufSize, type Dtype, type F32Buf, type F64Buf, type Memory, type PointerMemory, type U32Buf } from './memory.js';
 import type { Net, NetData, NetEpochOptions, OptimizerBufs } from './net.js';
 import type { Rows, SgdEpochOptions, Trainers } from './trainers.js';
 
-export type { ArrayOf, Buf, BufDtype, Dtype, F32Buf, F64Buf, FloatArray, FloatBuf, Memory, U32Buf } from './memory.js';
-export { floats, paddedStride } from './memory.js';
+export type { ArrayOf, Buf, BufDtype, BufSize, Dtype, F32Buf, F64Buf, FloatArray, FloatBuf, Memory, U32Buf } from './memory.js';
+export { floats, grouped, paddedStride } from './memory.js';
 export type { Kernels } from './kernels.js';
 export type { Rows, SgdEpochOptions, Trainers } from './trainers.js';
 
@@ -71,6 +71,12 @@ export class KernelEngine<P> implements Engine {
   free(buf: Buf): void {
     this.#mem.free(buf);
   }
+  get bytesInUse(): number {
+    return this.#mem.bytesInUse;
+  }
+  checkRoom(what: string, buffers: readonly BufSize[]): void {
+    this.#mem.checkRoom(what, buffers);
+  }
 
   #p(buf: Buf, dtype: BufDtype): P {
     return this.#mem.ptr(buf, dtype);
@@ -82,7 +88,9 @@ export class KernelEngine<P> implements Engine {
     if (dtype === 'float64') return this.#mem.nil;
     const need = (LOGISTIC_SCRATCH_PER_VALUE * stride + LOGISTIC_SCRATCH_EXTRA) / 4;
     if (this.#scratch === null || this.#scratch.length < need) {
+      // Dropped before the new one is asked for: an OUT_OF_MEMORY leaves no freed buffer behind.
       if (this.#scratch) this.#mem.free(this.#scratch);
+      this.#scratch = null;
       this.#scratch = this.#mem.f32(need);
     }
     return this.#p(this.#scratch, 'float32');
@@ -90,6 +98,7 @@ export class KernelEngine<P> implements Engine {
   #gradFor(stride: number): P {
     if (this.#grad === null || this.#grad.length < stride + 1) {
       if (this.#grad) this.#mem.free(this.#grad);
+      this.#grad = null;
       this.#grad = this.#mem.f64(stride + 1);
     }
     return this.#p(this.#grad, 'float64');

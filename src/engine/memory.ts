@@ -29,13 +29,30 @@ export type U32Buf = Buf<'uint32'>;
 /** Values of a float dtype: `FloatBuf` alone is either, `FloatBuf<'float64'>` only float64. */
 export type FloatBuf<D extends Dtype = Dtype> = Buf<D>;
 
-/** Allocation, release and views. Each buffer is checked to be this memory's, and live, wherever it is used. */
+/** A buffer to be: its dtype and its number of values. */
+export type BufSize = readonly [dtype: BufDtype, length: number];
+
+/**
+ * Allocation, release and views. Each buffer is checked to be this memory's, and live, wherever it
+ * is used. A buffer the engine cannot hold is an OUT_OF_MEMORY error naming the request and the
+ * limit, and nothing is allocated then: WASM backends hold at most wasm32's 4 GiB for all their
+ * buffers together; 'js' holds each buffer in one typed array (at most 2^32 values).
+ */
 export interface Memory {
   f32(length: number): F32Buf;
   f64(length: number): F64Buf;
   u32(length: number): U32Buf;
   /** Releases buf; using it afterwards, or freeing it again, is an error. */
   free(buf: Buf): void;
+  /** Bytes in this engine's live buffers: what a leak check watches. */
+  readonly bytesInUse: number;
+  /**
+   * Refuses with OUT_OF_MEMORY, before anything is allocated, buffers this engine could never hold
+   * together now (beyond its limit, with what is in use): a caller that knows its sizes up front
+   * (an upload of rows x stride values) checks them all at once. `what` names them in the message,
+   * e.g. "X (5,000,000 x 256 float32 values)".
+   */
+  checkRoom(what: string, buffers: readonly BufSize[]): void;
 }
 
 /** A new zeroed buffer of `length` values of `dtype`. */
@@ -51,6 +68,27 @@ export function paddedStride(d: number): number {
 /** A misuse of the engine by code in this library (a foreign, freed or mistyped buffer, a broken contract). */
 export function misuse(message: string): never {
   fail('INTERNAL', `engine misuse: ${message}`);
+}
+
+export const BYTES_PER_VALUE: Readonly<Record<BufDtype, number>> = { float32: 4, float64: 8, uint32: 4 };
+
+/** n with thousands separators, the same in every runtime and locale. */
+export function grouped(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** Bytes of `sizes` together. */
+export function bytesOf(sizes: readonly BufSize[]): number {
+  return sizes.reduce((sum, [dtype, length]) => sum + length * BYTES_PER_VALUE[dtype], 0);
+}
+
+/** What an engine cannot hold: the request in bytes, why (the limit), and what to do instead. */
+export function outOfMemory(what: string, bytes: number, why: string): never {
+  fail(
+    'OUT_OF_MEMORY',
+    `${what} needs ${grouped(bytes)} bytes: ${why}. Free buffers or models no longer needed (dispose()), or, for data this large, ` +
+      'train out of core: partialFit on chunks of rows that each fit.',
+  );
 }
 
 /**
@@ -80,26 +118,60 @@ export abstract class OwnedBuf<D extends BufDtype, P> implements Buf<D> {
   }
 }
 
-/** The checked half of every backend's memory: allocation is the backend's, ownership is here. */
+/** The checked half of every backend's memory: allocation is the backend's, ownership and limits are here. */
 export abstract class PointerMemory<P> implements Memory {
   /** The pointer kernels take for "none" (no sample weights, rows in order, no bias). */
   abstract readonly nil: P;
-  protected abstract allocate<D extends BufDtype>(dtype: D, length: number): OwnedBuf<D, P>;
+  #inUse = 0;
+
+  /** `backend` names the engine in messages. */
+  constructor(readonly backend: string) {}
+
+  /** A new zeroed buffer, or null when the backend could not find the memory (within its limit). */
+  protected abstract allocate<D extends BufDtype>(dtype: D, length: number): OwnedBuf<D, P> | null;
   protected abstract release(buf: OwnedBuf<BufDtype, P>): void;
+  /** Why `sizes` can never be held here, with `inUse` bytes taken (the limit, in words), or null when they may fit. */
+  protected abstract beyondLimit(sizes: readonly BufSize[], inUse: number): string | null;
+  /** Why an allocation within the limit failed, in words. */
+  protected abstract whyFailed(inUse: number): string;
 
   f32(length: number): F32Buf {
-    return this.allocate('float32', length);
+    return this.#allocate('float32', length);
   }
   f64(length: number): F64Buf {
-    return this.allocate('float64', length);
+    return this.#allocate('float64', length);
   }
   u32(length: number): U32Buf {
-    return this.allocate('uint32', length);
+    return this.#allocate('uint32', length);
   }
   free(buf: Buf): void {
     const b = this.own(buf, buf.dtype);
     b.kill();
     this.release(b);
+    this.#inUse -= b.length * BYTES_PER_VALUE[b.dtype];
+  }
+
+  get bytesInUse(): number {
+    return this.#inUse;
+  }
+
+  checkRoom(what: string, sizes: readonly BufSize[]): void {
+    for (const [dtype, length] of sizes) {
+      if (!(Number.isSafeInteger(length) && length >= 0)) misuse(`${what}: ${String(length)} is not a count of ${dtype} values`);
+    }
+    const why = this.beyondLimit(sizes, this.#inUse);
+    if (why !== null) outOfMemory(what, bytesOf(sizes), why);
+  }
+
+  #allocate<D extends BufDtype>(dtype: D, length: number): OwnedBuf<D, P> {
+    if (!(Number.isSafeInteger(length) && length >= 0)) misuse(`a ${dtype} buffer of ${String(length)} values was asked for`);
+    const what = `a ${dtype} buffer of ${grouped(length)} values`;
+    this.checkRoom(what, [[dtype, length]]);
+    const buf = this.allocate(dtype, length);
+    const bytes = length * BYTES_PER_VALUE[dtype];
+    if (buf === null) outOfMemory(what, bytes, this.whyFailed(this.#inUse));
+    this.#inUse += bytes;
+    return buf;
   }
 
   /** buf as this memory's live buffer of dtype, or an error naming what is wrong with it. */

@@ -1,5 +1,5 @@
-import type { Dtype, Engine, FloatArray, FloatBuf, Rows } from './engine.js';
-import { floats, paddedStride } from './engine.js';
+import type { BufSize, Dtype, Engine, FloatArray, FloatBuf, Rows } from './engine.js';
+import { floats, grouped, paddedStride } from './engine.js';
 import type { Matrix } from '../core/matrix.js';
 import { fail } from '../core/errors.js';
 
@@ -10,6 +10,7 @@ import { fail } from '../core/errors.js';
  */
 export function uploadMatrix(engine: Engine, X: Matrix, name = 'X', dtype: Dtype = 'float32'): { buf: FloatBuf; stride: number } {
   const stride = paddedStride(X.cols);
+  engine.checkRoom(matrixWhat(name, X, dtype), [matrixSize(X, dtype)]);
   const buf = floats(engine, dtype, X.rows * stride);
   buf.view().set(X.data);
   engine.padRows(buf, X.rows, X.cols, stride);
@@ -24,6 +25,18 @@ export function uploadMatrix(engine: Engine, X: Matrix, name = 'X', dtype: Dtype
   return { buf, stride };
 }
 
+/** The engine buffer of X: its rows padded to the SIMD stride. */
+function matrixSize(X: Matrix, dtype: Dtype): BufSize {
+  return [dtype, X.rows * paddedStride(X.cols)];
+}
+
+/** X's name and shape, for an OUT_OF_MEMORY message. */
+function matrixWhat(name: string, X: Matrix, dtype: Dtype): string {
+  const stride = paddedStride(X.cols);
+  const padded = stride === X.cols ? '' : `, rows padded to ${stride}`;
+  return `${name} (${grouped(X.rows)} x ${grouped(X.cols)} ${dtype} values${padded})`;
+}
+
 /** Values as a typed array of `dtype` (rounded to float32, or kept exactly). */
 export function valuesIn(dtype: Dtype, values: ArrayLike<number>): FloatArray {
   return dtype === 'float64' ? Float64Array.from(values) : Float32Array.from(values);
@@ -36,10 +49,25 @@ export function uploadValues(engine: Engine, values: ArrayLike<number>, dtype: D
   return buf;
 }
 
-/** Uploads X, the 0/1 targets and optional sample weights, all in `dtype`, as one resident training set. */
+/**
+ * Uploads X, the 0/1 targets and optional sample weights, all in `dtype`, as one resident
+ * training set. Their sizes are checked together before anything is allocated (OUT_OF_MEMORY names
+ * them and the engine's limit); should an allocation fail all the same, what was uploaded is freed.
+ */
 export function uploadRows(engine: Engine, X: Matrix, y: ArrayLike<number>, sw: ArrayLike<number> | null, dtype: Dtype = 'float32'): Rows {
+  const sizes: BufSize[] = [matrixSize(X, dtype), [dtype, y.length]];
+  if (sw) sizes.push([dtype, sw.length]);
+  engine.checkRoom(`the training set: ${matrixWhat('X', X, dtype)}, its targets${sw ? ' and sample weights' : ''}`, sizes);
   const { buf, stride } = uploadMatrix(engine, X, 'X', dtype);
-  return { X: buf, y: uploadValues(engine, y, dtype), sw: sw && uploadValues(engine, sw, dtype), n: X.rows, d: X.cols, stride };
+  const done: FloatBuf[] = [buf];
+  try {
+    const yBuf = uploadValues(engine, y, dtype);
+    done.push(yBuf);
+    return { X: buf, y: yBuf, sw: sw && uploadValues(engine, sw, dtype), n: X.rows, d: X.cols, stride };
+  } catch (e) {
+    for (const b of done) engine.free(b);
+    throw e;
+  }
 }
 
 export function freeRows(engine: Engine, rows: Rows): void {

@@ -8,7 +8,7 @@ export class WasmEngine extends KernelEngine<number> {
   readonly memory: WebAssembly.Memory;
 
   constructor(name: BackendName, exports: WasmExports) {
-    super(name, new WasmMemory(exports.memory, exports), exports);
+    super(name, new WasmMemory(name, exports.memory, exports), exports);
     this.memory = exports.memory;
   }
 }

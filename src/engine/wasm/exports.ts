@@ -2,6 +2,7 @@
 // One table, WASM_FUNCTIONS, names each exported function with its parameter count; the types
 // are checked against it, and bindExports checks a loaded build against it.
 import { fail } from '../../core/errors.js';
+import { guarded } from '../guard.js';
 import { KERNEL_NAMES, KERNEL_PARAMS, SUFFIX, type KernelTable, type ParamCounts } from '../kernels.js';
 
 export type WasmBuild = 'relaxed' | 'simd' | 'scalar';
@@ -30,7 +31,11 @@ export const WASM_FUNCTIONS: Readonly<Record<string, number>> = {
   ...kernelParams(),
 } satisfies ParamCounts<Omit<WasmExports, 'memory'>>;
 
-/** The exports of an instance, checked against WASM_FUNCTIONS: every function there, with its parameter count, and the memory. */
+/**
+ * The exports of an instance, checked against WASM_FUNCTIONS: every function there, with its
+ * parameter count, and the memory. Each function is bound guarded: a trap (RuntimeError) or an
+ * abort inside it reaches the caller as an INTERNAL WasmlearnError naming the build and function.
+ */
 export function bindExports(exports: WebAssembly.Exports, build: WasmBuild): WasmExports {
   const problems: string[] = [];
   if (!(exports.memory instanceof WebAssembly.Memory)) problems.push('no memory');
@@ -42,5 +47,7 @@ export function bindExports(exports: WebAssembly.Exports, build: WasmBuild): Was
   if (problems.length > 0) {
     fail('UNSUPPORTED', `${build}.wasm does not match src/engine/wasm/exports.ts (rebuild it: npm run build:wasm): ${problems.join('; ')}`);
   }
-  return exports as unknown as WasmExports;
+  const bound: Record<string, unknown> = { memory: exports.memory };
+  for (const name of Object.keys(WASM_FUNCTIONS)) bound[name] = guarded(`${build}.wasm ${name}`, exports[name] as (...args: never[]) => unknown);
+  return bound as unknown as WasmExports;
 }

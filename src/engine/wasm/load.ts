@@ -1,3 +1,4 @@
+import { fail } from '../../core/errors.js';
 import type { WasmBuild } from './exports.js';
 
 /** Where a build's bytes come from: the bytes themselves, a URL to read or fetch, or a fetch Response. */
@@ -64,13 +65,31 @@ export function isWasmSource(x: unknown): x is WasmSource {
 }
 
 export async function instantiate(bytes: Uint8Array<ArrayBuffer>): Promise<WebAssembly.Instance> {
+  let memory: WebAssembly.Memory | null = null;
   const imports = {
     env: {
-      abort(_msg: number, _file: number, line: number, column: number): never {
-        throw new Error(`wasmlearn kernel aborted at ${line}:${column} (out of memory?)`);
+      /** AssemblyScript's abort (an assertion, or an error thrown in the kernel): a typed INTERNAL error, never a plain Error. */
+      abort(msg: number, file: number, line: number, column: number): never {
+        const text = memory ? asString(memory, msg >>> 0) : '';
+        const where = memory ? asString(memory, file >>> 0) : '';
+        fail('INTERNAL', `a wasmlearn kernel aborted${text ? `: ${text}` : ''} (${where || 'kernel'}:${line}:${column}); this is a bug in wasmlearn`);
       },
     },
   };
   const module = await WebAssembly.compile(bytes);
-  return WebAssembly.instantiate(module, imports);
+  const instance = await WebAssembly.instantiate(module, imports);
+  if (instance.exports.memory instanceof WebAssembly.Memory) memory = instance.exports.memory;
+  return instance;
+}
+
+/** An AssemblyScript string (UTF-16, its byte length in the u32 before it) at ptr, or '' where there is none that makes sense. */
+function asString(memory: WebAssembly.Memory, ptr: number): string {
+  const size = memory.buffer.byteLength;
+  if (ptr < 4 || ptr > size) return '';
+  const view = new DataView(memory.buffer);
+  const bytes = view.getUint32(ptr - 4, true);
+  if (bytes % 2 !== 0 || bytes > 2048 || ptr + bytes > size) return '';
+  let s = '';
+  for (let i = 0; i < bytes; i += 2) s += String.fromCharCode(view.getUint16(ptr + i, true));
+  return s;
 }
