@@ -18,6 +18,13 @@ export function integerAtLeast(name: string, v: unknown, min: number): number {
   return v;
 }
 
+/** A number in [lo, hi] (an open end excluded), else BAD_OPTION naming it and the range. */
+export function inRange(name: string, v: unknown, lo: number, hi: number, open: { lo?: boolean; hi?: boolean } = {}): number {
+  const ok = typeof v === 'number' && (open.lo ? v > lo : v >= lo) && (open.hi ? v < hi : v <= hi);
+  if (!ok) fail('BAD_OPTION', `${name} must be in ${open.lo ? '(' : '['}${lo}, ${hi}${open.hi ? ')' : ']'}; got ${describe(v)}`);
+  return v as number;
+}
+
 export function oneOf<T extends string>(name: string, v: unknown, allowed: readonly T[]): T {
   if (!allowed.includes(v as T)) fail('BAD_OPTION', `${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; got ${describe(v)}`);
   return v as T;

@@ -340,6 +340,8 @@ export abstract class Estimator<O extends { backend: BackendChoice; warmStart: b
   setParameters(values: ArrayLike<number>): void {
     const { objective } = this.fitted();
     const n = objective.weightMask.length;
+    if (!values || typeof values !== 'object' || typeof values.length !== 'number') fail('SHAPE_MISMATCH', `setParameters takes an array of ${n} numbers; got ${describe(values)}`);
+    for (let i = 0; i < values.length; i++) if (typeof values[i] !== 'number' || !Number.isFinite(values[i])) fail('NON_FINITE_INPUT', `parameter ${i} is ${describe(values[i])}`);
     if (values.length !== n) fail('SHAPE_MISMATCH', `expected ${n} parameters, got ${values.length}`);
     objective.setParameters(values);
   }

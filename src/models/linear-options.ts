@@ -3,7 +3,7 @@ import { BACKENDS, type Dtype } from '../engine/engine.js';
 import type { BackendChoice } from '../engine/index.js';
 import type { OptimizerConfig, OptimizerKind } from '../engine/net.js';
 import { fail } from '../core/errors.js';
-import { bool, integerAtLeast, nonNegative, oneOf, positive } from '../core/check.js';
+import { bool, inRange, integerAtLeast, nonNegative, oneOf, positive } from '../core/check.js';
 import type { SolveOptions } from '../solvers/solve.js';
 import type { FitCallbacks } from './estimator.js';
 import type { MatrixLike } from '../core/matrix.js';
@@ -55,7 +55,7 @@ export function checkLinearOptions(o: LinearOptions): void {
   oneOf('solver', o.solver, ['lbfgs', 'gd', 'sgd']);
   positive('C', o.C);
   oneOf('penalty', o.penalty, ['l2', 'l1', 'elasticnet', 'none']);
-  if (!(o.l1Ratio >= 0 && o.l1Ratio <= 1)) fail('BAD_OPTION', `l1Ratio must be in [0, 1]; got ${o.l1Ratio}`);
+  inRange('l1Ratio', o.l1Ratio, 0, 1);
   if ((o.penalty === 'l1' || o.penalty === 'elasticnet') && o.solver === 'lbfgs') {
     fail('BAD_OPTION', `penalty '${o.penalty}' needs solver 'gd' or 'sgd' (proximal steps); lbfgs handles 'l2' and 'none'`);
   }

@@ -131,6 +131,7 @@ export class LogisticRegression extends Estimator<LogisticRegressionOptions, Met
   /** Mean accuracy on (X, y). */
   score(X: MatrixLike, y: ArrayLike<Label>): number {
     const pred = this.predict(X);
+    if (!y || typeof y !== 'object' || typeof y.length !== 'number') fail('SHAPE_MISMATCH', `y must be an array of labels; got ${describe(y)}`);
     if (y.length !== pred.length) fail('SHAPE_MISMATCH', `X has ${pred.length} rows but y has ${y.length} labels`);
     let hits = 0;
     for (let i = 0; i < pred.length; i++) if (pred[i] === y[i]) hits++;

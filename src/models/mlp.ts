@@ -1,5 +1,5 @@
 import { describe } from '../core/options.js';
-import { bool, checkClassWeight, classWeightedSamples, integerAtLeast, nonNegative, oneOf, positive, sampleWeights, type ClassWeight } from '../core/check.js';
+import { bool, checkClassWeight, inRange, classWeightedSamples, integerAtLeast, nonNegative, oneOf, positive, sampleWeights, type ClassWeight } from '../core/check.js';
 import { fail } from '../core/errors.js';
 import { encodeClasses, sortLabels, type Label } from '../core/labels.js';
 import { checkMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
@@ -48,6 +48,8 @@ export interface MLPClassifierOptions extends TrainingControlOptions {
   backend: BackendChoice;
 }
 
+const MAX_WIDTH = 2 ** 24;
+
 /** The constructor's options: as MLPClassifierOptions, with one hidden layer given as a number. */
 export type MLPClassifierInit = Omit<MLPClassifierOptions, 'hiddenLayerSizes'> & { hiddenLayerSizes: number | number[] };
 
@@ -72,7 +74,11 @@ function checked(o: MLPClassifierOptions): MLPClassifierOptions {
   if (typeof o.hiddenLayerSizes === 'number') o.hiddenLayerSizes = [o.hiddenLayerSizes];
   else if (Array.isArray(o.hiddenLayerSizes)) o.hiddenLayerSizes = [...o.hiddenLayerSizes];
   if (!Array.isArray(o.hiddenLayerSizes)) fail('BAD_OPTION', `hiddenLayerSizes must be an array of layer widths; got ${describe(o.hiddenLayerSizes)}`);
-  o.hiddenLayerSizes.forEach((h, i) => integerAtLeast(`hiddenLayerSizes[${i}]`, h, 1));
+  o.hiddenLayerSizes.forEach((h, i) => {
+    integerAtLeast(`hiddenLayerSizes[${i}]`, h, 1);
+    // Wider than any network wasm32 memory holds; the parameter count is checked against the engine at fit.
+    if (h > MAX_WIDTH) fail('BAD_OPTION', `hiddenLayerSizes[${i}] is ${h}; layers wider than ${MAX_WIDTH} units cannot fit in engine memory`);
+  });
   oneOf('activation', o.activation, ['relu', 'tanh', 'logistic', 'identity']);
   oneOf('solver', o.solver, ['adam', 'sgd', 'lbfgs']);
   nonNegative('alpha', o.alpha);
@@ -83,9 +89,7 @@ function checked(o: MLPClassifierOptions): MLPClassifierOptions {
   integerAtLeast('nIterNoChange', o.nIterNoChange, 1);
   bool('shuffle', o.shuffle);
   integerAtLeast('seed', o.seed, 0);
-  for (const k of ['beta1', 'beta2', 'momentum'] as const) {
-    if (!(o[k] >= 0 && o[k] < 1)) fail('BAD_OPTION', `${k} must be in [0, 1); got ${o[k]}`);
-  }
+  for (const k of ['beta1', 'beta2', 'momentum'] as const) inRange(k, o[k], 0, 1, { hi: true });
   positive('epsilon', o.epsilon);
   bool('nesterovsMomentum', o.nesterovsMomentum);
   checkControl(o);
@@ -265,6 +269,7 @@ export class MLPClassifier extends Estimator<MLPClassifierOptions, Task, Targets
     const pred = this.predict(X);
     if (Array.isArray(pred)) {
       const labels = y as ArrayLike<Label>;
+      if (!labels || typeof labels !== 'object' || typeof labels.length !== 'number') fail('SHAPE_MISMATCH', `y must be an array of labels; got ${describe(labels)}`);
       if (labels.length !== pred.length) fail('SHAPE_MISMATCH', `X has ${pred.length} rows but y has ${labels.length} labels`);
       return pred.filter((p, i) => p === labels[i]).length / pred.length;
     }

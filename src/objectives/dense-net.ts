@@ -42,6 +42,11 @@ export class DenseNet implements Objective {
     const K = spec.sizes[spec.sizes.length - 1];
     this.chanceLoss = spec.output === 'softmax' ? Math.log(K) : (K * Math.LN2) / this.outScale;
     this.batchSize = options.batchSize ?? CHUNK;
+    // Refused before anything is allocated: parameters, gradient and optimizer state (5 values each) beyond wasm32's 4 GiB.
+    const sizes = spec.sizes;
+    const count = sizes.slice(1).reduce((n, nOut, l) => n + nOut * (sizes[l] + 1), 0);
+    const bytes = 5 * count * (spec.dtype === 'float64' ? 8 : 4);
+    if (!(bytes <= 2 ** 32)) fail('OUT_OF_MEMORY', `a network of ${count} parameters needs ${bytes} bytes of engine memory; the limit is ${2 ** 32} bytes (wasm32's 4 GiB)`);
     // The batch scratch grows to the batches the data needs (upload), never to a batchSize larger than n.
     this.net = createNet(engine, { ...spec, maxBatch: CHUNK });
     // 1 for each weight, 0 for each bias, in getParameters() order (filled, never spread: a wide layer has millions).

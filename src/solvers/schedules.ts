@@ -1,6 +1,7 @@
 // Learning-rate schedules for epoch-based training, applied once per epoch.
 import { fail } from '../core/errors.js';
 import { describe } from '../core/options.js';
+import { inRange, integerAtLeast, positive } from '../core/check.js';
 
 export type ScheduleName = 'constant' | 'invscaling' | 'step' | 'exponential' | 'cosine' | 'adaptive';
 export const SCHEDULES: readonly ScheduleName[] = ['constant', 'invscaling', 'step', 'exponential', 'cosine', 'adaptive'];
@@ -18,9 +19,9 @@ export const SCHEDULE_DEFAULTS: ScheduleOptions = { schedule: 'constant', powerT
 
 export function checkSchedule(o: ScheduleOptions): void {
   if (!SCHEDULES.includes(o.schedule)) fail('BAD_OPTION', `learningRateSchedule must be one of ${SCHEDULES.map((s) => `'${s}'`).join(', ')}; got ${describe(o.schedule)}`);
-  if (!(o.powerT > 0 && Number.isFinite(o.powerT))) fail('BAD_OPTION', `powerT must be a positive number; got ${o.powerT}`);
-  if (!(o.gamma > 0 && o.gamma <= 1)) fail('BAD_OPTION', `gamma must be in (0, 1]; got ${o.gamma}`);
-  if (!(Number.isInteger(o.stepSize) && o.stepSize >= 1)) fail('BAD_OPTION', `stepSize must be an integer >= 1; got ${o.stepSize}`);
+  positive('powerT', o.powerT);
+  inRange('gamma', o.gamma, 0, 1, { lo: true });
+  integerAtLeast('stepSize', o.stepSize, 1);
 }
 
 /**
