@@ -6,7 +6,8 @@ import { makeLogistic } from '../../dist/data/synthetic.js';
 import { readCsv } from '../../dist/data/csv.js';
 import { Xoshiro128, fillNormal } from '../../dist/core/rng.js';
 
-export const dataDir = process.env.WASMLEARN_DATA_DIR ?? fileURLToPath(new URL('../../../shared/data/', import.meta.url));
+// The datasets the package ships, unless WASMLEARN_DATA_DIR points elsewhere.
+export const dataDir = process.env.WASMLEARN_DATA_DIR ?? fileURLToPath(new URL('../../datasets/', import.meta.url));
 
 export function dataFile(name) {
   const file = `${dataDir.replace(/\/$/, '')}/${name}`;

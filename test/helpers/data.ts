@@ -3,18 +3,20 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
+/** The datasets the package ships (datasets/), so a fresh clone tests on its own. */
+const shipped = resolve(repo, 'datasets');
 const defaultDir = resolve(repo, '..', 'shared', 'data');
 
-/** The path of a reference dataset: in WASMLEARN_DATA_DIR if set, else in ../shared/data. */
+/** The path of a reference dataset: in WASMLEARN_DATA_DIR if set, else the shipped datasets/, else ../shared/data. */
 export function dataPath(file: string): string {
   const envDir = process.env.WASMLEARN_DATA_DIR;
-  const dirs = envDir ? [resolve(envDir), defaultDir] : [defaultDir];
+  const dirs = envDir ? [resolve(envDir), shipped, defaultDir] : [shipped, defaultDir];
   for (const dir of dirs) {
     const p = join(dir, file);
     if (existsSync(p)) return p;
   }
   throw new Error(
-    `dataset ${file} not found: looked in WASMLEARN_DATA_DIR (${envDir ? resolve(envDir) : 'not set'}) and in ${defaultDir}. ` +
+    `dataset ${file} not found: looked in WASMLEARN_DATA_DIR (${envDir ? resolve(envDir) : 'not set'}), ${shipped} and ${defaultDir}. ` +
       'Set WASMLEARN_DATA_DIR to the folder holding the reference datasets.',
   );
 }
