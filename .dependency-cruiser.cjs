@@ -15,7 +15,7 @@
  * Everything on top of the models. Nothing below the models imports these (the per-layer rules
  * for core, engine, objectives and solvers already forbid it), and neither does src/layers.
  */
-const TOP = '^src/(models/|data/|datasets/|cli/|cli[.]ts$|metrics[.]ts$|persist[.]ts$|index[.]ts$|node-relaunch[.]ts$)';
+const TOP = '^src/(models/|data/|datasets/|plot/|cli/|cli[.]ts$|metrics[.]ts$|persist[.]ts$|index[.]ts$|node-relaunch[.]ts$)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -81,6 +81,9 @@ module.exports = {
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {
       extensions: ['.ts', '.js', '.json'],
+      // Packages resolved by their package.json "exports" (vega-lite has no "main"), as Node does.
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'types', 'default'],
     },
     reporterOptions: {
       text: { highlightFocused: true },
