@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { engines } from './helpers/backends.js';
 import { f32, f64 } from './helpers/buffers.js';
 import { caught, codeOf } from './helpers/errors.js';
-import type { FloatBuf } from '../src/engine/engine.js';
+import { fail } from '../src/core/errors.js';
+import { allocateAll, type Buf, type F32Buf, type FloatBuf, type Memory } from '../src/engine/engine.js';
 
 describe.each(engines)('memory of %s', (name, engine) => {
   it('a freed buffer can be neither viewed, nor freed again, nor given to a kernel', () => {
@@ -45,5 +46,54 @@ describe.each(engines)('memory of %s', (name, engine) => {
     expect(codeOf(() => engine.sum(A, 9))).toBe('INTERNAL');
     // @ts-expect-error: an activation is one of its names
     expect(codeOf(() => engine.activation('softplus', A, A, 8))).toBe('INTERNAL');
+  });
+});
+
+describe.each(engines)('allocation on %s', (name, engine) => {
+  it('a length that is not a count of values is INTERNAL, never a RangeError', () => {
+    for (const n of [-1, 1.5, NaN, Infinity, 2 ** 53]) {
+      const e = caught(() => engine.f32(n));
+      expect([n, e.code]).toEqual([n, 'INTERNAL']);
+    }
+    expect(caught(() => engine.u32(-4)).message).toMatch(/a uint32 buffer of -4 values/);
+  });
+
+  it('bytesInUse counts live buffers, by dtype', () => {
+    const before = engine.bytesInUse;
+    const a = engine.f32(10), b = engine.f64(3), c = engine.u32(0);
+    expect(engine.bytesInUse - before).toBe(40 + 24);
+    engine.free(a);
+    engine.free(c);
+    expect(engine.bytesInUse - before).toBe(24);
+    engine.free(b);
+    expect(engine.bytesInUse).toBe(before);
+  });
+
+  it(`allocateAll: ${name} refuses the whole set before allocating any of it, and frees the made ones when a later one fails`, () => {
+    const before = engine.bytesInUse;
+    const e = caught(() => allocateAll(engine, 'a net', [['float32', 8], ['float64', 2 ** 33]]));
+    expect(e.code).toBe('OUT_OF_MEMORY');
+    expect(e.message).toMatch(/^OUT_OF_MEMORY: a net needs 68,719,476,768 bytes/);
+    expect(engine.bytesInUse).toBe(before);
+    // A memory whose third allocation fails after the check passed.
+    let calls = 0;
+    const made: Buf[] = [];
+    const flaky: Memory = {
+      f32: (n) => (++calls === 3 ? fail('OUT_OF_MEMORY', 'no more') : (made.push(engine.f32(n)), made[made.length - 1] as F32Buf)),
+      f64: (n) => engine.f64(n),
+      u32: (n) => engine.u32(n),
+      free: (b) => engine.free(b),
+      get bytesInUse() {
+        return engine.bytesInUse;
+      },
+      checkRoom: (what, sizes) => engine.checkRoom(what, sizes),
+    };
+    expect(codeOf(() => allocateAll(flaky, 'three', [['float32', 4], ['float32', 4], ['float32', 4]]))).toBe('OUT_OF_MEMORY');
+    expect(made.map((b) => codeOf(() => b.view()))).toEqual(['DISPOSED', 'DISPOSED']);
+    expect(engine.bytesInUse).toBe(before);
+    const [x, y] = allocateAll(engine, 'two', [['float32', 4], ['uint32', 2]]);
+    expect([x.dtype, x.length, y.dtype, y.length]).toEqual(['float32', 4, 'uint32', 2]);
+    engine.free(x);
+    engine.free(y);
   });
 });

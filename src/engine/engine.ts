@@ -9,7 +9,7 @@ import type { Net, NetData, NetEpochOptions, OptimizerBufs } from './net.js';
 import type { Rows, SgdEpochOptions, Trainers } from './trainers.js';
 
 export type { ArrayOf, Buf, BufDtype, BufSize, Dtype, F32Buf, F64Buf, FloatArray, FloatBuf, Memory, U32Buf } from './memory.js';
-export { floats, grouped, paddedStride } from './memory.js';
+export { allocateAll, floats, grouped, paddedStride } from './memory.js';
 export type { Kernels } from './kernels.js';
 export type { Rows, SgdEpochOptions, Trainers } from './trainers.js';
 

@@ -92,6 +92,22 @@ export function outOfMemory(what: string, bytes: number, why: string): never {
 }
 
 /**
+ * Buffers of `sizes`, all or none: checked together first (OUT_OF_MEMORY naming `what`), and
+ * should one allocation fail all the same, those made before it are freed.
+ */
+export function allocateAll(memory: Memory, what: string, sizes: readonly BufSize[]): Buf[] {
+  memory.checkRoom(what, sizes);
+  const made: Buf[] = [];
+  try {
+    for (const [dtype, length] of sizes) made.push(dtype === 'float32' ? memory.f32(length) : dtype === 'float64' ? memory.f64(length) : memory.u32(length));
+  } catch (e) {
+    for (const b of made) memory.free(b);
+    throw e;
+  }
+  return made;
+}
+
+/**
  * A buffer of a backend whose kernels take pointers of type P: a byte address into WASM memory,
  * or the typed array itself. Only its memory reads `ptr`, through `PointerMemory.ptr`.
  */

@@ -6,7 +6,7 @@ import {
   OPT_BETA1, OPT_BETA2, OPT_EPS, OPT_HEADER, OPT_KIND, OPT_LR, OPT_T,
 } from './formats.js';
 import { activationKind, optimizerKind, outputKind, type Activation, type OptimizerKind, type OutputKind } from './kinds.js';
-import { floats, paddedStride, type Buf, type Dtype, type Memory, type U32Buf } from './memory.js';
+import { allocateAll, grouped, paddedStride, type Buf, type Dtype, type Memory, type U32Buf } from './memory.js';
 
 export type { Activation, OptimizerKind, OutputKind } from './kinds.js';
 
@@ -92,13 +92,16 @@ export interface Net<T extends Dtype = Dtype> {
   scratch: Buf<T>;
 }
 
+/** The net's buffers, allocated all or none (OUT_OF_MEMORY names the net's sizes). */
 export function createNet(engine: Memory, spec: NetSpec): Net {
   const layout = netLayout(spec);
   const dtype = spec.dtype ?? 'float32';
-  const desc = engine.u32(layout.desc.length);
+  const what = `a network of ${grouped(layout.nParams)} ${dtype} parameters (their gradient, and a batch scratch of ${grouped(layout.scratchValues)} values)`;
+  const [desc, params, grads, scratch] = allocateAll(engine, what, [
+    ['uint32', layout.desc.length], [dtype, layout.nParams], [dtype, layout.nParams], [dtype, layout.scratchValues],
+  ]) as [U32Buf, Buf<typeof dtype>, Buf<typeof dtype>, Buf<typeof dtype>];
   desc.view().set(layout.desc);
-  const values = (n: number) => floats(engine, dtype, n);
-  return { layout, dtype, desc, params: values(layout.nParams), grads: values(layout.nParams), scratch: values(layout.scratchValues) };
+  return { layout, dtype, desc, params, grads, scratch };
 }
 
 export function freeNet(engine: Memory, net: Net): void {
@@ -130,7 +133,8 @@ export interface OptimizerConfig {
 
 export function createOptimizer<T extends Dtype = 'float32'>(engine: Memory, nParams: number, c: OptimizerConfig, dtype: T = 'float32' as T): OptimizerBufs<T> {
   const kind = optimizerKind(c.kind);
-  const header = floats(engine, dtype, OPT_HEADER);
+  const what = `optimizer state for ${grouped(nParams)} ${dtype} parameters`;
+  const [header, state] = allocateAll(engine, what, [[dtype, OPT_HEADER], [dtype, 3 * nParams]]) as [Buf<T>, Buf<T>];
   const h = header.view();
   h[OPT_KIND] = kind;
   h[OPT_T] = 0;
@@ -138,7 +142,7 @@ export function createOptimizer<T extends Dtype = 'float32'>(engine: Memory, nPa
   h[OPT_BETA1] = c.beta1;
   h[OPT_BETA2] = c.beta2;
   h[OPT_EPS] = c.eps;
-  return { header, state: floats(engine, dtype, 3 * nParams) };
+  return { header, state };
 }
 
 export interface NetEpochOptions {
