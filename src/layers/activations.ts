@@ -1,46 +1,44 @@
 import { paddedStride } from '../engine/engine.js';
 import type { Activation } from '../engine/net.js';
+import { strictOptions } from '../core/options.js';
 import type { Matrix, MatrixLike } from '../core/matrix.js';
 import { readRows, Scratch, writeRows } from './memory.js';
-import { Layer, type ForwardOptions, type LayerOptions } from './module.js';
+import { forwardOptions, Layer, type ForwardOptions, type LayerOptions } from './module.js';
 
 /**
  * An elementwise activation. Its derivative is written in terms of its output a (relu a > 0,
  * tanh 1 - a^2, sigmoid a (1 - a)), so the output is all backward needs: it stays in the engine.
+ * It computes in the dtype of its input: a Matrix's own, float32 for number[][].
  */
 abstract class Elementwise extends Layer {
   readonly #kind: Activation;
   /** The output of the last forward (backward's input), and dOutput turned into dInput in place. */
-  readonly #a = new Scratch(this.engine);
-  readonly #g = new Scratch(this.engine);
+  readonly #a = this.holdings.add(new Scratch(this.engine, `${this.constructor.name} output`));
+  readonly #g = this.holdings.add(new Scratch(this.engine, `${this.constructor.name} gradient`));
 
-  constructor(activation: Activation, options: LayerOptions) {
-    super(options);
+  constructor(activation: Activation, options: unknown) {
+    super(strictOptions(new.target.name, options, ['backend']) as LayerOptions);
     this.#kind = activation;
   }
 
-  forward(x: MatrixLike, { training = true }: ForwardOptions = {}): Matrix {
+  forward(x: MatrixLike, options?: ForwardOptions): Matrix {
+    const { training } = forwardOptions(this.constructor.name, options);
     const X = this.input(x, null);
-    const n = X.data.length;
-    const a = this.#a.get(n);
+    const t = this.inputDtype(x), n = X.data.length;
+    const a = this.#a.get(t, n);
     a.view().set(X.data);
     this.engine.activation(this.#kind, a, a, n);
-    this.remember(training, X.rows, X.cols);
+    this.remember(training, X.rows, X.cols, t);
     return { data: a.view().slice(0, n), rows: X.rows, cols: X.cols };
   }
 
   backward(grad: MatrixLike): Matrix {
-    const G = this.outputGrad(grad);
+    const { G, dtype: t } = this.outputGrad(grad);
     const n = G.data.length;
-    const a = this.#a.get(n), g = this.#g.get(n);
+    const a = this.#a.get(t, n), g = this.#g.get(t, n);
     g.view().set(G.data);
     this.engine.activationGrad(this.#kind, a, g, g, n);
     return { data: g.view().slice(0, n), rows: G.rows, cols: G.cols };
-  }
-
-  protected release(): void {
-    this.#a.free();
-    this.#g.free();
   }
 }
 
@@ -67,38 +65,39 @@ export class Sigmoid extends Elementwise {
  * Row-wise softmax: probabilities out of logits. Trained nets should end in logits instead, since
  * softmaxCrossEntropy takes logits (as PyTorch's CrossEntropyLoss does): a Softmax layer before it
  * applies softmax twice. Use Softmax for predictions, or before a loss of your own on probabilities.
+ * It computes in the dtype of its input: a Matrix's own, float32 for number[][].
  */
 export class Softmax extends Layer {
   /** Logits, and the probabilities of the last forward (backward's Jacobian needs them). */
-  readonly #z = new Scratch(this.engine);
-  readonly #p = new Scratch(this.engine);
+  readonly #z = this.holdings.add(new Scratch(this.engine, 'Softmax logits'));
+  readonly #p = this.holdings.add(new Scratch(this.engine, 'Softmax output'));
 
-  forward(x: MatrixLike, { training = true }: ForwardOptions = {}): Matrix {
+  constructor(options: LayerOptions = {}) {
+    super(strictOptions('Softmax', options, ['backend']) as LayerOptions);
+  }
+
+  forward(x: MatrixLike, options?: ForwardOptions): Matrix {
+    const { training } = forwardOptions('Softmax', options);
     const X = this.input(x, null);
-    const m = X.rows, K = X.cols, stride = paddedStride(K);
-    const z = this.#z.get(m * stride), p = this.#p.get(m * stride);
+    const t = this.inputDtype(x), m = X.rows, K = X.cols, stride = paddedStride(K);
+    const z = this.#z.get(t, m * stride), p = this.#p.get(t, m * stride);
     writeRows(z.view(), X, stride);
     this.engine.softmaxRows(z, stride, m, K, p, stride);
-    this.remember(training, m, K);
+    this.remember(training, m, K, t);
     return readRows(p.view(), m, K, stride);
   }
 
   /** The Jacobian-vector product per row: dz = p * (g - sum_k g_k p_k), in TS: one pass, no kernel needed. */
   backward(grad: MatrixLike): Matrix {
-    const G = this.outputGrad(grad);
+    const { G, dtype: t } = this.outputGrad(grad);
     const m = G.rows, K = G.cols, stride = paddedStride(K);
-    const p = this.#p.get(m * stride).view();
-    const out = new Float32Array(m * K);
+    const p = this.#p.get(t, m * stride).view();
+    const out = t === 'float64' ? new Float64Array(m * K) : new Float32Array(m * K);
     for (let i = 0; i < m; i++) {
       let dot = 0;
       for (let k = 0; k < K; k++) dot += G.data[i * K + k] * p[i * stride + k];
       for (let k = 0; k < K; k++) out[i * K + k] = p[i * stride + k] * (G.data[i * K + k] - dot);
     }
     return { data: out, rows: m, cols: K };
-  }
-
-  protected release(): void {
-    this.#z.free();
-    this.#p.free();
   }
 }

@@ -2,10 +2,11 @@
 // an estimator's objective, against a five-point stencil of its loss.
 import type { Targets } from '../core/targets.js';
 import { fail } from '../core/errors.js';
-import { checkMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
-import { positive } from '../core/check.js';
+import type { Matrix, MatrixLike } from '../core/matrix.js';
+import { strictOptions } from '../core/options.js';
 import { binaryCrossEntropy, softmaxCrossEntropy, type LossResult, type LossTargets } from './losses.js';
-import { Module } from './module.js';
+import { isNumberArray, matrixArg, numbersArg, positiveNumber, shown } from './args.js';
+import { holding, Module } from './module.js';
 
 /** What an estimator offers gradCheck: its parameters as one flat vector, and its objective. */
 export interface GradCheckable {
@@ -48,25 +49,53 @@ export function gradCheck(model: GradCheckable, X: MatrixLike, y: Targets, optio
 export function gradCheck(
   subject: Module | GradCheckable, X: MatrixLike, y: Targets, options: Partial<ModuleGradCheckOptions> = {},
 ): GradCheckResult {
-  const eps = positive('eps', options.eps ?? 1e-2);
-  // The overloads pair a Module with LossTargets; the loss function validates them.
-  if (subject instanceof Module) return checkModule(subject, X, y as LossTargets, lossFunction(options.loss), eps);
-  if (typeof subject?.lossAndGradient !== 'function') fail('BAD_OPTION', 'gradCheck takes a Module or an object with getParameters, setParameters and lossAndGradient');
-  const { loss, gradient } = subject.lossAndGradient(X, y);
-  const values = Float64Array.from(subject.getParameters());
-  const checked = { name: 'parameters', values, analytic: gradient, write: () => subject.setParameters(values) };
-  return compare([checked], () => subject.lossAndGradient(X, y).loss, loss, eps);
+  if (subject instanceof Module) {
+    const o = strictOptions('gradCheck', options, ['eps', 'loss']);
+    const eps = o.eps === undefined ? 1e-2 : positiveNumber('eps', o.eps);
+    const loss = lossFunction(o.loss);
+    const X0 = matrixArg(X, 'X');
+    // The overloads pair a Module with LossTargets; the loss function validates them.
+    return holding(subject, () => checkModule(subject, X0, y as LossTargets, loss, eps));
+  }
+  if (typeof subject !== 'object' || subject === null || typeof subject.lossAndGradient !== 'function' ||
+      typeof subject.getParameters !== 'function' || typeof subject.setParameters !== 'function') {
+    fail('BAD_OPTION', `gradCheck takes a Module or an object with getParameters, setParameters and lossAndGradient; got ${shown(subject)}`);
+  }
+  const o = strictOptions('gradCheck', options, ['eps']);
+  const eps = o.eps === undefined ? 1e-2 : positiveNumber('eps', o.eps);
+  const values = numbersArg(subject.getParameters(), 'getParameters()');
+  const evaluate = (): { loss: number; gradient: ArrayLike<number> } => {
+    const r: unknown = subject.lossAndGradient(X, y);
+    const { loss, gradient } = (typeof r === 'object' && r !== null ? r : {}) as { loss?: unknown; gradient?: unknown };
+    if (typeof loss !== 'number') fail('BAD_OPTION', `lossAndGradient must return { loss: number, gradient }; its loss is ${shown(loss)}`);
+    return { loss, gradient: gradient as ArrayLike<number> };
+  };
+  const first = evaluate();
+  if (!isNumberArray(first.gradient) || first.gradient.length !== values.length) {
+    fail('SHAPE_MISMATCH', `lossAndGradient returned a gradient of ${shown(isNumberArray(first.gradient) ? first.gradient.length : first.gradient)} values for ${values.length} parameters`);
+  }
+  const g = first.gradient;
+  const analytic = Float64Array.from({ length: g.length }, (_, i) => (typeof g[i] === 'number' ? g[i] : NaN));
+  const checked = { name: 'parameters', values, analytic, write: () => subject.setParameters(values) };
+  return compare([checked], () => evaluate().loss, first.loss, eps);
 }
 
-function lossFunction(loss: ModuleGradCheckOptions['loss'] | undefined): LossFunction {
-  if (typeof loss === 'function') return loss;
+function lossFunction(loss: unknown): LossFunction {
+  if (typeof loss === 'function') {
+    return (out, y) => {
+      const r: unknown = (loss as LossFunction)(out, y);
+      if (typeof r !== 'object' || r === null || typeof (r as LossResult).loss !== 'number') {
+        fail('BAD_OPTION', `the loss function must return { loss: number, grad: Matrix }; got ${shown(r)}`);
+      }
+      return r as LossResult;
+    };
+  }
   if (loss === 'softmaxCrossEntropy') return softmaxCrossEntropy;
   if (loss === 'binaryCrossEntropy') return binaryCrossEntropy;
-  return fail('BAD_OPTION', `loss must be 'softmaxCrossEntropy', 'binaryCrossEntropy' or a function (out, y) => { loss, grad }; got ${String(loss)}`);
+  return fail('BAD_OPTION', `loss must be 'softmaxCrossEntropy', 'binaryCrossEntropy' or a function (out, y) => { loss, grad }; got ${shown(loss)}`);
 }
 
-function checkModule(net: Module, X: MatrixLike, y: LossTargets, loss: LossFunction, eps: number): GradCheckResult {
-  const X0 = checkMatrix(X, { name: 'X' });
+function checkModule(net: Module, X0: Matrix, y: LossTargets, loss: LossFunction, eps: number): GradCheckResult {
   const x = { data: Float64Array.from(X0.data), rows: X0.rows, cols: X0.cols }; // our copy, perturbed in place
   net.zeroGrad();
   const first = loss(net.forward(x), y);

@@ -1,10 +1,14 @@
 // Losses for the layer API: the mean loss over the batch and its gradient with respect to the
-// network's output, computed by the engine's fused kernels (stable log-sum-exp and log1p forms).
+// network's output, computed by the engine's fused kernels (stable log-sum-exp and log1p forms),
+// in the dtype of the input (a Matrix's own, float32 for number[][]).
 import { paddedStride, type Buf, type Engine } from '../engine/engine.js';
-import { getEngine, type BackendChoice } from '../engine/index.js';
+import type { BackendChoice } from '../engine/index.js';
 import { fail } from '../core/errors.js';
-import { checkMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
-import { isRowsLike, readRows, writeRows } from './memory.js';
+import { strictOptions } from '../core/options.js';
+import type { Matrix, MatrixLike } from '../core/matrix.js';
+import { dtypeOf, isNumberArray, isRowsLike, matrixArg, shown } from './args.js';
+import { alloc, readRows, writeRows } from './memory.js';
+import { engineOf } from './module.js';
 
 export interface LossResult {
   /** The mean loss over the batch. */
@@ -21,6 +25,8 @@ export interface LossOptions {
 /** Class indices (number[] or Uint32Array, one per row), or rows of targets (number[][] or a Matrix). */
 export type LossTargets = ArrayLike<number> | MatrixLike;
 
+const LOSS_OPTIONS = ['backend'] as const;
+
 /**
  * Softmax cross-entropy of logits (rows x K) against class indices in [0, K) or one-hot rows:
  * mean over rows of log sum_k e^{z_k} - z_y, and its gradient (softmax(z) - onehot(y)) / rows.
@@ -28,19 +34,20 @@ export type LossTargets = ArrayLike<number> | MatrixLike;
  * layer, not a Softmax (apply Softmax to the logits for probabilities).
  */
 export function softmaxCrossEntropy(logits: MatrixLike, target: LossTargets, options: LossOptions = {}): LossResult {
-  const engine = getEngine(options.backend);
-  const Z = checkMatrix(logits, { name: 'logits' });
+  const o = strictOptions('softmaxCrossEntropy', options, LOSS_OPTIONS);
+  const Z = matrixArg(logits, 'logits');
   const labels = classIndices(target, Z);
-  const m = Z.rows, K = Z.cols, stride = paddedStride(K);
-  const z = engine.f32(m * stride), d = engine.f32(m * stride), y = engine.u32(m);
-  try {
+  const engine = engineOf(o.backend);
+  const t = dtypeOf(logits), m = Z.rows, K = Z.cols, stride = paddedStride(K);
+  return withBuffers(engine, (take) => {
+    const z = take(alloc(engine, t, m * stride, 'softmaxCrossEntropy logits'));
+    const d = take(alloc(engine, t, m * stride, 'softmaxCrossEntropy gradient'));
+    const y = take(engine.u32(m));
     writeRows(z.view(), Z, stride);
     y.view().set(labels);
     const total = engine.softmaxCeRows(z, stride, m, K, y, null, d, stride);
     return { loss: total / m, grad: scaled(readRows(d.view(), m, K, stride), 1 / m) };
-  } finally {
-    freeAll(engine, z, d, y);
-  }
+  });
 }
 
 /**
@@ -51,26 +58,40 @@ export function softmaxCrossEntropy(logits: MatrixLike, target: LossTargets, opt
  * rounds to 0 or 1. Targets: rows x K (number[][] or a Matrix), or one number per row when K = 1.
  */
 export function binaryCrossEntropy(logits: MatrixLike, target: LossTargets, options: LossOptions = {}): LossResult {
-  const engine = getEngine(options.backend);
-  const Z = checkMatrix(logits, { name: 'logits' });
+  const o = strictOptions('binaryCrossEntropy', options, LOSS_OPTIONS);
+  const Z = matrixArg(logits, 'logits');
   const T = binaryTargets(target, Z);
-  const m = Z.rows, K = Z.cols, stride = paddedStride(K), n = m * K;
-  const z = engine.f32(m * stride), y = engine.f32(m * stride), d = engine.f32(m * stride);
-  try {
+  const engine = engineOf(o.backend);
+  const t = dtypeOf(logits), m = Z.rows, K = Z.cols, stride = paddedStride(K), n = m * K;
+  return withBuffers(engine, (take) => {
+    const z = take(alloc(engine, t, m * stride, 'binaryCrossEntropy logits'));
+    const y = take(alloc(engine, t, m * stride, 'binaryCrossEntropy targets'));
+    const d = take(alloc(engine, t, m * stride, 'binaryCrossEntropy gradient'));
     writeRows(z.view(), Z, stride);
     writeRows(y.view(), T, stride);
     const total = engine.sigmoidBceRows(z, stride, m, K, y, stride, null, d, stride);
     return { loss: total / n, grad: scaled(readRows(d.view(), m, K, stride), 1 / n) };
+  });
+}
+
+/** Runs fn with a `take` that records each engine buffer it allocates; all are freed after, whatever happens. */
+export function withBuffers<R>(engine: Engine, fn: (take: <B extends Buf>(b: B) => B) => R): R {
+  const taken: Buf[] = [];
+  try {
+    return fn((b) => {
+      taken.push(b);
+      return b;
+    });
   } finally {
-    freeAll(engine, z, y, d);
+    for (const b of taken) engine.free(b);
   }
 }
 
 /** Class indices from labels or one-hot rows, each checked against K. */
-function classIndices(target: LossTargets, Z: Matrix): Uint32Array {
+function classIndices(target: unknown, Z: Matrix): Uint32Array {
   const K = Z.cols;
   if (isRowsLike(target)) {
-    const T = checkMatrix(target, { name: 'target' });
+    const T = matrixArg(target, 'target');
     sameShape(T, Z);
     return Uint32Array.from({ length: T.rows }, (_, i) => {
       const row = Array.from(T.data.subarray(i * K, (i + 1) * K));
@@ -79,24 +100,32 @@ function classIndices(target: LossTargets, Z: Matrix): Uint32Array {
       return hot;
     });
   }
+  if (!isNumberArray(target)) fail('SHAPE_MISMATCH', `target must be class indices (an array) or one-hot rows (number[][] or a Matrix); got ${shown(target)}`);
   if (target.length !== Z.rows) fail('SHAPE_MISMATCH', `logits has ${Z.rows} rows but target has ${target.length} labels`);
   return Uint32Array.from({ length: Z.rows }, (_, i) => {
-    const c = target[i];
-    if (!Number.isInteger(c) || c < 0 || c >= K) fail('BAD_LABEL', `target[${i}] is ${String(c)}; labels must be integers in [0, ${K})`);
+    const c: unknown = target[i];
+    if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c >= K) fail('BAD_LABEL', `target[${i}] is ${shown(c)}; labels must be integers in [0, ${K})`);
     return c;
   });
 }
 
 /** Targets in [0, 1] shaped like Z. */
-function binaryTargets(target: LossTargets, Z: Matrix): Matrix {
+function binaryTargets(target: unknown, Z: Matrix): Matrix {
   let T: Matrix;
   if (isRowsLike(target)) {
-    T = checkMatrix(target, { name: 'target' });
+    T = matrixArg(target, 'target');
     sameShape(T, Z);
   } else {
+    if (!isNumberArray(target)) fail('SHAPE_MISMATCH', `target must be numbers in [0, 1] (one per row) or rows of them (number[][] or a Matrix); got ${shown(target)}`);
     if (Z.cols !== 1) fail('SHAPE_MISMATCH', `logits has ${Z.cols} columns: give target as rows of ${Z.cols} values`);
     if (target.length !== Z.rows) fail('SHAPE_MISMATCH', `logits has ${Z.rows} rows but target has ${target.length} values`);
-    T = { data: Float64Array.from(target), rows: Z.rows, cols: 1 };
+    const data = new Float64Array(Z.rows);
+    for (let i = 0; i < Z.rows; i++) {
+      const v: unknown = target[i];
+      if (typeof v !== 'number') fail('BAD_LABEL', `target[${i}] is ${shown(v)}; binary targets must be numbers in [0, 1]`);
+      data[i] = v;
+    }
+    T = { data, rows: Z.rows, cols: 1 };
   }
   const bad = T.data.findIndex((v) => !(v >= 0 && v <= 1));
   if (bad >= 0) {
@@ -115,6 +144,3 @@ function scaled(m: Matrix, s: number): Matrix {
   return m;
 }
 
-function freeAll(engine: Engine, ...bufs: Buf[]): void {
-  for (const b of bufs) engine.free(b);
-}

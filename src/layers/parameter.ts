@@ -1,47 +1,66 @@
-import type { Engine, F32Buf } from '../engine/engine.js';
+import type { Buf, Dtype, Engine } from '../engine/engine.js';
+import type { OptimizerBufs } from '../engine/net.js';
 import { fail } from '../core/errors.js';
 import type { Matrix, MatrixLike } from '../core/matrix.js';
-import { readRows, shaped, writeRows } from './memory.js';
+import type { Releasable } from './lifetime.js';
+import { shaped } from './args.js';
+import { alloc, readRows, writeRows } from './memory.js';
 
 /**
- * A parameter's engine memory: value and gradient, rows padded to `stride` floats, `length` floats
- * in all (a weight keeps zero rows up to a multiple of 4 so the kernels never need a tail).
+ * A parameter's engine memory: value and gradient, rows padded to `stride` values, `length` in
+ * all (a weight keeps zero rows up to a multiple of 4 so the kernels never need a tail), and the
+ * state each optimizer keeps for it, which goes with it: freeing the parameter frees that too.
  */
-export class ParameterStore {
-  readonly value: F32Buf;
-  readonly grad: F32Buf;
+export class ParameterStore implements Releasable {
+  readonly value: Buf<Dtype>;
+  readonly grad: Buf<Dtype>;
+  /** Optimizer state by optimizer (its token): moments, velocity, step count. */
+  readonly states = new Map<object, OptimizerBufs>();
   disposed = false;
 
-  constructor(readonly engine: Engine, readonly length: number, readonly stride: number) {
-    this.value = engine.f32(length);
-    this.grad = engine.f32(length);
-    this.value.view().fill(0);
-    this.grad.view().fill(0);
+  constructor(readonly engine: Engine, readonly dtype: Dtype, readonly length: number, readonly stride: number, what: string) {
+    this.value = alloc(engine, dtype, length, what);
+    try {
+      this.grad = alloc(engine, dtype, length, `${what}'s gradient`);
+    } catch (e) {
+      engine.free(this.value);
+      throw e;
+    }
   }
 
   free(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.engine.free(this.value);
-    this.engine.free(this.grad);
+    const bufs = [this.value, this.grad];
+    for (const s of this.states.values()) bufs.push(s.header, s.state);
+    this.states.clear();
+    for (const b of bufs) this.engine.free(b);
   }
 }
 
 /** The store behind a live parameter: how optimizers reach its engine memory. Not public API. */
 export let storeOf: (p: Parameter) => ParameterStore;
 
-/** A trainable rows x cols matrix resident in an engine. `value` and `grad` are copies read out of it. */
+/** A trainable rows x cols matrix resident in an engine. `value` and `grad` are copies read out of it, in its dtype. */
 export class Parameter {
   readonly shape: readonly [rows: number, cols: number];
   readonly #store: ParameterStore;
+  /** The layer it belongs to: holding a parameter keeps the layer (and so its memory) alive. */
+  readonly #owner: object;
 
   static {
     storeOf = (p) => p.#live();
   }
 
-  constructor(readonly name: string, rows: number, cols: number, store: ParameterStore) {
+  /** @internal Layers create parameters; `owner` is the layer. */
+  constructor(readonly name: string, rows: number, cols: number, store: ParameterStore, owner: object) {
     this.shape = [rows, cols];
     this.#store = store;
+    this.#owner = owner;
+  }
+
+  get dtype(): Dtype {
+    return this.#store.dtype;
   }
 
   get value(): Matrix {
@@ -55,7 +74,8 @@ export class Parameter {
   /** Replaces the value: a Matrix or number[][] of this shape, or its numbers row by row. */
   set(values: MatrixLike | ArrayLike<number>): void {
     const s = this.#live();
-    writeRows(s.value.view(), shaped(values, this.shape[0], this.shape[1], this.name), s.stride);
+    const m = shaped(values, this.shape[0], this.shape[1], this.name);
+    writeRows(s.value.view(), m, s.stride);
   }
 
   zeroGrad(): void {
@@ -63,7 +83,7 @@ export class Parameter {
   }
 
   #live(): ParameterStore {
-    if (this.#store.disposed) fail('DISPOSED', `parameter '${this.name}' belongs to a disposed layer`);
+    if (this.#store.disposed) fail('DISPOSED', `parameter '${this.name}' belongs to a disposed ${this.#owner.constructor.name}`);
     return this.#store;
   }
 }
