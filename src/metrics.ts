@@ -1,7 +1,15 @@
 import { fail } from './core/errors.js';
 import { checkMatrix, isMatrix, type Matrix } from './core/matrix.js';
+import { describe, strictOptions } from './core/options.js';
+
+/** A value in a message: numbers as JavaScript prints them (describe's JSON prints Infinity as null). */
+const shown = (v: unknown): string => (typeof v === 'number' ? String(v) : describe(v));
 import { subsetAccuracy } from './core/predictions.js';
-import { checkLabel, classIndex, show, sortLabels, uniqueSorted, type Label } from './core/labels.js';
+import { classIndex, show, sortLabels, uniqueSorted, type Label } from './core/labels.js';
+
+// Every metric checks its arguments before it counts anything: labels are numbers (not NaN),
+// booleans or strings in an array or typed array; options are strict (an unknown key is
+// BAD_OPTION naming the closest known one); no value reaches a message unprinted (shown).
 
 type Labels = ArrayLike<Label>;
 type Indicators = Matrix | number[][];
@@ -9,8 +17,8 @@ type Indicators = Matrix | number[][];
 /** The fraction of rows predicted right; for 0/1 indicator matrices, of rows right in every column. */
 export function accuracy(yTrue: Labels | Indicators, yPred: Labels | Indicators): number {
   if (isIndicators(yTrue) || isIndicators(yPred)) {
-    const t = checkMatrix(yTrue as Indicators, { name: 'yTrue' });
-    const p = checkMatrix(yPred as Indicators, { name: 'yPred' });
+    const t = indicatorArg(yTrue, 'yTrue');
+    const p = indicatorArg(yPred, 'yPred');
     if (t.rows !== p.rows || t.cols !== p.cols) fail('SHAPE_MISMATCH', `yTrue is ${t.rows} x ${t.cols} but yPred is ${p.rows} x ${p.cols}`);
     return subsetAccuracy(p, t);
   }
@@ -33,9 +41,11 @@ export interface LogLossOptions {
  * renormalised, so a confident wrong answer costs -log(eps), never Infinity.
  */
 export function logLoss(yTrue: Labels, proba: Matrix | number[][] | ArrayLike<number>, opts: LogLossOptions = {}): number {
-  const { eps = Number.EPSILON } = opts;
-  if (!(eps > 0 && eps < 0.5)) fail('BAD_OPTION', `eps must be in (0, 0.5), got ${eps}`);
-  const classes = classesOf(yTrue, opts.labels);
+  const o = strictOptions('logLoss', opts, ['labels', 'eps']);
+  const eps = o.eps === undefined ? Number.EPSILON : o.eps;
+  if (typeof eps !== 'number' || !(eps > 0 && eps < 0.5)) fail('BAD_OPTION', `eps must be a number in (0, 0.5); got ${shown(eps)}`);
+  labelsArg(yTrue, 'yTrue');
+  const classes = classesOf(yTrue, labelsOption(o.labels));
   if (classes.length < 2) fail('BAD_LABEL', `yTrue has only the class ${show(classes[0])}; pass labels with every class`);
   const P = probaMatrix(proba, classes.length);
   if (P.rows !== yTrue.length) fail('SHAPE_MISMATCH', `yTrue has ${yTrue.length} labels but proba has ${P.rows} rows`);
@@ -63,8 +73,9 @@ export interface ConfusionMatrixOptions {
 
 /** Counts: `matrix[i][j]` is how many rows of true class `labels[i]` were predicted `labels[j]`. */
 export function confusionMatrix(yTrue: Labels, yPred: Labels, opts: ConfusionMatrixOptions = {}): { labels: Label[]; matrix: number[][] } {
+  const o = strictOptions('confusionMatrix', opts, ['labels']);
   const n = checkPair(yTrue, yPred);
-  const labels = opts.labels ? checkedLabels(opts.labels) : unionLabels(yTrue, yPred);
+  const labels = labelsOption(o.labels) ?? unionLabels(yTrue, yPred);
   const index = classIndex(labels);
   const matrix = labels.map(() => new Array<number>(labels.length).fill(0));
   for (let i = 0; i < n; i++) {
@@ -94,17 +105,17 @@ export interface PrecisionRecallF1 {
 
 /** Precision, recall and F1; a ratio with a zero denominator counts as 0 (zero_division=0). */
 export function precisionRecallF1(yTrue: Labels, yPred: Labels, opts: PrecisionRecallOptions = {}): PrecisionRecallF1 {
-  const { average = 'binary' } = opts;
+  const o = strictOptions('precisionRecallF1', opts, ['average', 'posLabel', 'labels']);
+  const average = o.average === undefined ? 'binary' : oneOf('average', o.average, ['binary', 'macro', 'micro', 'weighted'] as const);
   const n = checkPair(yTrue, yPred);
   const present = unionLabels(yTrue, yPred);
-  let labels = opts.labels ? checkedLabels(opts.labels) : present;
+  let labels = labelsOption(o.labels) ?? present;
   if (average === 'binary') {
     if (present.length > 2) fail('BAD_LABEL', `average 'binary' needs at most two classes, got ${present.length}; use 'macro', 'micro' or 'weighted'`);
-    const pos = opts.posLabel ?? (typeof present[0] === 'boolean' ? true : 1);
+    if (o.posLabel !== undefined) labelOption('posLabel', o.posLabel);
+    const pos = (o.posLabel as Label | undefined) ?? (typeof present[0] === 'boolean' ? true : 1);
     if (present.length === 2 && !present.includes(pos)) fail('BAD_LABEL', `posLabel ${show(pos)} is not one of the labels ${present.map(show).join(', ')}; pass posLabel`);
     labels = [pos];
-  } else if (average !== 'macro' && average !== 'micro' && average !== 'weighted') {
-    fail('BAD_OPTION', `average must be 'binary', 'macro', 'micro' or 'weighted', got ${JSON.stringify(average)}`);
   }
   const s = perClass(yTrue, yPred, n, labels);
   const support = s.reduce((a, c) => a + c.support, 0);
@@ -132,11 +143,12 @@ export interface RocAucOptions {
  * matrix, averaged one-vs-rest.
  */
 export function rocAuc(yTrue: Labels, scores: Matrix | number[][] | ArrayLike<number>, opts: RocAucOptions = {}): number {
-  const { multiClass = 'ovr' } = opts;
-  if (multiClass !== 'ovr') fail('BAD_OPTION', `multiClass must be 'ovr', got ${JSON.stringify(multiClass)}`);
-  const classes = classesOf(yTrue, opts.labels);
+  const o = strictOptions('rocAuc', opts, ['multiClass', 'labels']);
+  if (o.multiClass !== undefined) oneOf('multiClass', o.multiClass, ['ovr'] as const);
+  labelsArg(yTrue, 'yTrue');
+  const classes = classesOf(yTrue, labelsOption(o.labels));
   if (classes.length < 2) fail('BAD_LABEL', `yTrue has only the class ${show(classes[0])}; ROC AUC needs both positives and negatives`);
-  const S = scoreMatrix(scores);
+  const S = scoreMatrix(scores, 'scores');
   if (S.rows !== yTrue.length) fail('SHAPE_MISMATCH', `yTrue has ${yTrue.length} labels but scores has ${S.rows} rows`);
   const index = classIndex(classes);
   const cls = Int32Array.from({ length: S.rows }, (_, i) => {
@@ -161,10 +173,15 @@ export interface ReportOptions {
 
 /** A text table of precision, recall, F1 and support per class and averaged, laid out like scikit-learn's. */
 export function classificationReport(yTrue: Labels, yPred: Labels, opts: ReportOptions = {}): string {
-  const { digits = 2 } = opts;
+  const o = strictOptions('classificationReport', opts, ['digits', 'labels']);
+  const digits = o.digits === undefined ? 2 : o.digits;
+  // toFixed takes 0 to 100 digits; anything else would be a RangeError out of the formatting.
+  if (typeof digits !== 'number' || !Number.isInteger(digits) || digits < 0 || digits > 100) {
+    fail('BAD_OPTION', `digits must be an integer from 0 to 100; got ${shown(digits)}`);
+  }
   const n = checkPair(yTrue, yPred);
   const present = unionLabels(yTrue, yPred);
-  const labels = opts.labels ? checkedLabels(opts.labels) : present;
+  const labels = labelsOption(o.labels) ?? present;
   const s = perClass(yTrue, yPred, n, labels);
   const names = labels.map(String);
   const width = Math.max(...names.map((x) => x.length), 'weighted avg'.length, digits);
@@ -231,15 +248,16 @@ function binaryAuc(cls: Int32Array, positive: number, s: Float64Array): number {
 }
 
 function checkPair(yTrue: Labels, yPred: Labels): number {
-  if (yTrue == null || yPred == null || typeof yTrue.length !== 'number' || typeof yPred.length !== 'number') fail('BAD_LABEL', 'yTrue and yPred must be arrays of labels');
+  labelsArg(yTrue, 'yTrue');
+  labelsArg(yPred, 'yPred');
   if (yTrue.length !== yPred.length) fail('SHAPE_MISMATCH', `yTrue has ${yTrue.length} labels but yPred has ${yPred.length}`);
   if (yTrue.length === 0) fail('EMPTY_INPUT', 'yTrue and yPred are empty');
   return yTrue.length;
 }
 
-function classesOf(yTrue: Labels, labels: readonly Label[] | undefined): Label[] {
+function classesOf(yTrue: Labels, labels: Label[] | undefined): Label[] {
   if (yTrue.length === 0) fail('EMPTY_INPUT', 'yTrue is empty');
-  return labels ? checkedLabels(labels) : uniqueSorted(yTrue, 'yTrue');
+  return labels ?? uniqueSorted(yTrue, 'yTrue');
 }
 
 function unionLabels(a: Labels, b: Labels): Label[] {
@@ -248,15 +266,54 @@ function unionLabels(a: Labels, b: Labels): Label[] {
   return uniqueSorted(all, 'yTrue and yPred');
 }
 
-/** User-given labels: valid, distinct, one kind; sorted like the classes a model reports. */
-function checkedLabels(labels: readonly Label[]): Label[] {
-  const checked = labels.map((l, i) => checkLabel(l, i, 'labels'));
+/** The labels option: undefined, or valid, distinct labels of one kind, sorted like the classes a model reports. */
+function labelsOption(labels: unknown): Label[] | undefined {
+  if (labels === undefined) return undefined;
+  if (!isLabelArray(labels) || labels.length === 0) fail('BAD_OPTION', `labels must be a non-empty array of labels; got ${shown(labels)}`);
+  const checked = Array.from(labels as ArrayLike<unknown>, (l, i) => labelAt(l, i, 'labels'));
   if (new Set(checked).size !== checked.length) fail('BAD_OPTION', 'labels has duplicates');
   return sortLabels(checked, 'labels');
 }
 
+/** One label given as an option (posLabel). */
+function labelOption(name: string, v: unknown): Label {
+  if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && v === v)) return v;
+  return fail('BAD_OPTION', `${name} must be a label (a number, boolean or string); got ${shown(v)}`);
+}
+
+function oneOf<T extends string>(name: string, v: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(v as T)) fail('BAD_OPTION', `${name} must be ${allowed.map((a) => `'${a}'`).join(', ')}; got ${shown(v)}`);
+  return v as T;
+}
+
+/** An array or a typed array of numbers (a string is not an array of labels). */
+function isLabelArray(v: unknown): v is ArrayLike<unknown> {
+  return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array));
+}
+
+/** y as labels: an array of numbers (not NaN), booleans or strings, not empty. */
+function labelsArg(y: unknown, name: string): Labels {
+  if (!isLabelArray(y)) fail('BAD_LABEL', `${name} must be an array of labels; got ${shown(y)}`);
+  if (y.length === 0) fail('EMPTY_INPUT', `${name} is empty`);
+  for (let i = 0; i < y.length; i++) labelAt(y[i], i, name);
+  return y as Labels;
+}
+
+/** checkLabel, printing any value (core's show cannot print an object without a prototype). */
+function labelAt(v: unknown, i: number, name: string): Label {
+  if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && v === v)) return v;
+  return fail('BAD_LABEL', `${name}[${i}] is ${shown(v)}; labels must be numbers (not NaN), booleans or strings`);
+}
+
+/** A 0/1 indicator matrix (or any matrix): number[][] or a Matrix, checked. */
+function indicatorArg(y: unknown, name: string): Matrix {
+  if (!isIndicators(y)) fail('SHAPE_MISMATCH', `${name} must be an indicator matrix like the other; got ${shown(y)}`);
+  if (isMatrix(y) && (typeof y.rows !== 'number' || typeof y.cols !== 'number')) fail('SHAPE_MISMATCH', `${name} has rows ${shown(y.rows)} and cols ${shown(y.cols)}`);
+  return checkMatrix(y, { name });
+}
+
 function probaMatrix(proba: Matrix | number[][] | ArrayLike<number>, classes: number): Matrix {
-  const P = scoreMatrix(proba);
+  const P = scoreMatrix(proba, 'proba');
   if (P.cols === 1 && classes === 2) {
     const two = new Float64Array(P.rows * 2);
     for (let i = 0; i < P.rows; i++) {
@@ -270,12 +327,13 @@ function probaMatrix(proba: Matrix | number[][] | ArrayLike<number>, classes: nu
 }
 
 /** Scores as a matrix; a flat array becomes one column. */
-function scoreMatrix(x: Matrix | number[][] | ArrayLike<number>): Matrix {
-  if (isIndicators(x)) return checkMatrix(x, { name: 'scores' });
-  const a = x as ArrayLike<number>;
+function scoreMatrix(x: Matrix | number[][] | ArrayLike<number>, name: string): Matrix {
+  if (isIndicators(x)) return indicatorArg(x, name);
+  if (!isLabelArray(x)) fail('SHAPE_MISMATCH', `${name} must be numbers (one per row) or a matrix (number[][] or a Matrix); got ${shown(x)}`);
+  const a = x as ArrayLike<unknown>;
   const data = Float64Array.from({ length: a.length }, (_, i) => {
     const v = a[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) fail('NON_FINITE_INPUT', `scores[${i}] is ${String(v)}, not a finite number`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail('NON_FINITE_INPUT', `${name}[${i}] is ${shown(v)}, not a finite number`);
     return v;
   });
   return { data, rows: data.length, cols: 1 };

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { WasmlearnError } from '../src/core/errors.js';
 import { accuracy, classificationReport, confusionMatrix, logLoss, precisionRecallF1, rocAuc } from '../src/metrics.js';
-import { codeOf } from './helpers/errors.js';
+import { caught, codeOf } from './helpers/errors.js';
 
 
 // Three classes, 'c' never predicted. Per class (tp / predicted, tp / actual):
@@ -154,4 +156,79 @@ describe('every metric refuses mismatched lengths', () => {
     ['logLoss', () => logLoss([1, 0], [0.5])],
     ['rocAuc', () => rocAuc([1, 0], [0.5])],
   ])('%s', (_, f) => expect(codeOf(f)).toBe('SHAPE_MISMATCH'));
+});
+
+describe('hostile input (issue #11): every metric refuses with a WasmlearnError naming the value', () => {
+  const SYM = Symbol('hostile');
+
+  it("classificationReport's digits must be an integer toFixed can print", () => {
+    for (const digits of [101, -1, 1.5, NaN, Infinity, '2', 2n, SYM, null]) {
+      const e = caught(() => classificationReport(yTrue, yPred, { digits: digits as number }));
+      expect(e.code).toBe('BAD_OPTION');
+      expect(e.message).toMatch(/digits must be an integer from 0 to 100; got /);
+    }
+    expect(caught(() => classificationReport(yTrue, yPred, { digits: Infinity })).message).toMatch(/got Infinity/);
+    expect(classificationReport(yTrue, yPred, { digits: 0 })).toContain('           a          1         1         1         3'); // 0.50, 0.67, 0.57 rounded
+    expect(classificationReport(yTrue, yPred, { digits: 4 })).toContain('0.5714');
+  });
+
+  it('BigInt, Symbol, null and NaN labels are BAD_LABEL; a string is not an array of labels', () => {
+    for (const bad of [[1n, 0n], [SYM, 1], [null, 1], [NaN, 1], [undefined, 1], [1, Object.create(null)]]) {
+      for (const f of [
+        () => accuracy(bad as number[], [1, 0]), () => accuracy([1, 0], bad as number[]), () => confusionMatrix(bad as number[], [1, 0]),
+        () => precisionRecallF1([1, 0], bad as number[]), () => classificationReport(bad as number[], [1, 0]),
+        () => logLoss(bad as number[], [0.5, 0.5]), () => rocAuc(bad as number[], [0.5, 0.4]),
+      ]) {
+        expect(codeOf(f)).toBe('BAD_LABEL');
+      }
+    }
+    expect(caught(() => accuracy([1n] as unknown as number[], [1])).message).toMatch(/yTrue\[0\] is 1n/);
+    expect(codeOf(() => accuracy('ab' as unknown as string[], 'ab' as unknown as string[]))).toBe('BAD_LABEL');
+    expect(codeOf(() => confusionMatrix(null as unknown as number[], [1]))).toBe('BAD_LABEL');
+    expect(codeOf(() => confusionMatrix([1, 0], [1, 0], { labels: [1n] as unknown as number[] }))).toBe('BAD_LABEL');
+    expect(codeOf(() => confusionMatrix([1, 0], [1, 0], { labels: 'ab' as unknown as number[] }))).toBe('BAD_OPTION');
+    expect(codeOf(() => confusionMatrix([1, 0], [1, 0], { labels: [] }))).toBe('BAD_OPTION');
+    expect(codeOf(() => precisionRecallF1([1, 0], [1, 0], { posLabel: 1n as unknown as number }))).toBe('BAD_OPTION');
+    expect(codeOf(() => accuracy([[1, 0]], [1]))).toBe('SHAPE_MISMATCH');
+  });
+
+  it('options are strict: an unknown key names the closest one, a wrong type names the value', () => {
+    let e = caught(() => precisionRecallF1(yTrue, yPred, { avrage: 'macro' } as never));
+    expect([e.code, e.message]).toEqual(['BAD_OPTION', "BAD_OPTION: unknown option 'avrage' for precisionRecallF1; did you mean 'average'?"]);
+    e = caught(() => precisionRecallF1(yTrue, yPred, { average: 1n as never }));
+    expect(e.message).toMatch(/average must be 'binary', 'macro', 'micro', 'weighted'; got 1n \(a BigInt\)/);
+    expect(codeOf(() => rocAuc([0, 1], [0.2, 0.3], { multiClass: SYM as never }))).toBe('BAD_OPTION');
+    for (const eps of [0, 0.5, 1n, SYM, Infinity, '1e-7']) expect(codeOf(() => logLoss([0, 1], [0.2, 0.3], { eps: eps as number }))).toBe('BAD_OPTION');
+    expect(codeOf(() => logLoss([0, 1], [1n, 0.3] as unknown as number[]))).toBe('NON_FINITE_INPUT');
+    expect(codeOf(() => logLoss([0, 1], SYM as never))).toBe('SHAPE_MISMATCH');
+    for (const opts of [null, 1, 'x', [], SYM]) {
+      expect(codeOf(() => confusionMatrix([1, 0], [1, 0], opts as never))).toBe('BAD_OPTION');
+      expect(codeOf(() => classificationReport([1, 0], [1, 0], opts as never))).toBe('BAD_OPTION');
+    }
+  });
+
+  it('property: any value in any argument gives a number, a table or a WasmlearnError', () => {
+    const hostile = fc.oneof(
+      fc.anything({ withBigInt: true, withTypedArray: true, withSparseArray: true, withNullPrototype: true, withBoxedValues: true }),
+      fc.constantFrom<unknown>(SYM, 1n, NaN, Infinity, null, undefined, 'ab', [1n], [SYM], [[1, 2], [3]], { digits: 1000 }, { labels: [SYM] }, new BigInt64Array(2)),
+    );
+    const calls: ((v: unknown) => unknown)[] = [
+      (v) => accuracy(v as number[], [1, 0]), (v) => accuracy([[1, 0], [0, 1]], v as number[][]),
+      (v) => logLoss(v as number[], [0.2, 0.7]), (v) => logLoss([0, 1], v as number[]), (v) => logLoss([0, 1], [0.2, 0.7], v as never),
+      (v) => confusionMatrix([0, 1], v as number[]), (v) => confusionMatrix([0, 1], [1, 1], v as never),
+      (v) => precisionRecallF1(v as number[], [0, 1]), (v) => precisionRecallF1([0, 1], [1, 1], v as never),
+      (v) => rocAuc([0, 1], v as number[]), (v) => rocAuc([0, 1], [0.1, 0.3], v as never),
+      (v) => classificationReport(v as number[], [0, 1]), (v) => classificationReport([0, 1], [1, 1], v as never),
+    ];
+    fc.assert(
+      fc.property(hostile, fc.nat(calls.length - 1), (v, k) => {
+        try {
+          calls[k](v);
+        } catch (e) {
+          if (!(e instanceof WasmlearnError)) throw new Error(`call ${k}: untyped ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`);
+        }
+      }),
+      { numRuns: 1500, seed: 12 },
+    );
+  });
 });
