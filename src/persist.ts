@@ -1,4 +1,5 @@
-import { fail } from './core/errors.js';
+import { fail, WasmlearnError } from './core/errors.js';
+import { describe } from './core/options.js';
 
 /** What `toJSON()` of every model and transformer returns: a plain object with these two keys. */
 export interface ModelJson {
@@ -17,6 +18,10 @@ export interface EncodedArray {
 }
 
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+/** Objects, arrays and keys checkModelJson walks at most: far beyond any saved model (arrays are base64 strings). */
+const MAX_JSON_ITEMS = 1 << 24;
+/** The most values one decoded array may claim: 2^32 - 1, the Uint32 index limit. */
+const MAX_ARRAY_VALUES = 2 ** 32 - 1;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const B64_CODES = new Uint8Array(256).fill(255);
@@ -45,23 +50,27 @@ export function decodeArray(obj: unknown, opts: DecodeOptions & { dtype: 'float3
 export function decodeArray(obj: unknown, opts: DecodeOptions & { dtype: 'uint32' }): Uint32Array;
 export function decodeArray(obj: unknown, opts: DecodeOptions): Float32Array | Float64Array | Uint32Array;
 export function decodeArray(obj: unknown, opts: DecodeOptions): Float32Array | Float64Array | Uint32Array {
-  const { name } = opts;
+  const { name, expectedLength } = opts;
   if (!isPlainObject(obj)) return fail('BAD_MODEL_JSON', `${name} must be an encoded array { dtype, base64 }`);
   const { dtype, base64, shape } = obj;
-  if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'uint32') fail('BAD_MODEL_JSON', `${name}.dtype must be 'float32', 'float64' or 'uint32', got ${JSON.stringify(dtype)}`);
+  if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'uint32') fail('BAD_MODEL_JSON', `${name}.dtype must be 'float32', 'float64' or 'uint32', got ${describe(dtype)}`);
   if (opts.dtype && dtype !== opts.dtype) fail('BAD_MODEL_JSON', `${name}.dtype must be '${opts.dtype}', got '${dtype}'`);
-  if (typeof base64 !== 'string') fail('BAD_MODEL_JSON', `${name}.base64 must be a string`);
-  const bytes = fromBase64(base64, name);
+  if (typeof base64 !== 'string') fail('BAD_MODEL_JSON', `${name}.base64 must be a string, got ${describe(base64)}`);
+  if (expectedLength !== undefined && !(Number.isSafeInteger(expectedLength) && expectedLength >= 0 && expectedLength <= MAX_ARRAY_VALUES)) {
+    fail('BAD_MODEL_JSON', `${name} would hold ${describe(expectedLength)} values according to the sizes saved with it; no array can`);
+  }
+  // Every size is checked against the text's length before a byte is decoded or allocated.
+  const byteLength = base64ByteLength(base64, name);
   const size = dtype === 'float64' ? 8 : 4;
-  if (bytes.length % size !== 0) fail('BAD_MODEL_JSON', `${name} has ${bytes.length} bytes, not a whole number of ${dtype} values`);
-  const n = bytes.length / size;
-  const a = fromLittleEndian(bytes, dtype);
+  if (byteLength % size !== 0) fail('BAD_MODEL_JSON', `${name} has ${byteLength} bytes, not a whole number of ${dtype} values`);
+  const n = byteLength / size;
   if (shape !== undefined) {
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) fail('BAD_MODEL_JSON', `${name}.shape must be an array of non-negative integers`);
+    if (!Array.isArray(shape) || shape.length > 32 || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail('BAD_MODEL_JSON', `${name}.shape must be an array of at most 32 non-negative integers`);
     const count = shape.reduce((p: number, d: number) => p * d, 1);
     if (count !== n) fail('BAD_MODEL_JSON', `${name}.shape [${shape.join(', ')}] holds ${count} values but the data has ${n}`);
   }
-  if (opts.expectedLength !== undefined && n !== opts.expectedLength) fail('BAD_MODEL_JSON', `${name} has ${n} values, expected ${opts.expectedLength}`);
+  if (expectedLength !== undefined && n !== expectedLength) fail('BAD_MODEL_JSON', `${name} has ${n} values, expected ${expectedLength}`);
+  const a = fromLittleEndian(fromBase64(base64, byteLength, name), dtype);
   if (opts.finite) {
     for (let i = 0; i < n; i++) if (!Number.isFinite(a[i])) fail('BAD_MODEL_JSON', `${name}[${i}] is ${a[i]}; it must be finite`);
   }
@@ -73,25 +82,41 @@ export function decodeArray(obj: unknown, opts: DecodeOptions): Float32Array | F
  * expected `name` and `version`, and nowhere a key that could reach a prototype.
  */
 export function checkModelJson(obj: unknown, name: string, version: number): Record<string, unknown> {
-  if (!isPlainObject(obj)) return fail('BAD_MODEL_JSON', `${name}.fromJSON expects an object, got ${obj === null ? 'null' : Array.isArray(obj) ? 'an array' : typeof obj}`);
-  checkKeys(obj, name);
-  if (obj.name !== name) fail('BAD_MODEL_JSON', `expected a saved ${name}, got name ${JSON.stringify(obj.name)}`);
-  if (obj.version !== version) fail('BAD_MODEL_JSON', `${name} version ${JSON.stringify(obj.version)} is not supported; this build reads version ${version}`);
-  return obj;
+  try {
+    if (!isPlainObject(obj)) return fail('BAD_MODEL_JSON', `${name}.fromJSON expects an object, got ${obj === null ? 'null' : Array.isArray(obj) ? 'an array' : typeof obj}`);
+    checkKeys(obj, name);
+    if (obj.name !== name) fail('BAD_MODEL_JSON', `expected a saved ${name}, got name ${describe(obj.name)}`);
+    if (obj.version !== version) fail('BAD_MODEL_JSON', `${name} version ${describe(obj.version)} is not supported; this build reads version ${version}`);
+    return obj;
+  } catch (e) {
+    // A Proxy or an exotic object whose traps throw: not a saved model either.
+    if (e instanceof WasmlearnError) throw e;
+    return fail('BAD_MODEL_JSON', `${name}: the saved object cannot be read as plain data (${e instanceof Error ? e.message : describe(e)})`);
+  }
 }
 
-/** Walks everything reachable from `root` and refuses own keys `__proto__`, `constructor`, `prototype`. */
+/**
+ * Walks the plain objects and arrays reachable from `root`, without recursion, and refuses own
+ * keys `__proto__`, `constructor`, `prototype`, getters and setters (a saved model is data), and
+ * more than MAX_JSON_ITEMS objects and keys in all.
+ */
 function checkKeys(root: object, name: string): void {
   const seen = new Set<object>();
   const stack: object[] = [root];
+  let items = 0;
   while (stack.length > 0) {
     const o = stack.pop()!;
     if (seen.has(o)) continue;
     seen.add(o);
-    for (const key of Object.getOwnPropertyNames(o)) {
+    const keys = Object.getOwnPropertyNames(o);
+    items += keys.length + 1;
+    if (items > MAX_JSON_ITEMS) fail('BAD_MODEL_JSON', `${name} holds more than ${MAX_JSON_ITEMS} objects and keys; a saved model is far smaller`);
+    for (const key of keys) {
       if (FORBIDDEN.has(key)) fail('BAD_MODEL_JSON', `${name} contains a key ${JSON.stringify(key)}, which a saved model never has`);
-      const v = (o as Record<string, unknown>)[key];
-      if (typeof v === 'object' && v !== null) stack.push(v);
+      const d = Object.getOwnPropertyDescriptor(o, key);
+      if (d !== undefined && !('value' in d)) fail('BAD_MODEL_JSON', `${name} has a getter or setter at ${describe(key)}; a saved model is plain data`);
+      const v: unknown = d?.value;
+      if (typeof v === 'object' && v !== null && (Array.isArray(v) || isPlainObject(v))) stack.push(v);
     }
   }
 }
@@ -111,10 +136,15 @@ export function registerLoader(name: string, fromJSON: (obj: unknown) => unknown
 
 /** Rebuilds any registered model or transformer from its `toJSON()` output. */
 export function loadFromJSON(obj: unknown): unknown {
-  const name = isPlainObject(obj) ? obj.name : undefined;
-  const load = typeof name === 'string' ? loaders.get(name) : undefined;
+  let name: unknown;
+  try {
+    name = isPlainObject(obj) ? obj.name : undefined;
+  } catch {
+    name = undefined; // a Proxy or a getter that throws: no name to go by
+  }
+  const load = typeof name === 'string' && loaders.has(name) ? loaders.get(name) : undefined;
   if (!load) {
-    fail('BAD_MODEL_JSON', `cannot load ${typeof name === 'string' ? `a saved ${JSON.stringify(name)}` : 'an object without a string name'}; known names: ${[...loaders.keys()].sort().join(', ')}`);
+    fail('BAD_MODEL_JSON', `cannot load ${typeof name === 'string' ? `a saved ${describe(name)}` : 'an object without a string name'}; known names: ${[...loaders.keys()].sort().join(', ')}`);
   }
   return load(obj);
 }
@@ -166,18 +196,25 @@ function toBase64(bytes: Uint8Array): string {
   return new TextDecoder('latin1').decode(out);
 }
 
-function fromBase64(s: string, name: string): Uint8Array {
-  const bad = () => fail('BAD_MODEL_JSON', `${name}.base64 is not valid base64`);
-  if (s.length % 4 !== 0) bad();
+/** The bytes standard base64 `s` decodes to, from its length and padding alone; BAD_MODEL_JSON when no valid base64 has that shape. */
+function base64ByteLength(s: string, name: string): number {
+  if (s.length % 4 !== 0) fail('BAD_MODEL_JSON', `${name}.base64 is not valid base64 (its length, ${s.length}, is not a multiple of 4)`);
   const pad = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0;
-  const out = new Uint8Array((s.length / 4) * 3 - pad);
+  return s.length === 0 ? 0 : (s.length / 4) * 3 - pad;
+}
+
+/** Decodes `s`, whose decoded length `byteLength` has already been checked by the caller. */
+function fromBase64(s: string, byteLength: number, name: string): Uint8Array {
+  const bad = (at: number) => fail('BAD_MODEL_JSON', `${name}.base64 is not valid base64 (at character ${at})`);
+  const pad = s.length / 4 * 3 - byteLength;
+  const out = new Uint8Array(byteLength);
   let o = 0;
   for (let i = 0; i < s.length; i += 4) {
     const last = i + 4 === s.length;
     const c0 = code(s, i), c1 = code(s, i + 1);
     const c2 = last && pad === 2 ? 0 : code(s, i + 2);
     const c3 = last && pad >= 1 ? 0 : code(s, i + 3);
-    if ((c0 | c1 | c2 | c3) > 63) bad();
+    if ((c0 | c1 | c2 | c3) > 63) bad(i);
     const v = (c0 << 18) | (c1 << 12) | (c2 << 6) | c3;
     out[o++] = v >>> 16;
     if (o < out.length) out[o++] = (v >>> 8) & 255;

@@ -1,26 +1,46 @@
 import { fail } from '../core/errors.js';
-import { checkMatrix, outputMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
+import type { Matrix, MatrixLike } from '../core/matrix.js';
+import { describe, strictOptions } from '../core/options.js';
 import { checkModelJson, decodeArray, encodeArray, registerLoader, type ModelJson } from '../persist.js';
-import { checkFitted, jsonEnum } from './common.js';
-import { classIndex, compareLabels, show, uniqueSorted, type Label } from '../core/labels.js';
+import { checkFitted, jsonEnum, labelArray, outputMatrix, readMatrix, showLabel, showList } from './common.js';
+import { classIndex, compareLabels, uniqueSorted, type Label } from '../core/labels.js';
 
-/** Maps labels (numbers, booleans or strings) to 0..k-1 in sorted class order, like scikit-learn. */
+/**
+ * Maps labels (numbers, booleans or strings) to 0..k-1 in sorted class order, like scikit-learn.
+ * Classes are kept (and saved) as an array: any string is a label, '__proto__' and
+ * 'constructor' included.
+ */
 export class LabelEncoder {
   classes: Label[] | null = null;
   private index: Map<Label, number> | null = null;
 
+  /** Takes no options; an options object must be empty (strict, like every other constructor). */
+  constructor(options?: Record<string, never>) {
+    strictOptions('LabelEncoder', options, []);
+  }
+
   fit(y: ArrayLike<Label>): this {
-    if (y.length === 0) fail('EMPTY_INPUT', 'LabelEncoder.fit got no labels');
-    return this.setClasses(uniqueSorted(y));
+    const labels = labelArray(y, 'LabelEncoder.fit');
+    if (labels.length === 0) fail('EMPTY_INPUT', 'LabelEncoder.fit got no labels');
+    for (let i = 0; i < labels.length; i++) checkOneLabel(labels[i], i);
+    let classes: Label[];
+    try {
+      classes = uniqueSorted(labels);
+    } catch (e) {
+      if (e instanceof RangeError) fail('BAD_LABEL', `LabelEncoder.fit: more distinct labels than this runtime can index (${e.message})`);
+      throw e;
+    }
+    return this.setClasses(classes);
   }
 
   transform(y: ArrayLike<Label>): Int32Array {
     const index = this.index;
     if (!index) fail('NOT_FITTED', 'LabelEncoder is not fitted: call fit(y) before transform(y)');
-    const out = new Int32Array(y.length);
-    for (let i = 0; i < y.length; i++) {
-      const code = index.get(y[i]);
-      if (code === undefined) fail('BAD_LABEL', `y[${i}] = ${show(y[i])} is not a class seen in fit; classes are ${this.classes!.map(show).join(', ')}`);
+    const labels = labelArray(y, 'LabelEncoder.transform');
+    const out = new Int32Array(labels.length);
+    for (let i = 0; i < labels.length; i++) {
+      const code = index.get(labels[i]);
+      if (code === undefined) fail('BAD_LABEL', `y[${i}] = ${showLabel(labels[i])} is not a class seen in fit; classes are ${showList(this.classes!)}`);
       out[i] = code;
     }
     return out;
@@ -34,8 +54,10 @@ export class LabelEncoder {
   inverseTransform(codes: ArrayLike<number>): Label[] {
     const classes = this.classes;
     if (!classes) fail('NOT_FITTED', 'LabelEncoder is not fitted: call fit(y) before inverseTransform');
-    return Array.from(codes, (c, i) => {
-      if (!Number.isInteger(c) || c < 0 || c >= classes.length) fail('BAD_LABEL', `code ${c} at index ${i} is not in 0..${classes.length - 1}`);
+    const list = labelArray(codes, 'LabelEncoder.inverseTransform', 'codes') as ArrayLike<unknown>;
+    return Array.from({ length: list.length }, (_, i) => {
+      const c = list[i];
+      if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c >= classes.length) fail('BAD_LABEL', `code ${describe(c)} at index ${i} is not in 0..${classes.length - 1}`);
       return classes[c];
     });
   }
@@ -52,7 +74,7 @@ export class LabelEncoder {
     const kind = typeof classes[0];
     classes.forEach((c: unknown, i) => {
       const ok = typeof c === kind && (typeof c === 'string' || typeof c === 'boolean' || Number.isFinite(c));
-      if (!ok) fail('BAD_MODEL_JSON', `LabelEncoder.classes[${i}] is ${show(c)}; classes must be all numbers, all booleans or all strings`);
+      if (!ok) fail('BAD_MODEL_JSON', `LabelEncoder.classes[${i}] is ${showLabel(c)}; classes must be all numbers, all booleans or all strings`);
       if (i > 0 && compareLabels(classes[i - 1], c as Label) >= 0) fail('BAD_MODEL_JSON', 'LabelEncoder.classes must be distinct and sorted');
     });
     return new LabelEncoder().setClasses([...classes] as Label[]);
@@ -76,13 +98,14 @@ export class OneHotEncoder {
   /** The sorted distinct values of each input column, after `fit`. */
   categories: Float64Array[] | null = null;
 
-  constructor({ handleUnknown = 'error' }: OneHotEncoderOptions = {}) {
-    if (handleUnknown !== 'error' && handleUnknown !== 'ignore') fail('BAD_OPTION', `handleUnknown must be 'error' or 'ignore', got ${JSON.stringify(handleUnknown)}`);
+  constructor(options?: OneHotEncoderOptions) {
+    const { handleUnknown = 'error' } = strictOptions('OneHotEncoder', options, ['handleUnknown']) as OneHotEncoderOptions;
+    if (handleUnknown !== 'error' && handleUnknown !== 'ignore') fail('BAD_OPTION', `OneHotEncoder: handleUnknown must be 'error' or 'ignore'; got ${describe(handleUnknown)}`);
     this.handleUnknown = handleUnknown;
   }
 
   fit(X: MatrixLike): this {
-    const m = checkMatrix(X);
+    const m = readMatrix(X, 'OneHotEncoder');
     const cats: Float64Array[] = [];
     for (let j = 0; j < m.cols; j++) {
       const col = new Float64Array(m.rows);
@@ -102,14 +125,14 @@ export class OneHotEncoder {
     const offsets = [0];
     for (const c of cats!) offsets.push(offsets[offsets.length - 1] + c.length);
     const width = offsets[cats!.length];
-    const out = outputMatrix(m, m.rows, width);
+    const out = outputMatrix(m, m.rows, width, 'OneHotEncoder');
     for (let i = 0; i < m.rows; i++) {
       for (let j = 0; j < m.cols; j++) {
         const v = m.data[i * m.cols + j];
         const k = search(cats![j], v);
         if (k >= 0) out.data[i * width + offsets[j] + k] = 1;
         else if (this.handleUnknown === 'error') {
-          fail('BAD_LABEL', `X[${i}][${j}] = ${v} is a category not seen in fit (column ${j} has ${cats![j].join(', ')}); use handleUnknown: 'ignore' to encode it as zeros`);
+          fail('BAD_LABEL', `X[${i}][${j}] = ${v} is a category not seen in fit (column ${j} has ${showList(cats![j])}); use handleUnknown: 'ignore' to encode it as zeros`);
         }
       }
     }
@@ -138,6 +161,12 @@ export class OneHotEncoder {
     });
     return enc;
   }
+}
+
+/** Refuses one label the way uniqueSorted would, with a message that never throws. */
+function checkOneLabel(v: unknown, i: number): void {
+  if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && v === v)) return;
+  fail('BAD_LABEL', `y[${i}] is ${describe(v)}; labels must be numbers (not NaN), booleans or strings`);
 }
 
 /** Index of v in the ascending array a, or -1. */

@@ -1,7 +1,8 @@
 import { fail } from '../core/errors.js';
-import { checkMatrix, outputMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
+import type { Matrix, MatrixLike } from '../core/matrix.js';
+import { describe, strictOptions } from '../core/options.js';
 import { checkModelJson, decodeArray, encodeArray, registerLoader, type ModelJson } from '../persist.js';
-import { checkFitted, jsonEnum, jsonNumber } from './common.js';
+import { checkFitted, jsonEnum, jsonNumber, outOfRange, outputMatrix, readMatrix } from './common.js';
 
 export type ImputeStrategy = 'mean' | 'median' | 'most_frequent' | 'constant';
 
@@ -20,15 +21,16 @@ export class SimpleImputer {
   /** The value written into each column, after `fit`. */
   statistics: Float64Array | null = null;
 
-  constructor({ strategy = 'mean', fillValue = 0 }: SimpleImputerOptions = {}) {
-    if (!STRATEGIES.includes(strategy)) fail('BAD_OPTION', `strategy must be one of ${STRATEGIES.join(', ')}, got ${JSON.stringify(strategy)}`);
-    if (typeof fillValue !== 'number' || !Number.isFinite(fillValue)) fail('BAD_OPTION', `fillValue must be a finite number, got ${fillValue}`);
+  constructor(options?: SimpleImputerOptions) {
+    const { strategy = 'mean', fillValue = 0 } = strictOptions('SimpleImputer', options, ['strategy', 'fillValue']) as SimpleImputerOptions;
+    if (!STRATEGIES.includes(strategy)) fail('BAD_OPTION', `SimpleImputer: strategy must be one of ${STRATEGIES.map((s) => `'${s}'`).join(', ')}; got ${describe(strategy)}`);
+    if (typeof fillValue !== 'number' || !Number.isFinite(fillValue)) fail('BAD_OPTION', `SimpleImputer: fillValue must be a finite number; got ${describe(fillValue)}`);
     this.strategy = strategy;
     this.fillValue = fillValue;
   }
 
   fit(X: MatrixLike): this {
-    const m = checkMatrix(X, { allowNaN: true });
+    const m = readMatrix(X, 'SimpleImputer', { allowNaN: true });
     const stats = new Float64Array(m.cols);
     for (let j = 0; j < m.cols; j++) stats[j] = this.strategy === 'constant' ? this.fillValue : this.statistic(columnValues(m, j), j);
     this.statistics = stats;
@@ -38,12 +40,16 @@ export class SimpleImputer {
   transform(X: MatrixLike): Matrix {
     const stats = this.statistics;
     const m = checkFitted(X, stats?.length, 'SimpleImputer', true);
-    const out = outputMatrix(m, m.rows, m.cols);
+    const out = outputMatrix(m, m.rows, m.cols, 'SimpleImputer');
     const src = m.data;
     const dst = out.data;
     for (let k = 0; k < src.length; k++) {
       const v = src[k];
-      dst[k] = v === v ? v : stats![k % m.cols];
+      if (v === v) dst[k] = v;
+      else {
+        dst[k] = stats![k % m.cols];
+        if (dst[k] - dst[k] !== 0) outOfRange('SimpleImputer', m, k, `the fill value ${stats![k % m.cols]} of column ${k % m.cols}`);
+      }
     }
     return out;
   }
@@ -64,6 +70,7 @@ export class SimpleImputer {
       fillValue: jsonNumber(o, 'fillValue', 'SimpleImputer'),
     });
     imp.statistics = decodeArray(o.statistics, { name: 'SimpleImputer.statistics', dtype: 'float64', finite: true });
+    if (imp.statistics.length === 0) fail('BAD_MODEL_JSON', 'SimpleImputer.statistics must hold at least one column');
     return imp;
   }
 
@@ -74,9 +81,16 @@ export class SimpleImputer {
     if (this.strategy === 'mean') {
       let s = 0;
       for (let i = 0; i < n; i++) s += values[i];
-      return s / n;
+      if (Number.isFinite(s)) return Math.min(values[n - 1], Math.max(values[0], s / n));
+      s = 0; // the sum overflowed: add the values already divided by the count
+      for (let i = 0; i < n; i++) s += values[i] / n;
+      return Math.min(values[n - 1], Math.max(values[0], s));
     }
-    if (this.strategy === 'median') return n % 2 ? values[n >> 1] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    if (this.strategy === 'median') {
+      if (n % 2) return values[n >> 1];
+      const [a, b] = [values[n / 2 - 1], values[n / 2]];
+      return Number.isFinite(a + b) ? (a + b) / 2 : a / 2 + b / 2;
+    }
     return mostFrequent(values);
   }
 }

@@ -1,6 +1,7 @@
 import { fail } from '../core/errors.js';
 import type { Matrix, MatrixLike } from '../core/matrix.js';
-import { checkModelJson, loadFromJSON, registerLoader, type ModelJson } from '../persist.js';
+import { describe } from '../core/options.js';
+import { checkModelJson, isPlainObject, loadFromJSON, registerLoader, type ModelJson } from '../persist.js';
 import type { Label } from '../core/labels.js';
 
 /** What `fit` and `score` take as y: a label per row, or a 0/1 indicator matrix (multi-label). */
@@ -37,19 +38,35 @@ export interface Estimator {
 
 type Steps = readonly [...Transformer[], Estimator];
 
-/** Transformers chained in front of a model; fits, predicts, scores and saves as one. */
+/**
+ * How deep pipelines may nest (a pipeline as the final model of another): every call recurses
+ * once per level, so the depth is bounded well inside any JavaScript stack.
+ */
+export const MAX_PIPELINE_DEPTH = 64;
+
+/**
+ * Transformers chained in front of a model; fits, predicts, scores and saves as one. The steps
+ * are frozen at construction, so a pipeline can never come to contain itself, and its nesting
+ * depth (at most MAX_PIPELINE_DEPTH) is known from the start.
+ */
 export class Pipeline implements Estimator {
   readonly steps: Steps;
+  /** 1, plus the depth of the final step when that is a pipeline too. */
+  readonly depth: number;
 
   constructor(steps: Steps) {
+    if (!Array.isArray(steps)) fail('BAD_OPTION', `a pipeline takes an array of steps; got ${describe(steps)}`);
     if (steps.length === 0) fail('BAD_OPTION', 'a pipeline needs at least a final model');
     steps.forEach((s, i) => {
       const last = i === steps.length - 1;
       if (last ? !isEstimator(s) : !isTransformer(s)) {
-        fail('BAD_OPTION', `pipeline step ${i} must be ${last ? 'a model with fit, predict, score and toJSON' : 'a transformer with fit, transform and toJSON'}`);
+        fail('BAD_OPTION', `pipeline step ${i} must be ${last ? 'a model with fit, predict, score and toJSON' : 'a transformer with fit, transform and toJSON'}; got ${describe(s)}`);
       }
     });
-    this.steps = [...steps] as unknown as Steps;
+    const last = steps[steps.length - 1];
+    this.depth = last instanceof Pipeline ? last.depth + 1 : 1;
+    if (this.depth > MAX_PIPELINE_DEPTH) fail('BAD_OPTION', `pipelines nest ${MAX_PIPELINE_DEPTH} deep at most; this one would be ${this.depth} deep`);
+    this.steps = Object.freeze([...steps]) as unknown as Steps;
   }
 
   get model(): Estimator {
@@ -61,9 +78,11 @@ export class Pipeline implements Estimator {
   }
 
   fit(X: MatrixLike, y: Targets, opts?: EstimatorFitOptions): this {
-    let Xt = X;
-    for (const t of this.transformers) Xt = t.fitTransform ? t.fitTransform(Xt) : (t.fit(Xt), t.transform(Xt));
+    if (opts !== undefined && !isPlainObject(opts)) fail('BAD_OPTION', `Pipeline.fit takes an options object; got ${describe(opts)}`);
     const val = opts?.validationData;
+    if (val !== undefined && (!Array.isArray(val) || val.length !== 2)) fail('BAD_OPTION', `validationData must be a pair [X, y]; got ${describe(val)}`);
+    let Xt = X;
+    for (const t of this.transformers) Xt = typeof t.fitTransform === 'function' ? t.fitTransform(Xt) : (t.fit(Xt), t.transform(Xt));
     this.model.fit(Xt, y, val ? { ...opts, validationData: [this.apply(val[0]), val[1]] } : opts);
     return this;
   }
@@ -88,8 +107,15 @@ export class Pipeline implements Estimator {
     return this.model.score(this.apply(X), y);
   }
 
+  /** Built from the innermost pipeline out, without recursion, whatever the nesting. */
   toJSON(): ModelJson {
-    return { name: 'Pipeline', version: 1, steps: this.steps.map((s) => s.toJSON()) };
+    const chain: Pipeline[] = [];
+    for (let p: Estimator = this; p instanceof Pipeline; p = p.model) chain.push(p);
+    let json = chain[chain.length - 1].model.toJSON();
+    for (let d = chain.length - 1; d >= 0; d--) {
+      json = { name: 'Pipeline', version: 1, steps: [...chain[d].transformers.map((t) => t.toJSON()), json] };
+    }
+    return json;
   }
 
   static fromJSON(obj: unknown): Pipeline {
@@ -112,15 +138,26 @@ export function makePipeline(...steps: [...Transformer[], Estimator]): Pipeline 
   return new Pipeline(steps);
 }
 
-/** Rebuilds a saved pipeline, each step through the loader registered for its name. */
+/**
+ * Rebuilds a saved pipeline, each step through the loader registered for its name. Nesting is
+ * measured (without recursion) before any step is loaded: deeper than MAX_PIPELINE_DEPTH is
+ * BAD_MODEL_JSON, never a stack overflow.
+ */
 export function pipelineFromJSON(obj: unknown): Pipeline {
   const o = checkModelJson(obj, 'Pipeline', 1);
   const steps = o.steps;
   if (!Array.isArray(steps) || steps.length === 0) fail('BAD_MODEL_JSON', 'Pipeline.steps must be a non-empty array');
-  const loaded = steps.map((s) => loadFromJSON(s));
-  loaded.forEach((s, i) => {
-    const last = i === loaded.length - 1;
-    if (last ? !isEstimator(s) : !isTransformer(s)) fail('BAD_MODEL_JSON', `Pipeline.steps[${i}] is not a ${last ? 'model' : 'transformer'}`);
+  let depth = 1;
+  for (let inner: unknown = steps[steps.length - 1]; isPlainObject(inner) && inner.name === 'Pipeline' && Array.isArray(inner.steps); inner = inner.steps[inner.steps.length - 1]) {
+    if (++depth > MAX_PIPELINE_DEPTH) fail('BAD_MODEL_JSON', `saved pipelines nest ${MAX_PIPELINE_DEPTH} deep at most; this one is deeper`);
+  }
+  const loaded = steps.map((s, i) => {
+    const last = i === steps.length - 1;
+    // A saved pipeline is never a transformer: refused before it is loaded, so nothing recurses down the first steps.
+    if (!last && isPlainObject(s) && s.name === 'Pipeline') fail('BAD_MODEL_JSON', `Pipeline.steps[${i}] is a pipeline; only the last step may be one`);
+    const step = loadFromJSON(s);
+    if (last ? !isEstimator(step) : !isTransformer(step)) fail('BAD_MODEL_JSON', `Pipeline.steps[${i}] is not a ${last ? 'model' : 'transformer'}`);
+    return step;
   });
   return new Pipeline(loaded as unknown as Steps);
 }

@@ -1,16 +1,28 @@
 import { fail } from '../core/errors.js';
-import { checkMatrix, outputMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
+import type { Matrix, MatrixLike } from '../core/matrix.js';
+import { describe, strictOptions } from '../core/options.js';
 import { checkModelJson, decodeArray, encodeArray, registerLoader, type ModelJson } from '../persist.js';
-import { checkFitted, jsonEnum } from './common.js';
+import { checkFitted, jsonEnum, outOfRange, outputMatrix, readMatrix } from './common.js';
 
 export interface StandardScalerOptions {
   withMean?: boolean;
   withStd?: boolean;
 }
 
+/** The smallest positive normal float32: a spread below it is rounding noise at float32 precision. */
+const FLOAT32_MIN_NORMAL = 2 ** -126;
+/** scikit-learn's `_handle_zeros_in_scale`: a range below 10 epsilon counts as zero. */
+const NEAR_ZERO_RANGE = 10 * Number.EPSILON;
+
 /**
  * (x - mean) / std per column, with the population std like scikit-learn. A constant column
- * gets scale 1, so it is centred but never divided by zero.
+ * gets scale 1, so it is centred but never divided by zero. A column of float32 data whose std
+ * is below the smallest normal float32 counts as constant too: at float32 precision its
+ * variance is 0, and dividing by it would send every other value past float32's range.
+ *
+ * A column whose values span more than a double holds, or whose variance overflows (a spread
+ * beyond about 1e154), is refused at fit, naming it. Outputs are finite: a value given to
+ * `transform` that would map beyond the output's range is refused, naming its row and column.
  */
 export class StandardScaler {
   readonly withMean: boolean;
@@ -20,15 +32,18 @@ export class StandardScaler {
   /** sqrt(var), or 1 where the variance is 0. */
   scale: Float64Array | null = null;
 
-  constructor({ withMean = true, withStd = true }: StandardScalerOptions = {}) {
-    if (typeof withMean !== 'boolean' || typeof withStd !== 'boolean') fail('BAD_OPTION', 'withMean and withStd must be booleans');
+  constructor(options?: StandardScalerOptions) {
+    const { withMean = true, withStd = true } = strictOptions('StandardScaler', options, ['withMean', 'withStd']) as StandardScalerOptions;
+    if (typeof withMean !== 'boolean') fail('BAD_OPTION', `StandardScaler: withMean must be true or false; got ${describe(withMean)}`);
+    if (typeof withStd !== 'boolean') fail('BAD_OPTION', `StandardScaler: withStd must be true or false; got ${describe(withStd)}`);
     this.withMean = withMean;
     this.withStd = withStd;
   }
 
   fit(X: MatrixLike): this {
-    const m = checkMatrix(X);
+    const m = readMatrix(X, 'StandardScaler');
     const { rows, cols, data } = m;
+    const float32 = data instanceof Float32Array;
     const mean = new Float64Array(cols);
     const variance = new Float64Array(cols);
     for (let j = 0; j < cols; j++) {
@@ -45,7 +60,13 @@ export class StandardScaler {
         mean[j] = min; // exact, so a constant column becomes exactly 0
         continue;
       }
-      const mu = s / rows;
+      if (!Number.isFinite(max - min)) spanOverflows('StandardScaler', j, min, max);
+      let mu = s / rows;
+      if (!Number.isFinite(mu)) {
+        mu = 0; // the sum overflowed: add the values already divided by the count
+        for (let i = 0; i < rows; i++) mu += data[i * cols + j] / rows;
+      }
+      mu = Math.min(max, Math.max(min, mu)); // rounding never puts the mean outside the data
       // Corrected two-pass: the second sum cancels the rounding error left in mu.
       let ss = 0;
       let sd = 0;
@@ -54,8 +75,13 @@ export class StandardScaler {
         ss += d * d;
         sd += d;
       }
+      let v = Math.max(0, (ss - (sd * sd) / rows) / rows);
+      if (!Number.isFinite(v)) {
+        fail('NON_FINITE_INPUT', `StandardScaler: the variance of column ${j} overflows a double (its values span ${min} to ${max}); scale this column down first`);
+      }
+      if (float32 && Math.sqrt(v) < FLOAT32_MIN_NORMAL) v = 0;
       mean[j] = mu;
-      variance[j] = Math.max(0, (ss - (sd * sd) / rows) / rows);
+      variance[j] = v;
     }
     this.setStats(mean, variance);
     return this;
@@ -63,16 +89,19 @@ export class StandardScaler {
 
   transform(X: MatrixLike): Matrix {
     const m = checkFitted(X, this.mean?.length, 'StandardScaler');
-    const out = outputMatrix(m, m.rows, m.cols);
+    const out = outputMatrix(m, m.rows, m.cols, 'StandardScaler');
     const mean = this.mean!;
     const scale = this.scale!;
     const { cols } = m;
-    for (let k = 0; k < m.data.length; k++) {
+    const src = m.data;
+    const dst = out.data;
+    for (let k = 0; k < src.length; k++) {
       const j = k % cols;
-      let v = m.data[k];
+      let v = src[k];
       if (this.withMean) v -= mean[j];
       if (this.withStd) v /= scale[j];
-      out.data[k] = v;
+      dst[k] = v;
+      if (dst[k] - dst[k] !== 0) outOfRange('StandardScaler', m, k, `column ${j} has mean ${mean[j]} and scale ${scale[j]}`);
     }
     return out;
   }
@@ -93,6 +122,7 @@ export class StandardScaler {
       withStd: jsonEnum(o, 'withStd', [true, false], 'StandardScaler'),
     });
     const mean = decodeArray(o.mean, { name: 'StandardScaler.mean', dtype: 'float64', finite: true });
+    if (mean.length === 0) fail('BAD_MODEL_JSON', 'StandardScaler.mean must hold at least one column');
     const variance = decodeArray(o.var, { name: 'StandardScaler.var', dtype: 'float64', finite: true, expectedLength: mean.length });
     const neg = variance.findIndex((v) => v < 0);
     if (neg >= 0) fail('BAD_MODEL_JSON', `StandardScaler.var[${neg}] is negative`);
@@ -112,7 +142,12 @@ export interface MinMaxScalerOptions {
   featureRange?: readonly [number, number];
 }
 
-/** Maps each column linearly so its training min and max land on `featureRange`. */
+/**
+ * Maps each column linearly so its training min and max land on `featureRange`. A column whose
+ * range is below 10 epsilon counts as constant, as in scikit-learn, and maps onto the low end;
+ * one whose range overflows a double is refused at fit, naming it. Outputs are finite: a value
+ * given to `transform` that would map beyond the output's range is refused, naming its cell.
+ */
 export class MinMaxScaler {
   readonly featureRange: readonly [number, number];
   dataMin: Float64Array | null = null;
@@ -121,16 +156,17 @@ export class MinMaxScaler {
   scale: Float64Array | null = null;
   min: Float64Array | null = null;
 
-  constructor({ featureRange = [0, 1] }: MinMaxScalerOptions = {}) {
-    const [lo, hi] = Array.isArray(featureRange) ? featureRange : [NaN, NaN];
-    if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(lo < hi)) {
-      fail('BAD_OPTION', `featureRange must be [min, max] with finite min < max, got ${JSON.stringify(featureRange)}`);
+  constructor(options?: MinMaxScalerOptions) {
+    const { featureRange = [0, 1] } = strictOptions('MinMaxScaler', options, ['featureRange']) as MinMaxScalerOptions;
+    const [lo, hi] = Array.isArray(featureRange) && featureRange.length === 2 ? featureRange : [NaN, NaN];
+    if (typeof lo !== 'number' || typeof hi !== 'number' || !Number.isFinite(hi - lo) || !(lo < hi)) {
+      fail('BAD_OPTION', `MinMaxScaler: featureRange must be [min, max] with finite min < max and a finite max - min; got ${describe(featureRange)}`);
     }
     this.featureRange = [lo, hi];
   }
 
   fit(X: MatrixLike): this {
-    const m = checkMatrix(X);
+    const m = readMatrix(X, 'MinMaxScaler');
     const lo = new Float64Array(m.cols).fill(Infinity);
     const hi = new Float64Array(m.cols).fill(-Infinity);
     for (let k = 0; k < m.data.length; k++) {
@@ -139,18 +175,22 @@ export class MinMaxScaler {
       if (v < lo[j]) lo[j] = v;
       if (v > hi[j]) hi[j] = v;
     }
-    this.setStats(lo, hi);
+    const bad = this.setStats(lo, hi);
+    if (bad >= 0) spanOverflows('MinMaxScaler', bad, lo[bad], hi[bad]);
     return this;
   }
 
   transform(X: MatrixLike): Matrix {
     const m = checkFitted(X, this.dataMin?.length, 'MinMaxScaler');
-    const out = outputMatrix(m, m.rows, m.cols);
+    const out = outputMatrix(m, m.rows, m.cols, 'MinMaxScaler');
     const scale = this.scale!;
     const min = this.min!;
-    for (let k = 0; k < m.data.length; k++) {
+    const src = m.data;
+    const dst = out.data;
+    for (let k = 0; k < src.length; k++) {
       const j = k % m.cols;
-      out.data[k] = m.data[k] * scale[j] + min[j];
+      dst[k] = src[k] * scale[j] + min[j];
+      if (dst[k] - dst[k] !== 0) outOfRange('MinMaxScaler', m, k, `column ${j} is scaled by ${scale[j]}`);
     }
     return out;
   }
@@ -167,26 +207,44 @@ export class MinMaxScaler {
   static fromJSON(obj: unknown): MinMaxScaler {
     const o = checkModelJson(obj, 'MinMaxScaler', 1);
     const r = o.featureRange;
-    if (!Array.isArray(r) || r.length !== 2 || typeof r[0] !== 'number' || typeof r[1] !== 'number' || !(r[0] < r[1])) {
-      fail('BAD_MODEL_JSON', `MinMaxScaler.featureRange must be [min, max] with min < max, got ${JSON.stringify(r)}`);
+    if (!Array.isArray(r) || r.length !== 2 || typeof r[0] !== 'number' || typeof r[1] !== 'number' || !(r[0] < r[1]) || !Number.isFinite(r[1] - r[0])) {
+      fail('BAD_MODEL_JSON', `MinMaxScaler.featureRange must be [min, max] with finite min < max, got ${describe(r)}`);
     }
     const s = new MinMaxScaler({ featureRange: [r[0], r[1]] });
     const lo = decodeArray(o.dataMin, { name: 'MinMaxScaler.dataMin', dtype: 'float64', finite: true });
+    if (lo.length === 0) fail('BAD_MODEL_JSON', 'MinMaxScaler.dataMin must hold at least one column');
     const hi = decodeArray(o.dataMax, { name: 'MinMaxScaler.dataMax', dtype: 'float64', finite: true, expectedLength: lo.length });
     const bad = lo.findIndex((v, j) => !(v <= hi[j]));
     if (bad >= 0) fail('BAD_MODEL_JSON', `MinMaxScaler.dataMin[${bad}] is above dataMax[${bad}]`);
-    s.setStats(lo, hi);
+    const overflow = s.setStats(lo, hi);
+    if (overflow >= 0) fail('BAD_MODEL_JSON', `MinMaxScaler: column ${overflow} spans ${lo[overflow]} to ${hi[overflow]}, a range that overflows a double`);
     return s;
   }
 
-  /** scikit-learn's formulas: a zero range counts as 1, so a constant column maps to min. */
-  private setStats(lo: Float64Array, hi: Float64Array): void {
+  /**
+   * scikit-learn's formulas: a range below 10 epsilon counts as 1, so a constant column maps to
+   * min. Returns the first column whose scale or offset overflows (then nothing is set), or -1.
+   */
+  private setStats(lo: Float64Array, hi: Float64Array): number {
     const [a, b] = this.featureRange;
+    const scale = new Float64Array(lo.length);
+    const min = new Float64Array(lo.length);
+    for (let j = 0; j < lo.length; j++) {
+      const range = hi[j] - lo[j];
+      scale[j] = (b - a) / (range < NEAR_ZERO_RANGE ? 1 : range);
+      min[j] = a - lo[j] * scale[j];
+      if (!Number.isFinite(range) || !Number.isFinite(scale[j]) || !Number.isFinite(min[j])) return j;
+    }
     this.dataMin = lo;
     this.dataMax = hi;
-    this.scale = lo.map((v, j) => (b - a) / (hi[j] - v || 1));
-    this.min = lo.map((v, j) => a - v * this.scale![j]);
+    this.scale = scale;
+    this.min = min;
+    return -1;
   }
+}
+
+function spanOverflows(owner: string, j: number, min: number, max: number): never {
+  return fail('NON_FINITE_INPUT', `${owner}: column ${j} spans ${min} to ${max}, a range that overflows a double; scale this column down first`);
 }
 
 registerLoader('StandardScaler', StandardScaler.fromJSON);

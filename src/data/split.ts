@@ -1,9 +1,18 @@
 import { fail } from '../core/errors.js';
-import { checkMatrix, isMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
+import { isMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
+import { describe, strictOptions } from '../core/options.js';
 import { Xoshiro128 } from '../core/rng.js';
 import { classIndex, uniqueSorted, type Label } from '../core/labels.js';
 import type { Estimator, Targets } from './pipeline.js';
 import { takeRows, takeTargets, targetLength } from '../core/rows.js';
+import { labelArray, readMatrix } from './common.js';
+
+const SPLIT_KEYS = ['testSize', 'seed', 'shuffle', 'stratify'] as const;
+const FOLD_KEYS = ['k', 'shuffle', 'seed', 'stratify'] as const;
+/** Row indices are Uint32: no more rows than that. */
+const MAX_ROWS = 2 ** 32 - 1;
+/** k folds of n rows are k * n indices (4 bytes each): at most 8 GiB of them. */
+const MAX_FOLD_INDICES = 2 ** 31;
 
 export interface TrainTestSplitOptions {
   /** A fraction of the rows in (0, 1), or a row count. Default 0.25. */
@@ -22,11 +31,12 @@ export interface Split<Y> {
 }
 
 /** Splits rows into a training and a test part; y comes back in the container it came in. */
-export function trainTestSplit<Y extends Targets>(X: MatrixLike, y: Y, opts: TrainTestSplitOptions = {}): Split<Y> {
-  const { testSize = 0.25, seed = 0, shuffle = true, stratify } = opts;
-  const m = checkMatrix(X, { allowNaN: true });
+export function trainTestSplit<Y extends Targets>(X: MatrixLike, y: Y, opts?: TrainTestSplitOptions): Split<Y> {
+  const { testSize = 0.25, seed = 0, shuffle = true, stratify } = strictOptions('trainTestSplit', opts, SPLIT_KEYS) as TrainTestSplitOptions;
+  checkShuffle('trainTestSplit', shuffle);
+  const m = readMatrix(X, 'trainTestSplit', { allowNaN: true });
   const n = m.rows;
-  if (targetLength(y) !== n) fail('SHAPE_MISMATCH', `X has ${n} rows but y has ${targetLength(y)}`);
+  checkTargets(y, n, 'trainTestSplit');
   const nTest = testCount(testSize, n);
   const rng = makeRng(seed);
   const labels = strata(stratify, y, n);
@@ -69,12 +79,15 @@ export interface Fold {
  * k folds over n rows: every row is in exactly one test fold, fold sizes differ by at most one.
  * Stratified, every class is dealt round-robin, so its count also differs by at most one per fold.
  */
-export function kFold(n: number, opts: KFoldOptions = {}): Fold[] {
-  const { k = 5, shuffle = false, seed = 0, stratify } = opts;
-  if (!Number.isInteger(n) || n < 0) fail('BAD_OPTION', `n must be a non-negative integer, got ${n}`);
-  if (!Number.isInteger(k) || k < 2 || k > n) fail('BAD_OPTION', `k must be an integer from 2 to the number of rows (${n}), got ${k}`);
+export function kFold(n: number, opts?: KFoldOptions): Fold[] {
+  const { k = 5, shuffle = false, seed = 0, stratify } = strictOptions('kFold', opts, FOLD_KEYS) as KFoldOptions;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_ROWS) fail('BAD_OPTION', `kFold: n must be a whole number of rows from 0 to ${MAX_ROWS}; got ${describe(n)}`);
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 2 || k > n) fail('BAD_OPTION', `kFold: k must be an integer from 2 to the number of rows (${n}); got ${describe(k)}`);
+  checkShuffle('kFold', shuffle);
+  if (k * n > MAX_FOLD_INDICES) fail('UNSUPPORTED', `kFold: ${k} folds of ${n} rows hold ${k * n} row indices, more than the ${MAX_FOLD_INDICES} this function returns at once`);
   const rng = makeRng(seed);
-  const foldOf = new Uint32Array(n);
+  if (stratify !== undefined && stratify !== null) labelArray(stratify, 'kFold', 'stratify');
+  const foldOf = allocIndices(n, 'kFold');
   if (stratify) {
     if (stratify.length !== n) fail('SHAPE_MISMATCH', `stratify has ${stratify.length} labels for ${n} rows`);
     let p = 0;
@@ -111,24 +124,51 @@ export interface CrossValOptions {
 }
 
 /** Fits a fresh model on each k-1 folds and scores it on the held-out fold. */
-export function crossValScore(makeModel: () => Estimator, X: MatrixLike, y: Targets, opts: CrossValOptions = {}): Float64Array {
-  const { k = 5, shuffle = false, seed = 0, stratify } = opts;
-  const m = checkMatrix(X, { allowNaN: true });
-  if (targetLength(y) !== m.rows) fail('SHAPE_MISMATCH', `X has ${m.rows} rows but y has ${targetLength(y)}`);
+export function crossValScore(makeModel: () => Estimator, X: MatrixLike, y: Targets, opts?: CrossValOptions): Float64Array {
+  const { k = 5, shuffle = false, seed = 0, stratify } = strictOptions('crossValScore', opts, FOLD_KEYS) as CrossValOptions;
+  if (typeof makeModel !== 'function') fail('BAD_OPTION', `crossValScore takes a function that makes a fresh model; got ${describe(makeModel)}`);
+  const m = readMatrix(X, 'crossValScore', { allowNaN: true });
+  checkTargets(y, m.rows, 'crossValScore');
   const folds = kFold(m.rows, { k, shuffle, seed, stratify: strata(stratify, y, m.rows) });
-  return Float64Array.from(folds, ({ train, test }) => {
+  return Float64Array.from(folds, ({ train, test }, f) => {
     const model = makeModel();
+    if (typeof model !== 'object' || model === null || typeof model.fit !== 'function' || typeof model.score !== 'function') {
+      fail('BAD_OPTION', `crossValScore: makeModel() returned ${describe(model)}, not a model with fit and score`);
+    }
     try {
       model.fit(takeRows(m, train), takeTargets(y, train));
-      return model.score(takeRows(m, test), takeTargets(y, test));
+      const score: unknown = model.score(takeRows(m, test), takeTargets(y, test));
+      if (typeof score !== 'number') fail('BAD_OPTION', `crossValScore: the model of fold ${f} scored ${describe(score)}, not a number`);
+      return score;
     } finally {
-      model.dispose?.();
+      if (typeof model.dispose === 'function') model.dispose();
     }
   });
 }
 
+/** y as a split takes it: labels (array or typed array), indicator rows, or a Matrix, one per row of X. */
+function checkTargets(y: unknown, n: number, owner: string): void {
+  if (!isMatrix(y) && !Array.isArray(y) && !(ArrayBuffer.isView(y) && !(y instanceof DataView))) {
+    fail('SHAPE_MISMATCH', `${owner}: y must be labels (an array or typed array), 0/1 indicator rows or a Matrix; got ${describe(y)}`);
+  }
+  if (targetLength(y as Targets) !== n) fail('SHAPE_MISMATCH', `X has ${n} rows but y has ${targetLength(y as Targets)}`);
+}
+
+function checkShuffle(owner: string, shuffle: unknown): void {
+  if (typeof shuffle !== 'boolean') fail('BAD_OPTION', `${owner}: shuffle must be true or false; got ${describe(shuffle)}`);
+}
+
+function allocIndices(n: number, owner: string): Uint32Array {
+  try {
+    return new Uint32Array(n);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return fail('UNSUPPORTED', `${owner}: ${n} rows are more than this runtime can index (${e.message})`);
+  }
+}
+
 function testCount(testSize: number, n: number): number {
-  if (typeof testSize !== 'number' || !(testSize > 0)) fail('BAD_OPTION', `testSize must be a fraction in (0, 1) or a row count, got ${testSize}`);
+  if (typeof testSize !== 'number' || !(testSize > 0)) fail('BAD_OPTION', `testSize must be a fraction in (0, 1) or a row count, got ${describe(testSize)}`);
   if (testSize >= 1 && !Number.isInteger(testSize)) fail('BAD_OPTION', `testSize ${testSize} is neither a fraction below 1 nor a whole row count`);
   // The tolerance keeps 0.7 * 10 = 7.000000000000001 at 7 rows.
   const nTest = testSize < 1 ? Math.ceil(testSize * n - 1e-9) : testSize;
@@ -137,7 +177,8 @@ function testCount(testSize: number, n: number): number {
 }
 
 function strata(stratify: ArrayLike<Label> | boolean | undefined, y: Targets, n: number): ArrayLike<Label> | undefined {
-  if (!stratify) return undefined;
+  if (stratify === undefined || stratify === false) return undefined;
+  if (stratify !== true) labelArray(stratify, 'stratify', 'stratify');
   const labels = stratify === true ? y : stratify;
   if (stratify === true && (isMatrix(y) || typeof (y as ArrayLike<unknown>)[0] === 'object')) {
     fail('BAD_OPTION', 'stratify: true needs y to be one label per row; pass the labels to stratify by');
@@ -177,12 +218,12 @@ function largestRemainder(counts: number[], total: number, n: number): number[] 
 }
 
 function makeRng(seed: number): Xoshiro128 {
-  if (!Number.isInteger(seed)) fail('BAD_OPTION', `seed must be an integer, got ${seed}`);
+  if (typeof seed !== 'number' || !Number.isInteger(seed)) fail('BAD_OPTION', `seed must be an integer, got ${describe(seed)}`);
   return new Xoshiro128(seed);
 }
 
 function range(n: number): Uint32Array {
-  const a = new Uint32Array(n);
+  const a = allocIndices(n, 'split');
   for (let i = 0; i < n; i++) a[i] = i;
   return a;
 }
