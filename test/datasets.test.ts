@@ -22,7 +22,8 @@ describe('wasmlearn/datasets', () => {
   it('loadDigits: the 3,823 / 1,797 split it comes with, 64 features in 0..16, ten classes', async () => {
     const d = await loadDigits();
     expect([d.train.X.rows, d.test.X.rows, d.X.rows, d.X.cols]).toEqual([3823, 1797, 5620, 64]);
-    expect([d.X.data.reduce((a, b) => Math.min(a, b)), d.X.data.reduce((a, b) => Math.max(a, b))]).toEqual([0, 16]);
+    const values = Array.from(d.X.data);
+    expect([values.reduce((a, b) => Math.min(a, b)), values.reduce((a, b) => Math.max(a, b))]).toEqual([0, 16]);
     expect([...new Set(d.y)].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(d.y.slice(0, 3)).toEqual([0, 0, 7]);
     expect(d.y[3823]).toBe(d.test.y[0]);

@@ -171,7 +171,7 @@ describe.each(backends)('the estimators as scikit-learn has them, on %s', (backe
       for (const m of [multi, binary, mlp]) {
         const P = m.predictProba(Xbig);
         expect(Array.from(P.data).filter((p) => !(p >= 0 && p <= 1))).toEqual([]);
-        for (let i = 0; i < 3; i++) expect(P.data.subarray(i * P.cols, (i + 1) * P.cols).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+        for (let i = 0; i < 3; i++) expect(Array.from(P.data.subarray(i * P.cols, (i + 1) * P.cols)).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
         expect(Array.from(m.predictLogProba(Xbig).data).filter((v) => !Number.isFinite(v))).toEqual([]);
         expect(Array.from(m.decisionFunction(Xbig).data).filter((v) => !Number.isFinite(v))).toEqual([]);
       }
@@ -191,7 +191,7 @@ describe.each(backends)('the estimators as scikit-learn has them, on %s', (backe
     const back = LogisticRegression.fromJSON(JSON.parse(JSON.stringify(model.toJSON())), { backend });
     expect(back.classes).toEqual(['__proto__', 'constructor']);
     expect(back.predict(X)).toEqual(model.predict(X));
-    const pairs = new LogisticRegression({ classWeight: [['constructor', 2], ['__proto__', 1]], backend }).fit(X, labels);
+    const pairs = new LogisticRegression({ classWeight: [['constructor', 2], ['__proto__', 1]] as [string, number][], backend }).fit(X, labels);
     expect(Array.from(pairs.coef.data)).toEqual(Array.from(model.coef.data));
   });
 });

@@ -376,7 +376,8 @@ function checkWidth(X: Matrix, nFeatures: number): Matrix {
 }
 
 /** scikit-learn's clone: an unfitted estimator of the same class with the same hyperparameters. */
-export function clone<E extends { clone(): E }>(estimator: E): E {
-  if (!estimator || typeof (estimator as { clone?: unknown }).clone !== 'function') fail('BAD_OPTION', `clone takes an estimator; got ${describe(estimator)}`);
-  return estimator.clone();
+export function clone<E extends object>(estimator: E): E {
+  const source = estimator as { clone?: () => E } | null;
+  if (!source || typeof source.clone !== 'function') fail('BAD_OPTION', `clone takes an estimator; got ${describe(estimator)}`);
+  return source.clone();
 }

@@ -1,5 +1,5 @@
 import { describe } from '../core/options.js';
-import { checkClassWeight, classWeightedSamples, fittedInputs } from '../core/check.js';
+import { checkClassWeight, classWeightedSamples, fittedInputs, type ClassWeight } from '../core/check.js';
 import { fail } from '../core/errors.js';
 import { encodeClasses, sortLabels, type Label } from '../core/labels.js';
 import type { Matrix, MatrixLike } from '../core/matrix.js';
@@ -23,7 +23,7 @@ import { holdOut } from './training.js';
 export type { EpochLog } from '../solvers/solve.js';
 
 export interface LogisticRegressionOptions extends LinearOptions {
-  classWeight: 'balanced' | Record<string, number> | null;
+  classWeight: ClassWeight;
 }
 
 export type FitOptions = LinearFitOptions;

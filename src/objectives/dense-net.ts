@@ -94,21 +94,28 @@ export class DenseNet implements Objective {
     const dtype = this.net.dtype;
     if (this.spec.output === 'softmax' && !('classes' in targets)) fail('INTERNAL', 'a softmax network trains on class indices');
     this.reserveBatch(Math.min(this.batchSize, X.rows));
-    const { buf } = uploadMatrix(engine, X, 'X', dtype);
     this.releaseRows();
-    let Y: FloatBuf | U32Buf;
-    if (this.spec.output === 'softmax') {
-      Y = engine.u32(X.rows);
-      Y.view().set((targets as { classes: Uint32Array }).classes);
-    } else {
-      // Sigmoid outputs train on 0/1 rows; a binary model's class indices are its one column.
-      const src = 'classes' in targets ? targets.classes : targets.indicators.data;
-      const ys = this.net.layout.yStride, K = 'classes' in targets ? 1 : targets.indicators.cols;
-      Y = floats(engine, dtype, X.rows * ys);
-      const y = Y.view();
-      for (let i = 0; i < X.rows; i++) for (let k = 0; k < K; k++) y[i * ys + k] = src[i * K + k];
+    const { buf } = uploadMatrix(engine, X, 'X', dtype);
+    let Y: FloatBuf | U32Buf | null = null;
+    try {
+      if (this.spec.output === 'softmax') {
+        Y = engine.u32(X.rows);
+        Y.view().set((targets as { classes: Uint32Array }).classes);
+      } else {
+        // Sigmoid outputs train on 0/1 rows; a binary model's class indices are its one column.
+        const src = 'classes' in targets ? targets.classes : targets.indicators.data;
+        const ys = this.net.layout.yStride, K = 'classes' in targets ? 1 : targets.indicators.cols;
+        Y = floats(engine, dtype, X.rows * ys);
+        const y = Y.view();
+        for (let i = 0; i < X.rows; i++) for (let k = 0; k < K; k++) y[i * ys + k] = src[i * K + k];
+      }
+      this.data = { X: buf, Y, sw: sw && uploadValues(engine, sw, dtype), n: X.rows };
+    } catch (e) {
+      // Out of memory part way: free what this upload took.
+      engine.free(buf);
+      if (Y) engine.free(Y);
+      throw e;
     }
-    this.data = { X: buf, Y, sw: sw && uploadValues(engine, sw, dtype), n: X.rows };
     this.weightSum = sw ? sw.reduce((a, b) => a + b, 0) : X.rows;
   }
 
