@@ -11,14 +11,76 @@ const FILE_ERRORS: Record<string, string> = {
   ENOENT: 'no such file',
   EISDIR: 'it is a directory',
   EACCES: 'permission denied',
+  EPERM: 'permission denied',
   ENOTDIR: 'a parent is not a directory',
+  ENAMETOOLONG: 'the name is too long',
+  ELOOP: 'too many symbolic links',
+  EROFS: 'a read-only file system',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is exceeded',
+  EFBIG: 'the file is too large',
+  EIO: 'an input/output error',
+  EINVAL: 'the system refuses it (invalid argument)',
+  ENXIO: 'no such device',
+  ENODEV: 'no such device',
+  ETXTBSY: 'the file is busy',
+  EBUSY: 'the file is busy',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files',
+  EEXIST: 'it already exists',
+  EAGAIN: 'it is not ready (try again)',
+  ERR_INVALID_ARG_VALUE: 'not a valid file name (a NUL byte?)',
+  ERR_INVALID_ARG_TYPE: 'not a valid file name',
+  ERR_STRING_TOO_LONG: 'the file is too large to read as text',
+  ERR_FS_FILE_TOO_LARGE: 'the file is too large',
 };
 
-/** The one line that explains a bad-input error, or null for anything else (a bug: show the stack). */
-export function explain(e: unknown): string | null {
-  if (e instanceof UsageError || e instanceof WasmlearnError) return e.message;
-  const err = e as NodeJS.ErrnoException;
-  if (err?.code && Object.hasOwn(FILE_ERRORS, err.code)) return `cannot open ${err.path ?? 'a file'}: ${FILE_ERRORS[err.code]}`;
-  if (err?.code?.startsWith('ERR_PARSE_ARGS_')) return err.message;
-  return null;
+/** Why a file operation failed, in words, or null when `e` is not a file error. */
+export function fileReason(e: unknown): string | null {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return null;
+  if (Object.hasOwn(FILE_ERRORS, code)) return FILE_ERRORS[code];
+  return /^E[A-Z]+$/.test(code) ? `the system says ${code}` : null;
+}
+
+/** A file name as messages show it: at most 120 characters, control characters escaped. */
+export function showPath(path: unknown): string {
+  const s = typeof path === 'string' ? path : Buffer.isBuffer(path) ? path.toString('utf8') : String(path);
+  return oneLine(s.length > 120 ? `${s.slice(0, 120)}... (${s.length} characters)` : s);
+}
+
+/** `text` on one line: line breaks and other control characters escaped. */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
+/** Runs a file operation; a failure is a usage error "cannot <verb> <path>: <why>". */
+export async function fileStep<T>(verb: string, path: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (e) {
+    const why = fileReason(e);
+    if (why === null) throw e;
+    return usage(`cannot ${verb} ${showPath(path)}: ${why}`);
+  }
+}
+
+/**
+ * The one line that explains an error. Usage and library errors are the user's to fix; a file
+ * error says which file and why; anything else is a bug in wasmlearn, still said in one line
+ * (the stack only with WASMLEARN_DEBUG=1).
+ */
+export function explain(e: unknown): string {
+  if (e instanceof UsageError || e instanceof WasmlearnError) return oneLine(e.message);
+  const err = e as NodeJS.ErrnoException | null;
+  const why = fileReason(err);
+  if (why !== null) return `cannot open ${err?.path === undefined ? 'a file' : showPath(err.path)}: ${why}`;
+  if (typeof err?.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS_')) return oneLine(err.message);
+  let message: string;
+  try {
+    message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  } catch {
+    message = 'an unprintable error';
+  }
+  return `internal error (a bug in wasmlearn; WASMLEARN_DEBUG=1 shows where): ${oneLine(message).slice(0, 300)}`;
 }

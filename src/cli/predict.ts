@@ -1,12 +1,11 @@
-import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { init, type BackendChoice } from '../engine/index.js';
-import { readCsv } from '../data/csv.js';
 import type { Label } from '../core/labels.js';
 import type { Matrix } from '../core/matrix.js';
 import { HELP_FLAG, positionals } from './args.js';
-import { columnNames, resolveColumn } from './columns.js';
-import { usage } from './errors.js';
+import { columnNames, Columns } from './columns.js';
+import { showPath, usage } from './errors.js';
+import { prepareOutput, readCsvFile, writeOutput } from './input.js';
 import { csvField } from './format.js';
 import { readModelFile } from './saved.js';
 
@@ -45,15 +44,24 @@ export async function predict(argv: string[], out: (text: string) => void = (t) 
   const [modelPath, csv] = positionals(given, ['model.json', 'csv'], 'predict') as [string, string];
   if (v.header && v['no-header']) usage('--header and --no-header contradict each other');
   await init({ backend: v.backend as BackendChoice });
-  const { pipeline, input } = await readModelFile(modelPath);
-  const header = v.header ? true : v['no-header'] ? false : input.header;
-  const names = await columnNames(csv, header);
-  const columns = input.features.map((f) => resolveColumn(f, names, `a feature of ${modelPath}`));
-  const { X } = await readCsv(csv, { header, columns });
-  const text = toCsv(pipeline.predict(X) as Label[] | Matrix, v.proba ? pipeline.predictProba(X) : null, pipeline.model, input.targets);
-  pipeline.dispose();
-  if (v.out === undefined) out(text);
-  else await writeFile(v.out, text);
+  const discard = v.out === undefined ? null : await prepareOutput(v.out);
+  try {
+    const { pipeline, input } = await readModelFile(modelPath);
+    const header = v.header ? true : v['no-header'] ? false : input.header;
+    try {
+      const lookup = new Columns(await columnNames(csv, header));
+      const columns = input.features.map((f) => lookup.resolve(f, `a feature of ${showPath(modelPath)}`));
+      const { X } = await readCsvFile(csv, { header, columns });
+      const text = toCsv(pipeline.predict(X) as Label[] | Matrix, v.proba ? pipeline.predictProba(X) : null, pipeline.model, input.targets);
+      if (v.out === undefined) out(text);
+      else await writeOutput(v.out, text);
+    } finally {
+      pipeline.dispose();
+    }
+  } catch (e) {
+    await discard?.();
+    throw e;
+  }
   return 0;
 }
 
@@ -64,7 +72,8 @@ export async function predict(argv: string[], out: (text: string) => void = (t) 
 function toCsv(pred: Label[] | Matrix, proba: Matrix | null, model: unknown, targets: string[]): string {
   const multi = !Array.isArray(pred);
   const columns = multi ? targets : ['prediction'];
-  const probaNames = multi ? targets : (model as { classes: Label[] }).classes; // every classifier has them (API.md)
+  const classes = (model as { classes?: unknown }).classes; // every classifier has them (API.md)
+  const probaNames = multi ? targets : Array.isArray(classes) ? (classes as Label[]) : Array.from({ length: proba?.cols ?? 0 }, (_, k) => k);
   const header = [...columns, ...(proba ? probaNames.map((c) => `proba_${c}`) : [])].map(csvField).join(',');
   const rows = Array.from({ length: multi ? pred.rows : pred.length }, (_, i) => {
     const cells = multi ? Array.from(pred.data.subarray(i * pred.cols, (i + 1) * pred.cols), String) : [csvField(pred[i])];

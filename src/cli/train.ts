@@ -1,17 +1,16 @@
-import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { init, type BackendChoice } from '../engine/index.js';
-import { readCsv } from '../data/csv.js';
 import { SimpleImputer, type ImputeStrategy } from '../data/impute.js';
 import { makePipeline, type Transformer } from '../data/pipeline.js';
 import { StandardScaler } from '../data/scale.js';
 import { trainTestSplit } from '../data/split.js';
 import { uniqueSorted, type Label } from '../core/labels.js';
 import type { Matrix } from '../core/matrix.js';
-import { HELP_FLAG, numberFlag, positionals } from './args.js';
-import { columnNames, resolveColumn } from './columns.js';
-import { usage } from './errors.js';
+import { HELP_FLAG, intFlag, numberFlag, positionals } from './args.js';
+import { columnNames, Columns } from './columns.js';
+import { oneLine, usage } from './errors.js';
+import { prepareOutput, readCsvFile, writeOutput } from './input.js';
 import { ms } from './format.js';
 import { buildModel, MODEL_NAMES } from './models.js';
 import { progress } from './progress.js';
@@ -42,7 +41,15 @@ counted from 1 (the only way with --no-header).
   --out <model.json>    where to save the model, for 'wasmlearn predict'
   -h, --help            this help`;
 
-const whole = (min: number) => [(x: number) => Number.isInteger(x) && x >= min, `a whole number >= ${min}`] as const;
+/** The ranges of the numeric flags: what the models handle, and runs that end. */
+export const FLAG_LIMITS = {
+  maxIter: 1_000_000,
+  batchSize: 2 ** 24,
+  seed: 2 ** 32 - 1,
+  hiddenWidth: 65_536,
+  hiddenLayers: 32,
+  testRows: 2 ** 32 - 1,
+} as const;
 
 export async function train(argv: string[], out: (line: string) => void = console.log): Promise<number> {
   const { values: v, positionals: given } = parseArgs({
@@ -74,79 +81,92 @@ export async function train(argv: string[], out: (line: string) => void = consol
   }
   const [csv] = positionals(given, ['csv'], 'train') as [string];
   if (v.target === undefined) usage('train needs --target <column>: the column holding the labels');
-  const testSize = numberFlag('test-size', v['test-size'], (x) => (x > 0 && x < 1) || (Number.isInteger(x) && x >= 1), 'a fraction in (0, 1) or a whole number of rows') ?? 0.2;
-  const seed = numberFlag('seed', v.seed, ...whole(0)) ?? 0;
-  const hidden = v.hidden?.split(',').map((h) => numberFlag('hidden', h, ...whole(1))!);
+  const testSize = numberFlag('test-size', v['test-size'], (x) => (x > 0 && x < 1) || (Number.isInteger(x) && x >= 1 && x <= FLAG_LIMITS.testRows), 'a fraction in (0, 1) or a whole number of rows') ?? 0.2;
+  const seed = intFlag('seed', v.seed, 0, FLAG_LIMITS.seed) ?? 0;
+  const layers = v.hidden?.split(',');
+  if (layers && layers.length > FLAG_LIMITS.hiddenLayers) usage(`--hidden takes at most ${FLAG_LIMITS.hiddenLayers} layer widths, got ${layers.length}`);
+  const hidden = layers?.map((h) => intFlag('hidden', h, 1, FLAG_LIMITS.hiddenWidth)!);
   const header = !v['no-header'];
   // Options are checked (by the library's own messages) before the file is read.
   const built = buildModel(v.model, {
     solver: v.solver, hidden, activation: v.activation, seed, backend: v.backend as BackendChoice,
-    maxIter: numberFlag('max-iter', v['max-iter'], ...whole(1)),
-    learningRate: numberFlag('learning-rate', v['learning-rate'], (x) => x > 0 && Number.isFinite(x), 'a positive number'),
-    batchSize: numberFlag('batch-size', v['batch-size'], ...whole(1)),
+    maxIter: intFlag('max-iter', v['max-iter'], 1, FLAG_LIMITS.maxIter),
+    learningRate: numberFlag('learning-rate', v['learning-rate'], (x) => x > 0, 'a positive number'),
+    batchSize: intFlag('batch-size', v['batch-size'], 1, FLAG_LIMITS.batchSize),
   });
   const steps: Transformer[] = [];
   if (v.impute !== undefined) steps.push(new SimpleImputer({ strategy: v.impute as ImputeStrategy }));
   if (v.standardize) steps.push(new StandardScaler());
 
-  const t0 = performance.now();
-  const multi = built.targets === 'indicators';
-  const data = await readData(csv, header, multi ? v.target.split(',') : [v.target], v.drop ?? [], v.impute === undefined);
-  const { X, y, names, features, targets } = data;
-  const tRead = performance.now();
-  const { XTrain, XTest, yTrain, yTest } = trainTestSplit(X, y, { testSize, seed, stratify: !multi });
-  const info = await init();
-  const pipeline = makePipeline(...steps, built.model);
-  const stepNames = steps.map((s) => (s instanceof SimpleImputer ? `SimpleImputer (${s.strategy})` : s.constructor.name));
-  out(`data     ${basename(csv)}: ${X.rows} rows, ${features.length} features, target ${targets.length > 1 ? 'columns' : 'column'} ${targets.map(data.label).join(', ')}`);
-  out(`split    ${XTrain.rows} training rows, ${XTest.rows} test rows (${multi ? '' : 'stratified, '}seed ${seed})`);
-  out(`model    ${[...stepNames, built.description].join(' -> ')} on ${v.backend === 'auto' ? info.backend : v.backend}`);
+  // The output file is opened for writing before the data is read: a path that cannot be written
+  // fails now, not after the training. A file created for the check is removed if the run fails.
+  const discard = v.out === undefined ? null : await prepareOutput(v.out);
+  try {
+    const t0 = performance.now();
+    const multi = built.targets === 'indicators';
+    const data = await readData(csv, header, multi ? v.target.split(',') : [v.target], v.drop ?? [], v.impute === undefined);
+    const { X, y, names, features, targets } = data;
+    const tRead = performance.now();
+    const { XTrain, XTest, yTrain, yTest } = trainTestSplit(X, y, { testSize, seed, stratify: !multi });
+    const info = await init();
+    const pipeline = makePipeline(...steps, built.model);
+    const stepNames = steps.map((s) => (s instanceof SimpleImputer ? `SimpleImputer (${s.strategy})` : s.constructor.name));
+    out(`data     ${oneLine(basename(csv))}: ${X.rows} rows, ${features.length} features, target ${targets.length > 1 ? 'columns' : 'column'} ${targets.map(data.label).join(', ')}`);
+    out(`split    ${XTrain.rows} training rows, ${XTest.rows} test rows (${multi ? '' : 'stratified, '}seed ${seed})`);
+    out(`model    ${[...stepNames, built.description].join(' -> ')} on ${v.backend === 'auto' ? info.backend : v.backend}`);
 
-  const bar = progress('training', built.maxIter);
-  let epochs = 0;
-  const tFit = performance.now();
-  pipeline.fit(XTrain, yTrain, {
-    onEpochEnd: (log) => {
-      const { epoch, loss } = log as { epoch: number; loss: number };
-      epochs = epoch;
-      bar.epoch(epoch, loss);
-    },
-  });
-  const fitMs = performance.now() - tFit;
-  bar.done(`done: ${epochs} epochs in ${ms(fitMs)}`);
+    // A bar redrawn on a terminal's stderr; otherwise plain lines in the report (stdout), so that
+    // stderr holds nothing but the one line of a failure.
+    const bar = progress('training', built.maxIter, process.stderr.isTTY ? process.stderr : process.stdout);
+    let epochs = 0;
+    const tFit = performance.now();
+    pipeline.fit(XTrain, yTrain, {
+      onEpochEnd: (log) => {
+        const { epoch, loss } = log as { epoch: number; loss: number };
+        epochs = epoch;
+        bar.epoch(epoch, loss);
+      },
+    });
+    const fitMs = performance.now() - tFit;
+    bar.done(`done: ${epochs} epochs in ${ms(fitMs)}`);
 
-  out('');
-  const pred = pipeline.predict(XTest);
-  const proba = pipeline.predictProba(XTest);
-  if (multi) reportIndicators(out, yTest as Matrix, pred as Matrix, proba, targets.map((j) => names[j]));
-  else reportLabels(out, yTest as Label[], pred as Label[], proba, uniqueSorted(y as Label[]));
-  out('');
-  out(`time     read ${ms(tRead - t0)}, fit ${ms(fitMs)} (${ms(fitMs / Math.max(1, epochs))} per epoch), total ${ms(performance.now() - t0)}`);
-  if (v.out !== undefined) {
-    const saved = modelFile(pipeline, { header, features: features.map((j) => names[j]), targets: targets.map((j) => names[j]) });
-    await writeFile(v.out, JSON.stringify(saved, null, 1) + '\n');
-    out(`saved    ${v.out}`);
+    out('');
+    const pred = pipeline.predict(XTest);
+    const proba = pipeline.predictProba(XTest);
+    if (multi) reportIndicators(out, yTest as Matrix, pred as Matrix, proba, targets.map((j) => names[j]));
+    else reportLabels(out, yTest as Label[], pred as Label[], proba, uniqueSorted(y as Label[]));
+    out('');
+    out(`time     read ${ms(tRead - t0)}, fit ${ms(fitMs)} (${ms(fitMs / Math.max(1, epochs))} per epoch), total ${ms(performance.now() - t0)}`);
+    if (v.out !== undefined) {
+      const saved = modelFile(pipeline, { header, features: features.map((j) => names[j]), targets: targets.map((j) => names[j]) });
+      await writeOutput(v.out, JSON.stringify(saved, null, 1) + '\n');
+      out(`saved    ${oneLine(v.out)}`);
+    }
+    pipeline.dispose();
+  } catch (e) {
+    await discard?.();
+    throw e;
   }
-  pipeline.dispose();
   return 0;
 }
 
 /** Reads the feature and target columns named on the command line; several targets make y a 0/1 matrix. */
 async function readData(csv: string, header: boolean, targetRefs: string[], drop: string[], noImpute: boolean) {
   const names = await columnNames(csv, header);
-  const label = (j: number) => (header ? `'${names[j]}'` : names[j]);
-  const targets = targetRefs.map((t) => resolveColumn(t.trim(), names, '--target'));
-  const dropped = new Set(drop.flatMap((d) => d.split(',')).map((d) => resolveColumn(d.trim(), names, '--drop')));
+  const columns = new Columns(names);
+  const label = (j: number) => (header ? `'${oneLine(names[j])}'` : names[j]);
+  const targets = targetRefs.map((t) => columns.resolve(t.trim(), '--target'));
+  const dropped = new Set(drop.flatMap((d) => d.split(',')).map((d) => columns.resolve(d.trim(), '--drop')));
   for (const t of targets) if (dropped.has(t)) usage(`column ${label(t)} is both a target and dropped`);
   const features = names.map((_, j) => j).filter((j) => !targets.includes(j) && !dropped.has(j));
   if (features.length === 0) usage('no feature columns are left once the targets and the dropped columns are taken out');
   let X: Matrix;
   let y: Label[] | Matrix;
   if (targets.length === 1) {
-    const read = await readCsv(csv, { header, target: targets[0], columns: features });
+    const read = await readCsvFile(csv, { header, target: targets[0], columns: features });
     [X, y] = [read.X, read.y!];
   } else {
-    const all = (await readCsv(csv, { header, columns: [...features, ...targets] })).X;
+    const all = (await readCsvFile(csv, { header, columns: [...features, ...targets] })).X;
     [X, y] = [columnsOf(all, 0, features.length), columnsOf(all, features.length, all.cols)];
   }
   if (noImpute) refuseMissing(X, features.map(label));

@@ -43,11 +43,12 @@ export function checkFitted(X: MatrixLike, nFeatures: number | undefined, owner:
 /** A new rows x cols matrix of `like`'s dtype, or a typed error when the runtime cannot hold it. */
 export function outputMatrix(like: Matrix, rows: number, cols: number, owner: string): Matrix {
   const n = rows * cols;
+  const float32 = like.data instanceof Float32Array;
   try {
-    return { data: like.data instanceof Float32Array ? new Float32Array(n) : new Float64Array(n), rows, cols };
+    return { data: float32 ? new Float32Array(n) : new Float64Array(n), rows, cols };
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
-    return fail('UNSUPPORTED', `${owner}: a ${rows} x ${cols} output is more than this runtime can allocate (${e.message})`);
+    return fail('OUT_OF_MEMORY', `${owner}: a ${rows} x ${cols} output (${n * (float32 ? 4 : 8)} bytes) cannot be allocated (${e.message})`);
   }
 }
 

@@ -293,14 +293,15 @@ export class CsvBuilder implements FieldSink {
     this.data = next;
   }
 
-  /** Room for `rows` rows, or PARSE_ERROR (never a RangeError) when the runtime cannot hold them. */
+  /** Room for `rows` rows, or OUT_OF_MEMORY (never a RangeError) when the runtime cannot hold them. */
   private allocate(rows: number, line: number): Float32Array | Float64Array {
     const n = rows * this.nf;
+    const float64 = this.opts.dtype === 'float64';
     try {
-      return this.opts.dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+      return float64 ? new Float64Array(n) : new Float32Array(n);
     } catch (e) {
       if (!(e instanceof RangeError)) throw e;
-      return fail('PARSE_ERROR', `line ${line}: the CSV is too large to hold in memory: ${this.rows} rows of ${this.nf} ${this.opts.dtype} values so far, and no room for ${rows} (${e.message})`);
+      return fail('OUT_OF_MEMORY', `reading line ${line} of the CSV: ${this.rows} rows of ${this.nf} ${this.opts.dtype} values so far, and room for ${rows} rows (${n * (float64 ? 8 : 4)} bytes) cannot be allocated (${e.message})`);
     }
   }
 }

@@ -163,7 +163,7 @@ function allocIndices(n: number, owner: string): Uint32Array {
     return new Uint32Array(n);
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
-    return fail('UNSUPPORTED', `${owner}: ${n} rows are more than this runtime can index (${e.message})`);
+    return fail('OUT_OF_MEMORY', `${owner}: ${n} row indices (${n * 4} bytes) cannot be allocated (${e.message})`);
   }
 }
 
