@@ -4,6 +4,7 @@
 // predicts identically, clone and fresh fits equal, and the sample-weight equivalences.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as W from '../../src/index.js';
+import { getEngine } from '../../src/engine/index.js';
 import { changed, snapshot } from './harness/snapshot.js';
 
 const info = await W.init();
@@ -201,6 +202,75 @@ for (const spec of SPECS) {
         expect(cloned.options).toEqual(fitted.options);
         cloned.fit(X, y);
         expect(parameters(cloned)).toEqual(parameters(fitted));
+      });
+
+      it('predicts a subset of rows, or the rows in another order, as the same rows of the full prediction', () => {
+        const P = fitted.predictProba(X);
+        const K = P.cols;
+        const order = X.map((_, i) => (i * 17) % X.length);
+        const Pp = fitted.predictProba(order.map((i) => X[i]));
+        order.forEach((i, r) => expect(Array.from(Pp.data.subarray(r * K, (r + 1) * K))).toEqual(Array.from(P.data.subarray(i * K, (i + 1) * K))));
+        const Ps = fitted.predictProba(X.slice(5, 9));
+        expect(Array.from(Ps.data)).toEqual(Array.from(P.data.subarray(5 * K, 9 * K)));
+        const all = fitted.predict(X) as unknown[] | W.Matrix, some = fitted.predict(X.slice(5, 9)) as unknown[] | W.Matrix;
+        if (Array.isArray(all)) expect(some).toEqual(all.slice(5, 9));
+        else expect(Array.from((some as W.Matrix).data)).toEqual(Array.from(all.data.subarray(5 * all.cols, 9 * all.cols)));
+      });
+
+      it('ranks classes alike in decisionFunction and predictProba', () => {
+        const D = fitted.decisionFunction(X), P = fitted.predictProba(X);
+        for (let i = 0; i < X.length; i++) {
+          if (D.cols === 1) {
+            expect([i, D.data[i] > 0]).toEqual([i, P.data[i * P.cols + P.cols - 1] > 0.5]);
+            continue;
+          }
+          const d = Array.from(D.data.subarray(i * D.cols, (i + 1) * D.cols)), p = Array.from(P.data.subarray(i * P.cols, (i + 1) * P.cols));
+          if (spec.task === 'indicators') d.forEach((v, k) => expect([i, k, v > 0]).toEqual([i, k, p[k] > 0.5]));
+          else expect([i, d.indexOf(Math.max(...d))]).toEqual([i, p.indexOf(Math.max(...p))]);
+        }
+      });
+
+      it('leaves its options as they were given: fit changes no hyperparameter', () => {
+        const m = track(make());
+        const before = JSON.stringify(m.options);
+        m.fit(X, y);
+        expect(JSON.stringify(m.options)).toBe(before);
+      });
+
+      it('refuses empty data with EMPTY_INPUT, and 1-D X or string cells with a typed error', () => {
+        expect(codeOf(() => make().fit([], []))).toBe('EMPTY_INPUT');
+        expect(codeOf(() => make().fit(X.map(() => []), y))).toBe('EMPTY_INPUT');
+        expect(codeOf(() => fitted.predict([]))).toBe('EMPTY_INPUT');
+        expect(codeOf(() => fitted.predict(X[0]))).toMatch(/^(SHAPE_MISMATCH|NON_FINITE_INPUT)$/);
+        expect(codeOf(() => make().fit(X.map((r) => r.map(String)), y))).toMatch(/^(NON_FINITE_INPUT|SHAPE_MISMATCH|BAD_OPTION)$/);
+      });
+
+      it('takes sampleWeight as a typed array as it takes an array, and refuses a wrong length with SHAPE_MISMATCH', () => {
+        const w = X.map((_, i) => 1 + (i % 3));
+        const a = parameters(track(make()).fit(X, y, { sampleWeight: w }));
+        const b = parameters(track(make()).fit(X, y, { sampleWeight: Float64Array.from(w) }));
+        expect(b).toEqual(a);
+        expect(codeOf(() => make().fit(X, y, { sampleWeight: w.slice(1) }))).toBe('SHAPE_MISMATCH');
+      });
+
+      it('frees everything it allocated: fits and failed fits in a loop leave no engine buffer behind and WASM memory bounded', () => {
+        const engine = getEngine(backend) as unknown as { bytesInUse?: number; memory?: WebAssembly.Memory };
+        const bad = X.map((r) => r.slice());
+        bad[2][1] = NaN;
+        const round = () => {
+          const m = make();
+          m.fit(X, y);
+          m.predictProba(X);
+          codeOf(() => m.fit(bad, y)); // a failed refit
+          codeOf(() => m.fit(X, (y as unknown[]).slice(1))); // refused before training
+          m.dispose();
+          codeOf(() => make().fit(bad, y)); // a failed first fit
+        };
+        round();
+        const bytes0 = engine.bytesInUse, wasm0 = engine.memory?.buffer.byteLength;
+        for (let i = 0; i < 30; i++) round();
+        if (bytes0 !== undefined) expect(engine.bytesInUse).toBe(bytes0);
+        if (wasm0 !== undefined) expect(engine.memory!.buffer.byteLength).toBe(wasm0);
       });
 
       describe('sample weights (float64, full-batch solver)', () => {

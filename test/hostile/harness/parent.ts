@@ -245,7 +245,8 @@ export async function runSurfaces(plan: { surface: string; runs: number }[], cfg
 
     // Count, in chunks; a hang or crash ends a child, and the next one starts after that case.
     const chunks: [number, number][] = [];
-    for (let a = 0; a < runs; a += cfg.chunk) chunks.push([a, Math.min(runs, a + cfg.chunk)]);
+    const size = Math.min(cfg.chunk, s.chunk ?? Infinity);
+    for (let a = 0; a < runs; a += size) chunks.push([a, Math.min(runs, a + size)]);
     await Promise.all(
       chunks.map(([from, to]) =>
         run(async () => {
@@ -320,7 +321,13 @@ export async function runSurfaces(plan: { surface: string; runs: number }[], cfg
     return { surface, seed: cfg.seed, runs, counts, failures: list, ms: Date.now() - t0 };
   };
 
-  return Promise.all(plan.map(one));
+  // The slow surfaces (those with small chunks) queue first, so they do not finish last alone.
+  const order = plan.map((p, i) => ({ p, i, slow: SURFACES[p.surface]?.chunk !== undefined }));
+  order.sort((a, b) => Number(b.slow) - Number(a.slow));
+  const reports = await Promise.all(order.map(({ p }) => one(p)));
+  const out = new Array<SurfaceReport>(plan.length);
+  order.forEach(({ i }, k) => (out[i] = reports[k]));
+  return out;
 }
 
 /** Replays single cases of one surface in a child and returns what it sent. */

@@ -29,6 +29,8 @@ export interface Surface<T = unknown> {
   vitestRuns: number;
   /** A case running longer than this is a hang. */
   caseTimeoutMs: number;
+  /** Cases per child process in a long run, when fewer than the run's (slow cases spread over the pool). */
+  chunk?: number;
   setup?(env: Env): Promise<void>;
   arb(env: Env): fc.Arbitrary<T>;
   run(input: T, ctx: Ctx, env: Env): Promise<void> | void;

@@ -154,8 +154,9 @@ let outCounter = 0;
 export const cli: Surface<CliCase> = {
   name: 'cli',
   weight: 0.5,
-  vitestRuns: 12,
+  vitestRuns: 16,
   caseTimeoutMs: TIMEOUT_MS + 10_000,
+  chunk: 50,
   setup,
   arb: () => caseArb,
   run(c, ctx: Ctx, env) {

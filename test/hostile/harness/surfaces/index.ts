@@ -6,11 +6,15 @@ import { json } from './json.js';
 import { layers } from './layers.js';
 import { metrics } from './metrics.js';
 import { options } from './options.js';
+import { selftest, selftestCrash, selftestHang } from './selftest.js';
 import { transformers } from './transformers.js';
 
-/** Every surface, in the order reports list them. */
-export const SURFACES: Record<string, Surface<never>> = {
-  options, inputs, layers, metrics, transformers, json, csv, cli,
-} as unknown as Record<string, Surface<never>>;
+/** Every surface of the library, in the order reports list them. */
+const LIBRARY = { options, inputs, layers, metrics, transformers, json, csv, cli };
 
-export const SURFACE_NAMES = Object.keys(SURFACES);
+export const SURFACE_NAMES = Object.keys(LIBRARY);
+
+/** The library's surfaces, and the harness's own that misbehave on purpose (test/hostile/harness.test.ts). */
+export const SURFACES: Record<string, Surface<never>> = {
+  ...LIBRARY, selftest, 'selftest-hang': selftestHang, 'selftest-crash': selftestCrash,
+} as unknown as Record<string, Surface<never>>;

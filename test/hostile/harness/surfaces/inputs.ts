@@ -161,7 +161,7 @@ function buildWeights(w: Weights, rows: number): unknown {
 export const inputs: Surface<InputsCase> = {
   name: 'inputs',
   weight: 25,
-  vitestRuns: 400,
+  vitestRuns: 800,
   caseTimeoutMs: 10_000,
   arb: (env) => fc.oneof(...EST_NAMES.map((e) => caseArb(e, env))),
   run(hostileCase, ctx, env) {

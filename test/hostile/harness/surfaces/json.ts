@@ -215,7 +215,7 @@ function checkLoaded(ctx: Ctx, name: string, loaded: Loaded, json: unknown): voi
 export const json: Surface<JsonCase> = {
   name: 'json',
   weight: 12,
-  vitestRuns: 300,
+  vitestRuns: 600,
   caseTimeoutMs: 10_000,
   setup,
   arb: caseArb,

@@ -204,7 +204,7 @@ function activationCheck(ctx: Ctx, act: ActName, x: unknown, Y: MatrixOut): void
 export const layers: Surface<LayersCase> = {
   name: 'layers',
   weight: 12,
-  vitestRuns: 300,
+  vitestRuns: 600,
   caseTimeoutMs: 10_000,
   arb: caseArb,
   run(c, ctx, env) {
@@ -236,11 +236,13 @@ export const layers: Surface<LayersCase> = {
         }
         const net = ctx.own(ctx.call('new Sequential', [mods], () => new WL.Sequential(mods)));
         const x = buildMatrix(c.x, c.width);
-        const y = matrixOut(ctx, 'Sequential.forward', ctx.call('Sequential.forward', [x], () => net.forward(x as W.MatrixLike)), shapeOf(x)?.rows ?? null, width);
+        // Without a Linear layer the net keeps x's width (a ragged first row may set it).
+        const outWidth = c.layers.includes('linear') ? width : shapeOf(x)?.cols ?? null;
+        const y = matrixOut(ctx, 'Sequential.forward', ctx.call('Sequential.forward', [x], () => net.forward(x as W.MatrixLike)), shapeOf(x)?.rows ?? null, outWidth);
         if (moderate(x)) finite(ctx, 'Sequential.forward', y);
         const g = buildMatrix({ ...c.g, rows: y.rows }, y.cols);
         const dx = ctx.call('Sequential.backward', [g], () => net.backward(g as W.MatrixLike));
-        const D = matrixOut(ctx, 'Sequential.backward', dx, y.rows, c.width);
+        const D = matrixOut(ctx, 'Sequential.backward', dx, y.rows, shapeOf(x)?.cols ?? c.width);
         if (moderate(g) && moderate(x)) finite(ctx, 'Sequential.backward', D);
         return;
       }
