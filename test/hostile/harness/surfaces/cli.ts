@@ -24,7 +24,7 @@ function csvOf(header: string[] | null, rows: unknown[][]): string {
 }
 
 function runCli(env: Env, args: string[], cwd: string) {
-  return spawnSync(env.cli[0], [...env.cli.slice(1), ...args], { cwd, encoding: 'utf8', timeout: TIMEOUT_MS, maxBuffer: 16 * 2 ** 20, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+  return spawnSync(env.cli[0], [...env.cli.slice(1), ...args], { cwd, encoding: 'utf8', timeout: TIMEOUT_MS, maxBuffer: 16 * 2 ** 20, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', WASMLEARN_DEBUG: '1' } });
 }
 
 async function setup(env: Env): Promise<void> {
@@ -175,8 +175,15 @@ export const cli: Surface<CliCase> = {
       return;
     }
     const lines = stderr.split('\n');
-    // The contract (src/cli/errors.ts): a mistake in the input is exit code 2 and a message, no stack.
-    if (r.status === 2 && /^wasmlearn\b/.test(lines[0]) && !lines.some((l) => /^\s+at /.test(l))) throw new Typed(entry, 'EXIT_2', lines[0]);
+    // The contract (src/cli.ts, src/cli/errors.ts): a mistake in the input is exit code 2 and one
+    // line; a bug is said in that line as an "internal error" (with WASMLEARN_DEBUG=1, its stack
+    // follows); an INTERNAL WasmlearnError is a broken invariant.
+    const bug = /internal error \(a bug in wasmlearn/.exec(lines[0] ?? '');
+    if (r.status === 2 && /^wasmlearn\b/.test(lines[0]) && !bug) {
+      if (/: INTERNAL: /.test(lines[0])) throw new Finding('internal', entry, `${lines[0].slice(0, 200)} (wasmlearn ${shown})`, whereIn(stderr));
+      throw new Typed(entry, 'EXIT_2', lines[0]);
+    }
+    if (bug) throw new Finding('untyped', entry, `${lines[0].slice(bug.index + bug[0].length).replace(/^[^:]*: /, '').slice(0, 200)} (wasmlearn ${shown} exited ${r.status})`, whereIn(stderr));
     const first = lines.find((l) => /Error|error:/.test(l)) ?? lines[0] ?? '';
     throw new Finding(r.status === 1 || r.status === 2 ? 'untyped' : 'crash', entry, `${first.trim().slice(0, 200)} (wasmlearn ${shown} exited ${r.status})`, whereIn(stderr));
   },
