@@ -28,6 +28,8 @@ const B64_CODES = new Uint8Array(256).fill(255);
 for (let i = 0; i < 64; i++) B64_CODES[B64.charCodeAt(i)] = i;
 
 export function encodeArray(a: Float32Array | Float64Array | Uint32Array, shape?: number[]): EncodedArray {
+  if (!(a instanceof Float32Array || a instanceof Float64Array || a instanceof Uint32Array)) fail('BAD_OPTION', `encodeArray takes a Float32Array, Float64Array or Uint32Array; got ${describe(a)}`);
+  if (shape !== undefined && (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))) fail('BAD_OPTION', `encodeArray: shape must be an array of non-negative integers; got ${describe(shape)}`);
   const dtype: ArrayDtype = a instanceof Float32Array ? 'float32' : a instanceof Float64Array ? 'float64' : 'uint32';
   const out: EncodedArray = { dtype, base64: toBase64(toLittleEndian(a)) };
   if (shape) out.shape = [...shape];
@@ -50,6 +52,7 @@ export function decodeArray(obj: unknown, opts: DecodeOptions & { dtype: 'float3
 export function decodeArray(obj: unknown, opts: DecodeOptions & { dtype: 'uint32' }): Uint32Array;
 export function decodeArray(obj: unknown, opts: DecodeOptions): Float32Array | Float64Array | Uint32Array;
 export function decodeArray(obj: unknown, opts: DecodeOptions): Float32Array | Float64Array | Uint32Array {
+  checkDecodeOptions(opts);
   const { name, expectedLength } = opts;
   if (!isPlainObject(obj)) return fail('BAD_MODEL_JSON', `${name} must be an encoded array { dtype, base64 }`);
   const { dtype, base64, shape } = obj;
@@ -77,11 +80,23 @@ export function decodeArray(obj: unknown, opts: DecodeOptions): Float32Array | F
   return a;
 }
 
+/** The caller's options, not the file's: a mistake there is BAD_OPTION. */
+function checkDecodeOptions(opts: unknown): asserts opts is DecodeOptions {
+  if (!isPlainObject(opts)) fail('BAD_OPTION', `decodeArray takes options { name, dtype?, expectedLength?, finite? }; got ${describe(opts)}`);
+  const { name, dtype, expectedLength, finite } = opts;
+  if (typeof name !== 'string') fail('BAD_OPTION', `decodeArray: name must be a string; got ${describe(name)}`);
+  if (dtype !== undefined && dtype !== 'float32' && dtype !== 'float64' && dtype !== 'uint32') fail('BAD_OPTION', `decodeArray: dtype must be 'float32', 'float64' or 'uint32'; got ${describe(dtype)}`);
+  if (expectedLength !== undefined && typeof expectedLength !== 'number') fail('BAD_OPTION', `decodeArray: expectedLength must be a number; got ${describe(expectedLength)}`);
+  if (finite !== undefined && typeof finite !== 'boolean') fail('BAD_OPTION', `decodeArray: finite must be true or false; got ${describe(finite)}`);
+}
+
 /**
  * Checks the envelope of a saved model and returns it as a record: a plain object with the
  * expected `name` and `version`, and nowhere a key that could reach a prototype.
  */
 export function checkModelJson(obj: unknown, name: string, version: number): Record<string, unknown> {
+  if (typeof name !== 'string') fail('BAD_OPTION', `checkModelJson: name must be a string; got ${describe(name)}`);
+  if (typeof version !== 'number') fail('BAD_OPTION', `checkModelJson: version must be a number; got ${describe(version)}`);
   try {
     if (!isPlainObject(obj)) return fail('BAD_MODEL_JSON', `${name}.fromJSON expects an object, got ${obj === null ? 'null' : Array.isArray(obj) ? 'an array' : typeof obj}`);
     checkKeys(obj, name);
@@ -131,6 +146,8 @@ const loaders = new Map<string, (obj: unknown) => unknown>();
 
 /** Makes `loadFromJSON` rebuild saved objects whose `name` is `name`. Each module registers its own. */
 export function registerLoader(name: string, fromJSON: (obj: unknown) => unknown): void {
+  if (typeof name !== 'string' || name === '') fail('BAD_OPTION', `registerLoader: name must be a non-empty string; got ${describe(name)}`);
+  if (typeof fromJSON !== 'function') fail('BAD_OPTION', `registerLoader: fromJSON must be a function; got ${describe(fromJSON)}`);
   loaders.set(name, fromJSON);
 }
 

@@ -77,7 +77,7 @@ function readChunks(chunks: Uint8Array[], opts: CsvOptions, limits?: CsvLimits):
   });
 }
 
-const TOKENS = ['0', '1', '7', '.', '-', '+', 'e', '1e5', '1e999', ',', ',', ',', ';', '\t', '"', '""', '\n', '\n', '\r\n', '\r', ' ', '?', 'NA', 'x', 'true', '\uFEFF', 'é', '😀', 'Infinity', '__proto__', 'constructor'];
+const TOKENS = ['\uFEFF', '0', '1', '7', '.', '-', '+', 'e', '1e5', '1e999', ',', ',', ',', ';', '\t', '"', '""', '\n', '\n', '\r\n', '\r', ' ', '?', 'NA', 'x', 'true', '\uFEFF', 'é', '😀', 'Infinity', '__proto__', 'constructor'];
 const csvText = fc.array(fc.constantFrom(...TOKENS), { maxLength: 120 }).map((t) => t.join(''));
 const anyText = fc.oneof(csvText, fc.string({ unit: 'binary', maxLength: 120 }), fc.string({ unit: 'binary-ascii', maxLength: 120 }));
 const csvOptions: fc.Arbitrary<CsvOptions> = fc.record(
@@ -115,6 +115,8 @@ describe('CSV properties (fast-check)', () => {
         const t0 = performance.now();
         const whole = summary(readChunks([bytes], opts));
         expect(summary(await outcomeAsync(() => readCsv(new Blob([bytes]), opts)))).toEqual(whole);
+        // The bytes decoded as text (which drops a BOM and replaces invalid UTF-8) parse alike.
+        expect(summary(outcome(() => parseCsv(new TextDecoder().decode(bytes), opts)))).toEqual(whole);
         expect(summary(await outcomeAsync(() => readCsv(streamOfChunks(pieces(bytes, at)), opts)))).toEqual(whole);
         expect(performance.now() - t0).toBeLessThan(RUN_MS);
       }),
@@ -238,6 +240,19 @@ describe('CSV limits (README, data section)', () => {
     await expect(readCsv(path)).rejects.toThrow(expected);
     await expect(readCsv(new Blob([text]))).rejects.toThrow(expected);
     await expect(readCsv(streamOfChunks(pieces(enc.encode(text), [3, 70_000, 1 << 19])))).rejects.toThrow(expected);
+  });
+});
+
+describe('byte order marks', () => {
+  it('every leading BOM is dropped, as decoding the bytes as text drops one', async () => {
+    for (const text of ['\uFEFFa\n1\n', '\uFEFF\uFEFFa\n1\n', '\uFEFF\uFEFF\t\n']) {
+      const bytes = enc.encode(text);
+      const expected = summary(outcome(() => parseCsv(new TextDecoder().decode(bytes))));
+      expect(summary(await outcomeAsync(() => readCsv(new Blob([bytes]))))).toEqual(expected);
+      expect(summary(outcome(() => parseCsv(text)))).toEqual(expected);
+    }
+    expect(parseCsv('\uFEFF\uFEFFa,b\n1,2\n').columns).toEqual(['a', 'b']);
+    expect(parseCsv('a\n\uFEFF1\n', { header: true, target: 0 }).y).toEqual(['\uFEFF1']); // only at the very start
   });
 });
 

@@ -104,10 +104,17 @@ export class CsvReader implements ByteSink {
    * the same delimiter, and a first line past the limit fails in the tokenizer like any other.
    */
   private begin(): void {
-    let bytes = concat(this.head!, this.headLen);
+    const all = concat(this.head!, this.headLen);
     this.head = null;
-    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(UTF8_BOM);
-    const delimiter = this.delimiter ?? detectDelimiter(bytes.subarray(0, this.limits.rowBytes));
+    // Every leading BOM goes (a file saved twice by a BOM-adding tool has two; text decoded by a
+    // TextDecoder has lost one already). Only the first row's limit of bytes is looked at, and
+    // the delimiter is detected in the bytes up to that limit plus a BOM: both are always held
+    // by now, so every chunking sees the same.
+    const window = Math.min(all.length, this.limits.rowBytes + UTF8_BOM);
+    let start = 0;
+    while (start + UTF8_BOM <= Math.min(window, this.limits.rowBytes) && all[start] === 0xef && all[start + 1] === 0xbb && all[start + 2] === 0xbf) start += UTF8_BOM;
+    const bytes = all.subarray(start);
+    const delimiter = this.delimiter ?? detectDelimiter(all.subarray(start, Math.max(start, window)));
     this.tokenizer = new CsvTokenizer(delimiter, this.builder, this.limits);
     this.tokenizer.push(bytes);
   }
