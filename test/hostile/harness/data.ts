@@ -51,7 +51,7 @@ export function matrixSpec(opts: { hostility?: number; minRows?: number; minCols
   return fc.record({
     rows: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: Math.max(opts.minRows ?? 1, 1), max: maxRows }) }, { weight: h, arbitrary: fc.integer({ min: opts.minRows ?? 0, max: 1 }) }),
     cols: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: Math.max(opts.minCols ?? 1, 1), max: maxCols }) }, { weight: h, arbitrary: fc.integer({ min: opts.minCols ?? 0, max: 1 }) }),
-    cells: fc.array(plainNumber, { minLength: maxRows * maxCols, maxLength: maxRows * maxCols }),
+    cells: fc.array(plainNumber, { minLength: 1, maxLength: maxRows * maxCols }),
     edits: h === 0 ? fc.constant(none<Edit>()) : fc.oneof({ weight: 4, arbitrary: fc.constant(none<Edit>()) }, { weight: 3 * h, arbitrary: fc.array(edit(maxRows), { minLength: 1, maxLength: 2 }) }),
     as: fc.constantFrom<'array' | 'matrix'>('array', 'matrix'),
     t: h === 0 ? typedSpec.filter((t) => t.ctor === 'Float32Array' || t.ctor === 'Float64Array') : typedSpec,
@@ -67,7 +67,9 @@ export function matrixSpec(opts: { hostility?: number; minRows?: number; minCols
 /** The value a spec stands for; `cols` overrides the spec's width (a predict X must match fit's). */
 export function buildMatrix(s: MatrixSpec, cols: number = s.cols): unknown {
   const rows: unknown[][] = [];
-  for (let i = 0; i < s.rows; i++) rows.push(Array.from({ length: cols }, (_, j) => s.cells[(i * cols + j) % s.cells.length]));
+  // The cells repeat when there are fewer than the table needs; a fixed offset per position keeps
+  // rows distinct even then (so a shrunk counterexample's few cells still make a varied table).
+  for (let i = 0; i < s.rows; i++) rows.push(Array.from({ length: cols }, (_, j) => s.cells[(i * cols + j) % s.cells.length] + ((i * 7 + j * 3) % 11) / 4));
   let whole: { v: unknown } | null = null;
   for (const ed of s.edits) {
     if (ed.e === 'cell' || ed.e === 'cellAny') {
@@ -177,7 +179,7 @@ export function labelSpec(opts: { hostility?: number } = {}): fc.Arbitrary<Label
   return fc.record({
     kind: h === 0 ? fc.constantFrom(...valid) : fc.oneof({ weight: 10, arbitrary: fc.constantFrom(...valid) }, { weight: h, arbitrary: fc.constantFrom(...LABEL_KINDS) }),
     classes: h === 0 ? fc.integer({ min: 2, max: 4 }) : fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 2, max: 4 }) }, { weight: h, arbitrary: fc.constant(1) }),
-    picks: fc.array(fc.nat(3), { minLength: MAX_ROWS + 2, maxLength: MAX_ROWS + 2 }),
+    picks: fc.array(fc.nat(3), { minLength: 1, maxLength: MAX_ROWS + 2 }),
     delta: h === 0 ? fc.constant(0) : fc.oneof({ weight: 12, arbitrary: fc.constant(0) }, { weight: h, arbitrary: fc.integer({ min: -2, max: 2 }) }),
     edits: h === 0 ? fc.constant(none<{ at: number; v: unknown }>()) : fc.oneof({ weight: 6, arbitrary: fc.constant(none<{ at: number; v: unknown }>()) }, { weight: h, arbitrary: fc.array(fc.record({ at: fc.nat(MAX_ROWS), v: hostileValue }), { maxLength: 1 }) }),
     as: h === 0 ? fc.constant('array' as const) : fc.oneof({ weight: 8, arbitrary: fc.constant('array' as const) }, { weight: h, arbitrary: fc.constantFrom('typed' as const, 'whole' as const) }),
@@ -221,7 +223,7 @@ export function indicatorSpec(opts: { hostility?: number } = {}): fc.Arbitrary<I
   const h = opts.hostility ?? 1;
   return fc.record({
     outputs: h === 0 ? fc.integer({ min: 1, max: 3 }) : fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: h, arbitrary: fc.constant(0) }),
-    bits: fc.array(fc.boolean(), { minLength: MAX_ROWS * 3 + 3, maxLength: MAX_ROWS * 3 + 3 }),
+    bits: fc.array(fc.boolean(), { minLength: 1, maxLength: MAX_ROWS * 3 + 3 }),
     edits: h === 0 ? fc.constant(none<{ at: number; v: unknown }>()) : fc.oneof({ weight: 6, arbitrary: fc.constant(none<{ at: number; v: unknown }>()) }, { weight: h, arbitrary: fc.array(fc.record({ at: fc.nat(MAX_ROWS * 3), v: fc.oneof(hostileNumber, hostileValue) }), { maxLength: 1 }) }),
     delta: h === 0 ? fc.constant(0) : fc.oneof({ weight: 12, arbitrary: fc.constant(0) }, { weight: h, arbitrary: fc.integer({ min: -2, max: 2 }) }),
     as: h === 0 ? fc.constantFrom('array' as const, 'matrix' as const) : fc.oneof({ weight: 8, arbitrary: fc.constantFrom('array' as const, 'matrix' as const) }, { weight: h, arbitrary: fc.constant('whole' as const) }),

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { none, buildIndicators, buildLabels, buildMatrix, cleanIndicators, cleanLabels, cleanMatrix, indicatorSpec, labelSpec, matrixSpec, shapeOf, type IndicatorSpec, type LabelSpec, type MatrixSpec } from '../data.js';
 import { numberIn } from '../checks.js';
 import { checkOutputs, checkParameters, EST_NAMES, estimatorClass, taskAfterFit, type EstName, type Model, type Task } from '../estimators.js';
-import { UserError, type Ctx } from '../outcome.js';
+import { Typed, UserError, type Ctx } from '../outcome.js';
 import type { Env, Surface } from '../surface.js';
 import { hostileNumber, hostileValue, setOwn, typedArray, typedSpec, unknownKey, type TypedSpec } from '../values.js';
 
@@ -101,7 +101,7 @@ const weights: fc.Arbitrary<Weights> = fc.oneof(
     weight: 3,
     arbitrary: fc.record({
       w: fc.constant('array' as const),
-      values: fc.array(fc.oneof(fc.integer({ min: 0, max: 3 }), fc.double({ min: 0.01, max: 5, noNaN: true })), { minLength: 12, maxLength: 12 }),
+      values: fc.array(fc.oneof(fc.integer({ min: 0, max: 3 }), fc.double({ min: 0.01, max: 5, noNaN: true })), { minLength: 1, maxLength: 12 }),
       hostile: fc.oneof({ weight: 2, arbitrary: fc.constant(none<{ at: number; v: number }>()) }, { weight: 1, arbitrary: fc.array(fc.record({ at: fc.nat(11), v: hostileNumber }), { maxLength: 2 }) }),
       delta: fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -1, max: 1 }) }),
       typed: fc.option(typedSpec, { freq: 4 }),
@@ -205,7 +205,23 @@ export const inputs: Surface<InputsCase> = {
       if (odd !== undefined || labels.length === 0) ctx.bad(`${name}.${c.first}`, `fitted classes [${classes.map(String).join(', ')}] do not cover y's label ${String(odd)}`);
     }
     checkOutputs(ctx, name, model, X, rows, task, c.dtype);
-    let cols = c.X.cols;
+    let cols = shapeOf(X)?.cols ?? c.X.cols;
+    let Xfit = X;
+    /** A fit or partialFit that fails leaves the model as it was (DESIGN.md): the same probabilities after. */
+    const keptOnFailure = (entry: string, fn: () => unknown, args: unknown[]) => {
+      const proba = () => Array.from((ctx.call(`${name}.predictProba`, [Xfit], () => model.predictProba(Xfit)) as { data: ArrayLike<number> }).data);
+      const before = proba();
+      try {
+        ctx.call(entry, args, fn);
+      } catch (e) {
+        if (e instanceof Typed) {
+          const after = proba();
+          const i = after.findIndex((v, k) => !Object.is(v, before[k]));
+          if (i >= 0 || after.length !== before.length) ctx.bad(entry, `failed (${e.code}) but changed the model: predictProba ${before[i]} became ${after[i]} at index ${i}`);
+        }
+        throw e;
+      }
+    };
     for (const s of c.steps) {
       const X2 = buildMatrix(s.X, s.sameCols ? cols : s.X.cols);
       const y2 = buildTargets(s.y, s.X.rows);
@@ -223,13 +239,14 @@ export const inputs: Surface<InputsCase> = {
           numberIn(ctx, `${name}.score`, ctx.call(`${name}.score`, [X2, y2], () => model.score(X2, y2)), 0, 1);
           break;
         case 'partialFit':
-          ctx.call(`${name}.partialFit`, [X2, y2], () => model.partialFit(X2, y2));
+          keptOnFailure(`${name}.partialFit`, () => model.partialFit(X2, y2), [X2, y2]);
           checkParameters(ctx, name, model);
           checkOutputs(ctx, name, model, X2, rows2, task, c.dtype);
           break;
         case 'refit':
-          ctx.call(`${name}.fit`, [X2, y2], () => model.fit(X2, y2));
-          cols = s.sameCols ? cols : s.X.cols;
+          keptOnFailure(`${name}.fit`, () => model.fit(X2, y2), [X2, y2]);
+          cols = shapeOf(X2)?.cols ?? cols;
+          Xfit = X2;
           checkParameters(ctx, name, model);
           task = taskAfterFit(ctx, name, model, y2);
           checkOutputs(ctx, name, model, X2, rows2, task, c.dtype);

@@ -54,10 +54,13 @@ async function setup(env: Env): Promise<void> {
 /** Every path to a value in a JSON tree, parents before children. */
 function paths(root: unknown): (string | number)[][] {
   const out: (string | number)[][] = [];
+  const seen = new Set<unknown>();
   const walk = (v: unknown, p: (string | number)[]) => {
     out.push(p);
+    if (!v || typeof v !== 'object' || seen.has(v) || out.length > 5000) return; // a cyclic value set by a mutation
+    seen.add(v);
     if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...p, i]));
-    else if (v && typeof v === 'object') for (const k of Object.keys(v)) walk((v as Record<string, unknown>)[k], [...p, k]);
+    else for (const k of Object.keys(v)) walk((v as Record<string, unknown>)[k], [...p, k]);
   };
   walk(root, []);
   return out;

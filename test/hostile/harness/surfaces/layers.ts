@@ -76,7 +76,7 @@ type LayersCase =
   | { kind: 'gradCheck'; x: MatrixSpec; y: LossTarget; loss: unknown; eps: unknown; width: number };
 
 const lossTarget: fc.Arbitrary<LossTarget> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ t: fc.constant('indices' as const), values: fc.array(fc.nat(3), { minLength: 12, maxLength: 12 }), edits: fc.oneof({ weight: 2, arbitrary: fc.constant(none<{ at: number; v: unknown }>()) }, { weight: 1, arbitrary: fc.array(fc.record({ at: fc.nat(11), v: fc.oneof(hostileNumber, hostileValue) }), { maxLength: 1 }) }) }) },
+  { weight: 4, arbitrary: fc.record({ t: fc.constant('indices' as const), values: fc.array(fc.nat(3), { minLength: 1, maxLength: 12 }), edits: fc.oneof({ weight: 2, arbitrary: fc.constant(none<{ at: number; v: unknown }>()) }, { weight: 1, arbitrary: fc.array(fc.record({ at: fc.nat(11), v: fc.oneof(hostileNumber, hostileValue) }), { maxLength: 1 }) }) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('rows' as const), spec: matrixSpec() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('value' as const), v: fc.oneof(fc.constantFrom<unknown>(null, undefined), hostileValue) }) },
 );
