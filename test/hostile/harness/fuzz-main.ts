@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FAILURES, KINDS, KIND_TITLES, type Kind } from './outcome.js';
-import { formatFailure, replay, runSurfaces, type SurfaceReport } from './parent.js';
+import { cliScript, formatFailure, replay, runSurfaces, type SurfaceReport } from './parent.js';
 import { SURFACES, SURFACE_NAMES } from './surfaces/index.js';
 
 const HELP = `usage: npm run fuzz -- [--runs N] [--seed S] [options]
@@ -62,7 +62,9 @@ export async function main(argv: string[]): Promise<number> {
   const jobs = v.jobs ? Number(v.jobs) : availableParallelism();
   const command = `npm run fuzz -- --runs ${runs} --seed ${seed}${v.surface ? ` --surface ${v.surface}` : ''}`;
   console.log(`wasmlearn hostile-input fuzz: ${plan.reduce((a, p) => a + p.runs, 0)} cases, seed ${seed}, ${jobs} child processes at once`);
-  console.log(`command: ${command}\n`);
+  console.log(`command: ${command}`);
+  if (names.includes('cli')) console.log(`the CLI under test: ${(await cliScript()).slice(1).join(' ')}`);
+  console.log('');
   const t0 = Date.now();
   let lastLog = 0;
   const reports = await runSurfaces(plan, {

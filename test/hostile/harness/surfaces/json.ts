@@ -227,7 +227,12 @@ export const json: Surface<JsonCase> = {
     let obj = apply(f.json, c.mutations);
     if (c.text) {
       // Through text, as a file is read: JSON.parse makes '__proto__' an own key.
-      const text = JSON.stringify(obj, (_k, v) => (typeof v === 'bigint' || typeof v === 'symbol' || typeof v === 'function' ? undefined : v));
+      let text: string | undefined;
+      try {
+        text = JSON.stringify(obj, (_k, v) => (typeof v === 'bigint' || typeof v === 'symbol' || typeof v === 'function' ? undefined : v));
+      } catch {
+        text = undefined; // a cyclic value: no text form, the object itself is loaded
+      }
       obj = text === undefined ? obj : JSON.parse(text);
     }
     if (c.loader === 'decodeArray') {
