@@ -21,6 +21,8 @@ describe('the hostile-input harness', () => {
     expect(byEntry.mutateOnThrow.message).toMatch(/arg0\.rows: 1 became 2 \(and then SHAPE_MISMATCH\)/);
     expect(byEntry.leak.kind).toBe('leak');
     expect(byEntry.leak.message).toMatch(/^js: 1 engine buffer\(s\) \(16 bytes\) still allocated/);
+    expect(byEntry.modelLeak.kind).toBe('leak');
+    expect(byEntry.modelLeak.message).toMatch(/engine buffer\(s\) \(\d+ bytes\) still allocated/);
     expect(byEntry.internal.kind).toBe('internal');
     for (const f of r.failures) expect([f.entry, f.counterexample]).toEqual([f.entry, expect.stringMatching(/^"\w+"$/)]);
   }, 60_000);

@@ -1,12 +1,12 @@
 // Surfaces that misbehave on purpose, one way per case: the harness's own test
 // (test/hostile/harness.test.ts) checks that each way is classified as what it is.
 import fc from 'fast-check';
-import { WasmlearnError } from '../../../../src/index.js';
+import { LogisticRegression, WasmlearnError } from '../../../../src/index.js';
 import { getEngine } from '../../../../src/engine/index.js';
 import { UserError } from '../outcome.js';
 import type { Surface } from '../surface.js';
 
-const WAYS = ['ok', 'typed', 'untyped', 'internal', 'bad', 'mutate', 'mutateOnThrow', 'leak', 'user'] as const;
+const WAYS = ['ok', 'typed', 'untyped', 'internal', 'bad', 'mutate', 'mutateOnThrow', 'leak', 'modelLeak', 'user'] as const;
 
 export const selftest: Surface<(typeof WAYS)[number]> = {
   name: 'selftest',
@@ -34,6 +34,11 @@ export const selftest: Surface<(typeof WAYS)[number]> = {
       }
       case 'leak': {
         ctx.call('leak', [], () => getEngine('js').f32(4));
+        return;
+      }
+      case 'modelLeak': {
+        // A real model fitted on the default backend and never disposed.
+        ctx.call('modelLeak', [], () => new LogisticRegression({ maxIter: 2 }).fit([[0], [1]], [0, 1]));
         return;
       }
       case 'user': return ctx.call('user', [], () => { throw new UserError(); });
