@@ -195,6 +195,8 @@ export function signature(surface: string, r: Result): string {
     .replace(/\s+/g, ' ')
     .slice(0, 90);
   if (r.kind === 'hang' || r.kind === 'crash') return `${surface} | ${r.kind} | ${r.entry} | ${r.where ?? ''}`;
+  // One throw site in src/ is one bug, whichever entry point reached it.
+  if ((r.kind === 'untyped' || r.kind === 'internal') && r.where) return `${surface} | ${r.kind} | ${(r.message.split(':')[0] ?? '').slice(0, 40)} at ${r.where}`;
   const head = r.kind === 'untyped' ? `${(r.message.split(':')[0] ?? '').slice(0, 40)} at ${r.where ?? norm}` : r.kind === 'mutated' ? norm.replace(/ became.*| was written.*/, '') : norm;
   return `${surface} | ${r.kind} | ${r.entry} | ${head}`;
 }

@@ -18,13 +18,16 @@ const CONFIGS: Record<EstName, Record<string, unknown>[]> = {
     { penalty: 'none', maxIter: 10 },
     { classWeight: 'balanced', maxIter: 10 },
     { solver: 'gd', penalty: 'l1', maxIter: 5 },
+    { solver: 'sgd', maxIter: 2, warmStart: true },
+    { maxIter: 10, warmStart: true },
   ],
-  MultiLabelClassifier: [{ maxIter: 20 }, { solver: 'sgd', maxIter: 3, batchSize: 3 }, { solver: 'gd', optimizer: 'amsgrad', maxIter: 4 }],
+  MultiLabelClassifier: [{ maxIter: 20 }, { solver: 'sgd', maxIter: 3, batchSize: 3 }, { solver: 'gd', optimizer: 'amsgrad', maxIter: 4 }, { maxIter: 5, warmStart: true }],
   MLPClassifier: [
     { hiddenLayerSizes: [3], maxIter: 5 },
     { hiddenLayerSizes: [2, 2], solver: 'lbfgs', maxIter: 5 },
     { hiddenLayerSizes: 4, solver: 'sgd', maxIter: 3, batchSize: 2 },
     { hiddenLayerSizes: [3], activation: 'tanh', maxIter: 3, earlyStopping: true, validationFraction: 0.3 },
+    { hiddenLayerSizes: [2], maxIter: 3, warmStart: true },
   ],
 };
 
@@ -56,6 +59,9 @@ export interface InputsCase {
   sampleWeight: Weights;
   validation: null | { as: 'pair'; X: MatrixSpec; sameCols: boolean; y: Targets } | { as: 'value'; v: unknown } | { as: 'short' };
   callback: Callback;
+  batchCallback: Callback;
+  /** Starting weights given to fit: coefInit / interceptInit (coefsInit / interceptsInit for the MLP). */
+  start: { as: 'none' } | { as: 'valid'; scale: number } | { as: 'matrix'; coef: MatrixSpec; intercept: MatrixSpec } | { as: 'value'; coef: unknown; intercept: unknown };
   extraKey: null | [string, unknown];
   steps: Step[];
 }
@@ -68,7 +74,7 @@ const targets = (est: EstName): fc.Arbitrary<Targets> => {
 };
 
 /** The parts of a case that may be hostile; the others are made valid, so the success path is covered too. */
-const DIMS = ['X', 'y', 'sampleWeight', 'validation', 'callback', 'extraKey', 'steps', 'first'] as const;
+const DIMS = ['X', 'y', 'sampleWeight', 'validation', 'callback', 'extraKey', 'steps', 'first', 'start'] as const;
 type Dim = (typeof DIMS)[number];
 
 function cleanTargets(est: EstName, t: Targets): Targets {
@@ -88,6 +94,8 @@ function focus(c: InputsCase): InputsCase {
     sampleWeight: h.has('sampleWeight') ? w : w.w === 'array' ? { ...w, hostile: [], delta: 0, typed: w.typed && (w.typed.ctor === 'Float64Array' || w.typed.ctor === 'Float32Array') ? w.typed : null } : { w: 'none' },
     validation: h.has('validation') ? c.validation : c.validation?.as === 'pair' ? { ...c.validation, X: cleanMatrix(c.validation.X), sameCols: true, y: cleanTargets(est, c.validation.y) } : null,
     callback: h.has('callback') || c.callback === 'false' ? c.callback : 'none',
+    batchCallback: h.has('callback') || c.batchCallback === 'false' ? c.batchCallback : 'none',
+    start: h.has('start') ? c.start : c.start.as === 'valid' ? c.start : { as: 'none' },
     extraKey: h.has('extraKey') ? c.extraKey : null,
     steps: h.has('steps') ? c.steps : c.steps.map((s) => ({ ...s, X: cleanMatrix(s.X), sameCols: true, y: cleanTargets(est, s.y) })),
     first: h.has('first') || c.first === 'partialFit' ? c.first : 'fit',
@@ -136,6 +144,13 @@ function caseArb(est: EstName, env: Env): fc.Arbitrary<InputsCase> {
       { weight: 1, arbitrary: fc.constant({ as: 'short' as const }) },
     ),
     callback: fc.oneof({ weight: 12, arbitrary: fc.constant('none' as const) }, { weight: 1, arbitrary: fc.constantFrom<Callback>('false', 'throw', 'refit', 'dispose', 'string', 'value') }),
+    batchCallback: fc.oneof({ weight: 12, arbitrary: fc.constant('none' as const) }, { weight: 1, arbitrary: fc.constantFrom<Callback>('false', 'throw', 'refit', 'dispose', 'string', 'value') }),
+    start: fc.oneof(
+      { weight: 8, arbitrary: fc.constant({ as: 'none' as const }) },
+      { weight: 2, arbitrary: fc.record({ as: fc.constant('valid' as const), scale: fc.constantFrom(0, 0.5, -1, 1e3) }) },
+      { weight: 1, arbitrary: fc.record({ as: fc.constant('matrix' as const), coef: matrixSpec(), intercept: matrixSpec() }) },
+      { weight: 1, arbitrary: fc.record({ as: fc.constant('value' as const), coef: hostileValue, intercept: hostileValue }) },
+    ),
     extraKey: fc.oneof({ weight: 15, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.tuple(unknownKey, hostileValue) }),
     steps: fc.array(step, { maxLength: 3 }),
   });
@@ -181,6 +196,8 @@ export const inputs: Surface<InputsCase> = {
     } else if (c.validation?.as === 'value') opts.validationData = c.validation.v;
     else if (c.validation?.as === 'short') opts.validationData = [X];
     if (c.callback !== 'none') opts.onEpochEnd = callback(c.callback, model, X, y);
+    if (c.batchCallback !== 'none') opts.onBatchEnd = callback(c.batchCallback, model, X, y);
+    if (c.start.as !== 'none') Object.assign(opts, startWeights(c, options, X, y));
     if (c.extraKey) setOwn(opts, c.extraKey[0], c.extraKey[1]);
 
     if (c.first === 'unfitted') {
@@ -275,6 +292,27 @@ export const inputs: Surface<InputsCase> = {
     }
   },
 };
+
+/** Starting weights of the right shapes (scaled), or hostile ones. */
+function startWeights(c: InputsCase, options: Record<string, unknown>, X: unknown, y: unknown): Record<string, unknown> {
+  const mlp = c.est === 'MLPClassifier';
+  const keys = mlp ? ['coefsInit', 'interceptsInit'] : ['coefInit', 'interceptInit'];
+  const s = c.start;
+  if (s.as === 'value') return { [keys[0]]: s.coef, [keys[1]]: s.intercept };
+  if (s.as === 'matrix') {
+    const coef = buildMatrix(s.coef), intercept = (buildMatrix(s.intercept) as unknown[])?.[0] ?? buildMatrix(s.intercept);
+    return mlp ? { coefsInit: [coef], interceptsInit: [intercept] } : { coefInit: coef, interceptInit: intercept };
+  }
+  if (s.as !== 'valid') return {};
+  const d = shapeOf(X)?.cols ?? 1;
+  const labels = Array.isArray(y) && !Array.isArray(y[0]) ? new Set(y).size : 0;
+  const out = shapeOf(y) && Array.isArray(y) && Array.isArray(y[0]) ? (y[0] as unknown[]).length : labels === 2 ? 1 : labels;
+  const h = options.hiddenLayerSizes;
+  const sizes = mlp ? [d, ...(Array.isArray(h) ? h : [h]), out] as number[] : [d, out];
+  const coefs = sizes.slice(1).map((nOut, l) => Array.from({ length: nOut }, (_, i) => Array.from({ length: sizes[l] }, (_, j) => s.scale * (((i + j) % 3) - 1))));
+  const intercepts = sizes.slice(1).map((nOut) => Array.from({ length: nOut }, () => s.scale));
+  return mlp ? { coefsInit: coefs, interceptsInit: intercepts } : { coefInit: coefs[0], interceptInit: intercepts[0] };
+}
 
 function callback(kind: Callback, model: Model, X: unknown, y: unknown): unknown {
   switch (kind) {

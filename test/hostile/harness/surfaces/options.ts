@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import * as W from '../../../../src/index.js';
 import { checkOutputs, checkParameters, EST_NAMES, estimatorClass, taskAfterFit, type EstName, type Model } from '../estimators.js';
-import type { Ctx } from '../outcome.js';
+import { Typed, type Ctx } from '../outcome.js';
 import type { Env, Surface } from '../surface.js';
 import { hostileObject, hostileValue, setOwn, SYMBOL, unknownKey } from '../values.js';
 import { cleanRows } from '../data.js';
@@ -51,6 +51,8 @@ interface OptionsCase {
   symbolKey: boolean;
   frozen: boolean;
   init: null | { backend: unknown; hasBackend: boolean; other: [string, unknown][]; wasm: unknown };
+  /** Then setParams with these (when the estimator has it). */
+  setParams: null | [string, unknown][];
 }
 
 function caseArb(env: Env): fc.Arbitrary<OptionsCase> {
@@ -70,6 +72,7 @@ function caseArb(env: Env): fc.Arbitrary<OptionsCase> {
       unknown: fc.oneof({ weight: 8, arbitrary: fc.constant([] as [string, unknown][]) }, { weight: 1, arbitrary: fc.array(fc.tuple(unknownKey, hostileValue), { minLength: 1, maxLength: 2 }) }),
       symbolKey: fc.oneof({ weight: 20, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
       frozen: fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+      setParams: fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.oneof(entries(0), entries(3), fc.array(fc.tuple(unknownKey, hostileValue), { minLength: 1, maxLength: 1 })) }),
       init: fc.oneof(
         { weight: 8, arbitrary: fc.constant(null) },
         {
@@ -149,6 +152,18 @@ export const options: Surface<OptionsCase> = {
       ctx.own(ctx.call(`new ${name}(getParams())`, [params], () => new Est(params)));
     }
     if (typeof W2.clone === 'function') ctx.own(ctx.call('clone', [model], () => (W2.clone as (m: Model) => Model)(model)));
+    if (c.setParams && typeof model.setParams === 'function') {
+      const p: Record<string, unknown> = {};
+      for (const [k, v] of c.setParams) setOwn(p, k, v);
+      const before = fc.stringify(model.getParams?.());
+      try {
+        ctx.call(`${name}.setParams`, [p], () => model.setParams!(p));
+      } catch (e) {
+        // A refused setParams changes nothing.
+        if (e instanceof Typed && fc.stringify(model.getParams?.()) !== before) ctx.bad(`${name}.setParams`, `failed (${e.code}) but changed the options`);
+        throw e;
+      }
+    }
     if (!cheap(o)) return;
     const { X, y } = data(name);
     ctx.call(`${name}.fit`, [X, y], () => model.fit(X, y));
