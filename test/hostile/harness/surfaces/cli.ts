@@ -9,7 +9,8 @@ import { Finding, Typed, whereIn, type Ctx } from '../outcome.js';
 import type { Env, Surface } from '../surface.js';
 import { cleanRows } from '../data.js';
 
-const TIMEOUT_MS = 20_000;
+// Generous: a loaded machine (the whole suite on two cores) must not turn a slow start into a hang.
+const TIMEOUT_MS = 45_000;
 
 interface Files {
   dir: string;

@@ -4,11 +4,13 @@ import fc from 'fast-check';
 import * as W from '../../../../src/index.js';
 import { finite, matrixOut, type MatrixOut } from '../checks.js';
 import { buildLabels, buildMatrix, cleanLabels, cleanMatrix, labelSpec, matrixSpec, none, shapeOf, type LabelSpec, type MatrixSpec } from '../data.js';
-import type { Ctx } from '../outcome.js';
+import { UserError, type Ctx } from '../outcome.js';
 import type { Surface } from '../surface.js';
 import { hostileNumber, hostileValue, SPECIAL_NUMBERS, unknownKey } from '../values.js';
 
-const NAMES = ['StandardScaler', 'MinMaxScaler', 'SimpleImputer', 'LabelEncoder', 'OneHotEncoder', 'trainTestSplit', 'kFold'] as const;
+const NAMES = ['StandardScaler', 'MinMaxScaler', 'SimpleImputer', 'LabelEncoder', 'OneHotEncoder', 'trainTestSplit', 'kFold', 'makePipeline', 'crossValScore'] as const;
+const STEPS = ['StandardScaler', 'MinMaxScaler', 'SimpleImputer', 'OneHotEncoder', 'LogisticRegression', 'MLPClassifier', 'value'] as const;
+const FACTORIES = ['model', 'null', 'object', 'value', 'throws'] as const;
 type Name = (typeof NAMES)[number];
 
 interface TransformersCase {
@@ -25,6 +27,8 @@ interface TransformersCase {
   steps: ('transform' | 'fitTransform' | 'roundTrip' | 'inverse' | 'again')[];
   codes: unknown[];
   n: unknown;
+  steps2: (typeof STEPS)[number][];
+  factory: (typeof FACTORIES)[number];
 }
 
 
@@ -67,6 +71,8 @@ const caseArb: fc.Arbitrary<TransformersCase> = fc.record({
   codes: fc.array(fc.oneof(fc.nat(4), hostileNumber, hostileValue), { maxLength: 4 }),
   // Never a legitimately huge n (kFold(2 ** 28) is 2 ** 28 row indices, slow but right): only
   // values that are wrong (negative, fractional, not a number) or too large for any array.
+  steps2: fc.array(fc.constantFrom(...STEPS), { minLength: 1, maxLength: 4 }),
+  factory: fc.oneof({ weight: 6, arbitrary: fc.constant('model' as const) }, { weight: 1, arbitrary: fc.constantFrom(...FACTORIES) }),
   n: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 12 }) }, { weight: 1, arbitrary: hostileNumber.map((v) => (Number.isInteger(v) && v > 1e5 && v < 2 ** 40 ? v % 13 : v)) }, { weight: 1, arbitrary: hostileValue }),
 });
 
@@ -101,6 +107,8 @@ export const transformers: Surface<TransformersCase> = {
     const opts = c.useRaw ? c.raw : c.opts ?? undefined;
     if (c.name === 'trainTestSplit') return split(c, ctx, opts);
     if (c.name === 'kFold') return folds(c, ctx, opts);
+    if (c.name === 'makePipeline') return pipeline(c, ctx, opts);
+    if (c.name === 'crossValScore') return crossVal(c, ctx, opts);
     const Cls = (W as unknown as Record<string, TClass>)[c.name];
     const args = opts === undefined ? [] : [opts];
     const t = ctx.call(`new ${c.name}`, args, () => new Cls(...(args as [unknown])));
@@ -151,7 +159,7 @@ export const transformers: Surface<TransformersCase> = {
 
 /** The case made valid throughout (a third of the cases), so results are checked too. */
 function cleanCase(c: TransformersCase): TransformersCase {
-  return { ...c, opts: null, useRaw: false, X: cleanMatrix(c.X), X2: cleanMatrix(c.X2), sameCols: true, y: cleanLabels(c.y), y2: cleanLabels(c.y2), codes: c.codes.filter((v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 2), n: typeof c.n === 'number' && Number.isInteger(c.n) && c.n >= 2 && c.n <= 12 ? c.n : 6 };
+  return { ...c, steps2: [...c.steps2.slice(0, -1).filter((s) => s !== 'value' && s !== 'LogisticRegression' && s !== 'MLPClassifier' && s !== 'OneHotEncoder'), 'LogisticRegression'], factory: 'model', opts: null, useRaw: false, X: cleanMatrix(c.X), X2: cleanMatrix(c.X2), sameCols: true, y: cleanLabels(c.y), y2: cleanLabels(c.y2), codes: c.codes.filter((v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 2), n: typeof c.n === 'number' && Number.isInteger(c.n) && c.n >= 2 && c.n <= 12 ? c.n : 6 };
 }
 
 function checkTransform(ctx: Ctx, name: string, t: T, X: unknown, out: unknown, rows: number, training: boolean): void {
@@ -205,4 +213,37 @@ function folds(c: TransformersCase, ctx: Ctx, opts: unknown): void {
     }
   }
   ctx.check(seen.every((k) => k === 1), 'kFold', () => 'the test folds do not partition the rows');
+}
+
+function step(name: (typeof STEPS)[number], raw: unknown): unknown {
+  const M = W as unknown as Record<string, new (o?: unknown) => unknown>;
+  if (name === 'value') return raw;
+  if (name === 'LogisticRegression') return new W.LogisticRegression({ maxIter: 5 });
+  if (name === 'MLPClassifier') return new W.MLPClassifier({ hiddenLayerSizes: [2], maxIter: 3 });
+  return new M[name]();
+}
+
+function pipeline(c: TransformersCase, ctx: Ctx, opts: unknown): void {
+  const steps = c.steps2.map((s) => step(s, c.raw));
+  for (const s of steps) ctx.own(s);
+  const p = ctx.own(ctx.call('makePipeline', steps, () => (W.makePipeline as (...s: unknown[]) => W.Pipeline)(...steps)));
+  const X = buildMatrix(c.X), y = buildLabels(c.y, c.X.rows);
+  ctx.call('Pipeline.fit', [X, y, opts], () => p.fit(X as W.MatrixLike, y as W.Label[], opts as W.EstimatorFitOptions));
+  const rows = shapeOf(X)?.rows ?? c.X.rows;
+  const P = matrixOut(ctx, 'Pipeline.predictProba', ctx.call('Pipeline.predictProba', [X], () => p.predictProba(X as W.MatrixLike)), rows, null);
+  finite(ctx, 'Pipeline.predictProba', P);
+  const pred = ctx.call('Pipeline.predict', [X], () => p.predict(X as W.MatrixLike)) as unknown[];
+  ctx.check(pred.length === rows, 'Pipeline.predict', () => `returned ${pred.length} labels for ${rows} rows`);
+  const back = ctx.own(ctx.call('pipelineFromJSON', [], () => W.pipelineFromJSON(JSON.parse(JSON.stringify(p.toJSON())))));
+  const Q = ctx.call('Pipeline.predictProba (loaded)', [X], () => back.predictProba(X as W.MatrixLike));
+  if (!Array.from(Q.data).every((v, i) => Object.is(v, P.data[i]))) ctx.bad('pipelineFromJSON', 'a JSON round trip of the pipeline predicts differently');
+}
+
+function crossVal(c: TransformersCase, ctx: Ctx, opts: unknown): void {
+  const X = buildMatrix(c.X), y = buildLabels(c.y, c.X.rows);
+  const factory: unknown = c.factory === 'model' ? () => new W.LogisticRegression({ maxIter: 5 }) : c.factory === 'null' ? () => null : c.factory === 'object' ? () => ({}) : c.factory === 'throws' ? () => { throw new UserError(); } : c.raw;
+  const r = ctx.call('crossValScore', [factory, X, y, opts], () => W.crossValScore(factory as () => W.Estimator, X as W.MatrixLike, y as W.Label[], opts as W.CrossValOptions));
+  ctx.check(r instanceof Float64Array && r.length >= 2, 'crossValScore', () => `returned ${String(r)}`);
+  const bad = Array.from(r).find((v) => !(v >= 0 && v <= 1));
+  if (bad !== undefined) ctx.bad('crossValScore', `returned the score ${bad}`);
 }
