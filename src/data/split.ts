@@ -11,8 +11,8 @@ const SPLIT_KEYS = ['testSize', 'seed', 'shuffle', 'stratify'] as const;
 const FOLD_KEYS = ['k', 'shuffle', 'seed', 'stratify'] as const;
 /** Row indices are Uint32: no more rows than that. */
 const MAX_ROWS = 2 ** 32 - 1;
-/** k folds of n rows are k * n indices (4 bytes each): at most 8 GiB of them. */
-const MAX_FOLD_INDICES = 2 ** 31;
+/** k folds of n rows are k * n indices (4 bytes each): at most 4 GiB of them, wasm32's whole memory. */
+const MAX_FOLD_INDICES = 2 ** 30;
 
 export interface TrainTestSplitOptions {
   /** A fraction of the rows in (0, 1), or a row count. Default 0.25. */
