@@ -222,19 +222,24 @@ export class MLPClassifier extends Estimator<MLPClassifierOptions, Task, Targets
     return this.trainingSet(task, encodeTargets(y, X.rows), X.rows, sampleWeight);
   }
 
-  /** Encoded targets as the task trains on them, with the weights and scikit-learn's penalty alpha / (2 n) ||W||^2. */
+  /**
+   * Encoded targets as the task trains on them, with the weights and scikit-learn's penalty
+   * alpha / (2 S) ||W||^2, S the rows' total weight (n unweighted), so that a weight of 2 is a
+   * repeated row.
+   */
   private trainingSet(task: Task, encoded: EncodedTargets, rows: number, sampleWeight?: ArrayLike<number>): TrainingSet {
-    const terms = { l2: this.options.alpha / rows, l1: 0 };
+    const terms = (sw: Float64Array | null) => ({ l2: this.options.alpha / (sw ? sw.reduce((a, b) => a + b, 0) : rows), l1: 0 });
     if (task.kind === 'multilabel') {
       if (encoded.kind !== 'indicators' || encoded.indicators.cols !== task.outputs) fail('SHAPE_MISMATCH', `y must be an n x ${task.outputs} indicator matrix, as in fit`);
       const sw = sampleWeight === undefined ? null : sampleWeights(sampleWeight, rows);
-      return { targets: { indicators: encoded.indicators }, sw, terms };
+      return { targets: { indicators: encoded.indicators }, sw, terms: terms(sw) };
     }
     if (encoded.kind !== 'classes') return fail('SHAPE_MISMATCH', 'y must be class labels, as in fit');
     const index = new Map(task.classes.map((c, k) => [c, k]));
     const codes = encoded.classes.map((c) => index.get(c) ?? fail('BAD_LABEL', `y holds ${describe(c)}, which is not one of the classes ${describe(task.classes)}`));
     const classes = Uint32Array.from(encoded.codes, (k) => codes[k]);
-    return { targets: { classes }, sw: classWeightedSamples(classes, task.classes, this.options.classWeight, sampleWeight), terms };
+    const sw = classWeightedSamples(classes, task.classes, this.options.classWeight, sampleWeight);
+    return { targets: { classes }, sw, terms: terms(sw) };
   }
 
   /** Class probabilities (rows x classes; binary: P(classes[0]), P(classes[1])) or, multi-label, k probabilities. */
