@@ -94,6 +94,24 @@ describe.each(engines)('gradCheck on %s', (backend) => {
     expect(['input', '0.weight', '0.bias']).toContain(result.at.parameter);
   });
 
+  it('returns each checked array: its worst error, and its analytic and numeric gradients', () => {
+    const net = new Sequential([new Linear(5, 4, { backend, seed: 3 }), new Tanh({ backend }), new Linear(4, 3, { backend, seed: 4 })]);
+    const result = gradCheck(net, X, y3, { loss: 'softmaxCrossEntropy' });
+    expect(result.parameters.map((e) => [e.at.parameter, e.analytic.length, e.numeric.length])).toEqual([
+      ['input', 40, 40], ['0.weight', 20, 20], ['0.bias', 4, 4], ['2.weight', 12, 12], ['2.bias', 3, 3],
+    ]);
+    const worst = result.parameters.reduce((w, e) => (e.maxRelError > w.maxRelError ? e : w));
+    expect(result).toMatchObject({ maxRelError: worst.maxRelError, at: worst.at, analytic: worst.analytic, numeric: worst.numeric });
+    for (const e of result.parameters) {
+      expect(e.maxRelError).toBeLessThan(1e-3);
+      expect(e.analytic).toBeInstanceOf(Float64Array);
+      e.numeric.forEach((n, i) => expect(Math.abs(n - e.analytic[i])).toBeLessThan(1e-3 * Math.max(1, Math.abs(n))));
+    }
+    // The analytic parameter gradients are the grads gradCheck leaves behind.
+    expect(Array.from(result.parameters[3].analytic)).toEqual(Array.from((net.layers[2] as Linear).weight.grad.data));
+    net.dispose();
+  });
+
   it('leaves the parameters as they were and X untouched', () => {
     const net = new Sequential([new Linear(5, 3, { backend, seed: 3 }), new Tanh({ backend })]);
     const before = net.parameters().map((p) => Array.from(p.value.data));
@@ -146,10 +164,19 @@ describe('gradCheck of an estimator (GradCheckable)', () => {
     expect(model.getParameters()).toEqual(before);
   });
 
-  it('finds the wrong entry of a wrong gradient', () => {
-    const result = gradCheck(new TinyLogistic(4, true), X, y);
+  it('finds the wrong entry of a wrong gradient, and returns both gradients', () => {
+    const model = new TinyLogistic(4, true);
+    const result = gradCheck(model, X, y);
     expect(result.maxRelError).toBeGreaterThan(1e-2);
     expect(result.at).toEqual({ parameter: 'parameters', index: 2 });
+    // analytic is what lossAndGradient gave; numeric its finite differences: they differ at index 2 only.
+    const { gradient } = model.lossAndGradient(X, y);
+    expect(Array.from(result.analytic)).toEqual(Array.from(gradient));
+    expect(result.numeric).toHaveLength(5);
+    const w2 = model.getParameters()[2];
+    expect(result.numeric[2] - result.analytic[2]).toBeCloseTo(0.05 * w2, 5); // the missing half of the penalty's gradient
+    result.numeric.forEach((n, i) => i !== 2 && expect(Math.abs(n - result.analytic[i])).toBeLessThan(1e-6));
+    expect(result.parameters).toEqual([{ maxRelError: result.maxRelError, at: result.at, analytic: result.analytic, numeric: result.numeric }]);
   });
 
   it('reports a NaN gradient as an infinite error', () => {
@@ -163,7 +190,10 @@ describe('gradCheck of an estimator (GradCheckable)', () => {
         return r;
       },
     };
-    expect(gradCheck(broken, X, y)).toEqual({ maxRelError: Infinity, at: { parameter: 'parameters', index: 1 } });
+    const result = gradCheck(broken, X, y);
+    expect(result).toMatchObject({ maxRelError: Infinity, at: { parameter: 'parameters', index: 1 } });
+    expect(result.analytic[1]).toBeNaN();
+    expect(result.parameters).toHaveLength(1);
   });
 
   it('refuses bad options', () => {

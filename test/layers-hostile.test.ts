@@ -113,6 +113,26 @@ describe.each(engines)('hostile input to the layer API on %s', (backend, engine)
     expect(tracked.live.size).toBe(0);
   });
 
+  it("values finite in float64 but beyond float32's range are refused where they would become Infinity, accepted in float64", () => {
+    const Z = [[-2147483648], [-1e308]]; // number[][] is computed in float32
+    for (const f of [
+      () => softmaxCrossEntropy(Z, [0, 0], { backend }), () => binaryCrossEntropy(Z, [0, 1], { backend }),
+      () => new Linear(1, 1, { backend }).forward(Z), () => new Tanh({ backend }).forward(Z), () => new Softmax({ backend }).forward(Z),
+      () => new Linear(1, 1, { backend, weight: [1e39] }), () => new Linear(1, 1, { backend, init: () => -1e300 }),
+      () => new Linear(1, 1, { backend }).weight.set([4e38]),
+    ]) {
+      const e = caught(f);
+      expect([e.code, e.message]).toEqual(['NON_FINITE_INPUT', expect.stringMatching(/beyond float32's range/)]);
+    }
+    const Z64 = { data: Float64Array.of(-2147483648, -1e308), rows: 2, cols: 1 };
+    expect(softmaxCrossEntropy(Z64, [0, 0], { backend }).loss).toBe(0); // one class: nothing to lose
+    expect(new Linear(1, 1, { backend, dtype: 'float64', weight: [1e300] }).weight.value.data[0]).toBe(1e300);
+    // A loss that overflows even float64 is refused rather than Infinity.
+    expect(caught(() => softmaxCrossEntropy({ data: Float64Array.of(1e308, -1e308), rows: 1, cols: 2 }, [1], { backend })).message).toMatch(/the loss overflows float64/);
+    // Within float32's range the float32 loss is still finite (the kernels sum in float64).
+    expect(softmaxCrossEntropy([[3e38, -3e38]], [1], { backend }).loss).toBeCloseTo(6e38, -32);
+  });
+
   it('property: any value in any argument is accepted or refused with a WasmlearnError, and refusals leak nothing', () => {
     const X = [[1, 2], [3, -1]];
     const entries: [string, (v: unknown) => void][] = [

@@ -1,9 +1,9 @@
 import { paddedStride } from '../engine/engine.js';
 import type { Activation } from '../engine/net.js';
-import { strictOptions } from '../core/options.js';
 import type { Matrix, MatrixLike } from '../core/matrix.js';
 import { readRows, Scratch, writeRows } from './memory.js';
 import { forwardOptions, Layer, type ForwardOptions, type LayerOptions } from './module.js';
+import { layerOptions } from './args.js';
 
 /**
  * An elementwise activation. Its derivative is written in terms of its output a (relu a > 0,
@@ -17,14 +17,14 @@ abstract class Elementwise extends Layer {
   readonly #g = this.holdings.add(new Scratch(this.engine, `${this.constructor.name} gradient`));
 
   constructor(activation: Activation, options: unknown) {
-    super(strictOptions(new.target.name, options, ['backend']) as LayerOptions);
+    super(layerOptions(new.target.name, options, ['backend']) as LayerOptions);
     this.#kind = activation;
   }
 
   forward(x: MatrixLike, options?: ForwardOptions): Matrix {
     const { training } = forwardOptions(this.constructor.name, options);
-    const X = this.input(x, null);
-    const t = this.inputDtype(x), n = X.data.length;
+    const t = this.inputDtype(x);
+    const X = this.input(x, null, t), n = X.data.length;
     const a = this.#a.get(t, n);
     a.view().set(X.data);
     this.engine.activation(this.#kind, a, a, n);
@@ -39,6 +39,13 @@ abstract class Elementwise extends Layer {
     g.view().set(G.data);
     this.engine.activationGrad(this.#kind, a, g, g, n);
     return { data: g.view().slice(0, n), rows: G.rows, cols: G.cols };
+  }
+}
+
+/** Passes its input through (as a copy, in its dtype): a placeholder, or a net's output layer without activation. */
+export class Identity extends Elementwise {
+  constructor(options: LayerOptions = {}) {
+    super('identity', options);
   }
 }
 
@@ -73,13 +80,13 @@ export class Softmax extends Layer {
   readonly #p = this.holdings.add(new Scratch(this.engine, 'Softmax output'));
 
   constructor(options: LayerOptions = {}) {
-    super(strictOptions('Softmax', options, ['backend']) as LayerOptions);
+    super(layerOptions('Softmax', options, ['backend']) as LayerOptions);
   }
 
   forward(x: MatrixLike, options?: ForwardOptions): Matrix {
     const { training } = forwardOptions('Softmax', options);
-    const X = this.input(x, null);
-    const t = this.inputDtype(x), m = X.rows, K = X.cols, stride = paddedStride(K);
+    const t = this.inputDtype(x);
+    const X = this.input(x, null, t), m = X.rows, K = X.cols, stride = paddedStride(K);
     const z = this.#z.get(t, m * stride), p = this.#p.get(t, m * stride);
     writeRows(z.view(), X, stride);
     this.engine.softmaxRows(z, stride, m, K, p, stride);

@@ -3,7 +3,7 @@
 import type { Dtype } from '../engine/engine.js';
 import { fail } from '../core/errors.js';
 import { checkMatrix, isMatrix, type CheckOptions, type Matrix, type MatrixLike } from '../core/matrix.js';
-import { describe } from '../core/options.js';
+import { describe, strictOptions } from '../core/options.js';
 
 export const DTYPES = ['float32', 'float64'] as const;
 
@@ -13,6 +13,36 @@ export const DTYPES = ['float32', 'float64'] as const;
  */
 export function shown(v: unknown): string {
   return typeof v === 'number' ? (Object.is(v, -0) ? '-0' : String(v)) : describe(v);
+}
+
+/**
+ * Names people bring from PyTorch, Keras or scikit-learn, and the option they mean here: too far
+ * from it for the edit-distance suggestion (learningRate is not close to lr).
+ */
+const SYNONYMS: Readonly<Record<string, readonly string[]>> = {
+  lr: ['learningRate', 'learning_rate', 'learningRateInit', 'stepSize'],
+  eps: ['epsilon'],
+  beta1: ['betas', 'beta_1'],
+  beta2: ['beta_2'],
+  from: ['fromLogits', 'from_logits', 'logits'],
+  reduction: ['reduce'],
+  init: ['initializer', 'kernelInitializer', 'kernel_initializer', 'weightInit'],
+  batchSize: ['batch'],
+  seed: ['randomState', 'random_state'],
+  momentum: ['mu'],
+  training: ['train', 'isTraining'],
+};
+
+/** strictOptions, suggesting a known option for a synonym too: "unknown option 'learningRate' for SGD; did you mean 'lr'?". */
+export function layerOptions(owner: string, given: unknown, known: readonly string[]): Record<string, unknown> {
+  if (typeof given === 'object' && given !== null) {
+    for (const key of Reflect.ownKeys(given)) {
+      if (typeof key !== 'string' || known.includes(key)) continue;
+      const meant = known.find((k) => SYNONYMS[k]?.includes(key));
+      if (meant !== undefined) fail('BAD_OPTION', `unknown option '${key}' for ${owner}; did you mean '${meant}'?`);
+    }
+  }
+  return strictOptions(owner, given, known);
 }
 
 /** A positive finite number. */
@@ -65,6 +95,25 @@ export function matrixArg(x: unknown, name: string, opts: Omit<CheckOptions, 'na
 export function dtypeOf(x: unknown, fallback: Dtype = 'float32'): Dtype {
   if (isMatrix(x)) return x.data instanceof Float64Array ? 'float64' : 'float32';
   return fallback;
+}
+
+/** The largest finite float32. */
+const F32_MAX = 3.4028234663852886e38;
+
+/**
+ * m, refused when a value would overflow `dtype` on its way to the engine: finite in float64 but
+ * beyond float32's range it would turn into Infinity there, and NaN in the results.
+ */
+export function fitDtype<M extends { data: ArrayLike<number>; cols: number }>(m: M, dtype: Dtype, name: string): M {
+  if (dtype !== 'float32' || m.data instanceof Float32Array) return m;
+  const d = m.data;
+  for (let k = 0; k < d.length; k++) {
+    if (d[k] > F32_MAX || d[k] < -F32_MAX) {
+      const i = Math.floor(k / m.cols);
+      fail('NON_FINITE_INPUT', `${name} has ${d[k]} at row ${i}, column ${k - i * m.cols}: beyond float32's range (+-3.4e38), it would become Infinity; compute in float64 instead`);
+    }
+  }
+  return m;
 }
 
 /** Flat finite numbers (an array or typed array) as a Float64Array; each bad entry named. */

@@ -1,8 +1,10 @@
 export { Module, type ForwardOptions, type LayerOptions } from './module.js';
 export { Parameter } from './parameter.js';
-export { Linear, type LinearLayerOptions } from './linear.js';
-export { ReLU, Tanh, Sigmoid, Softmax } from './activations.js';
+export { Linear, type Init, type LinearLayerOptions } from './linear.js';
+export { Identity, ReLU, Tanh, Sigmoid, Softmax } from './activations.js';
 export { Sequential } from './sequential.js';
-export { softmaxCrossEntropy, binaryCrossEntropy, type LossResult, type LossOptions, type LossTargets } from './losses.js';
+export { softmaxCrossEntropy, binaryCrossEntropy, type LossResult, type UnreducedLossResult, type LossOptions, type LossTargets, type Reduction } from './losses.js';
 export { Optimizer, SGD, Momentum, Adam, type SGDOptions, type MomentumOptions, type AdamOptions } from './optimizers.js';
-export { gradCheck, type GradCheckable, type GradCheckOptions, type ModuleGradCheckOptions, type GradCheckResult, type LossFunction } from './gradcheck.js';
+export { gradCheck, type GradCheckable, type GradCheckOptions, type ModuleGradCheckOptions, type GradCheckResult, type GradCheckEntry, type LossFunction } from './gradcheck.js';
+export { sigmoid, logSigmoid, softmax, logSoftmax, type FunctionOptions, type FunctionInput, type FunctionOutput } from './functions.js';
+export { batches, Batches, type BatchesOptions, type BatchOf } from './batches.js';

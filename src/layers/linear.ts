@@ -1,23 +1,33 @@
 import { paddedStride, type Dtype, type FloatArray } from '../engine/engine.js';
 import { fail } from '../core/errors.js';
-import { strictOptions } from '../core/options.js';
 import type { Matrix, MatrixLike } from '../core/matrix.js';
-import { Xoshiro128 } from '../core/rng.js';
-import { shaped, shown } from './args.js';
+import { fillNormal, Xoshiro128 } from '../core/rng.js';
+import { DTYPES, fitDtype, layerOptions, oneOfOption, shaped, shown } from './args.js';
 import { readRows, Scratch, writeRows } from './memory.js';
 import { engineOf, forwardOptions, Layer, type ForwardOptions, type LayerOptions } from './module.js';
 import { Parameter, ParameterStore } from './parameter.js';
 
+/** How the initial weights are drawn; `rng()` is uniform in [0, 1), seeded by `seed`, called once per weight, row by row. */
+export type Init = 'glorotUniform' | 'heNormal' | 'zeros' | ((rng: () => number) => number);
+
 export interface LinearLayerOptions extends LayerOptions {
-  /** Seed of the Glorot-uniform initial weights; default 0, so a net is the same on every run and backend. */
+  /** The dtype of the parameters and of every computation: 'float32' (default) or 'float64'. */
+  dtype?: Dtype;
+  /**
+   * The initial weights: 'glorotUniform' (default; U(-a, a), a = sqrt(6 / (in + out))), 'heNormal'
+   * (N(0, 2 / in), for ReLU nets), 'zeros', or a function of a seeded uniform generator. The bias starts at zero.
+   */
+  init?: Init;
+  /** Seed of the initial weights; default 0, so a net is the same on every run and backend. */
   seed?: number;
-  /** Initial weights, outFeatures x inFeatures (a Matrix, number[][] or the numbers row by row). */
+  /** Initial weights, outFeatures x inFeatures (a Matrix, number[][] or the numbers row by row), instead of `init`. */
   weight?: MatrixLike | ArrayLike<number>;
   /** Initial bias, outFeatures numbers; default zeros. */
   bias?: MatrixLike | ArrayLike<number>;
 }
 
-const LINEAR_OPTIONS = ['backend', 'seed', 'weight', 'bias'] as const;
+const LINEAR_OPTIONS = ['backend', 'dtype', 'init', 'seed', 'weight', 'bias'] as const;
+const INITS = ['glorotUniform', 'heNormal', 'zeros'] as const;
 
 /** y = x W^T + b. W (outFeatures x inFeatures), b and their gradients stay in the engine's memory. */
 export class Linear extends Layer {
@@ -39,17 +49,19 @@ export class Linear extends Layer {
 
   constructor(inFeatures: number, outFeatures: number, options: LinearLayerOptions = {}) {
     // Everything is checked, and the initial values computed, before any engine memory is taken.
-    const o = strictOptions('Linear', options, LINEAR_OPTIONS);
+    const o = layerOptions('Linear', options, LINEAR_OPTIONS);
     const nIn = featureCount('inFeatures', inFeatures), nOut = featureCount('outFeatures', outFeatures);
-    const dtype: Dtype = 'float32';
+    const dtype: Dtype = o.dtype === undefined ? 'float32' : oneOfOption('dtype', o.dtype, DTYPES);
+    const init = o.init === undefined ? 'glorotUniform' : typeof o.init === 'function' ? (o.init as Init) : oneOfOption('init', o.init, INITS);
+    if (o.init !== undefined && o.weight !== undefined) fail('BAD_OPTION', 'Linear takes weight or init, not both');
     const inPad = paddedStride(nIn), outPad = paddedStride(nOut);
     const seed = seedOption(o.seed);
     // OUT_OF_MEMORY for a layer its engine could never hold, before its initial values are computed.
     engineOf(o.backend).checkRoom(`Linear(${nIn}, ${nOut}) (weight and bias, with their gradients, in ${dtype})`, [
       [dtype, outPad * inPad], [dtype, outPad * inPad], [dtype, outPad], [dtype, outPad],
     ]);
-    const weight = o.weight === undefined ? glorotUniform(nIn, nOut, seed) : shaped(o.weight, nOut, nIn, 'weight');
-    const bias = o.bias === undefined ? null : shaped(o.bias, 1, nOut, 'bias');
+    const weight = fitDtype(o.weight === undefined ? initialWeights(init, nIn, nOut, seed) : shaped(o.weight, nOut, nIn, 'weight'), dtype, 'weight');
+    const bias = o.bias === undefined ? null : fitDtype(shaped(o.bias, 1, nOut, 'bias'), dtype, 'bias');
     super(o as LayerOptions);
     this.inFeatures = nIn;
     this.outFeatures = nOut;
@@ -76,7 +88,7 @@ export class Linear extends Layer {
 
   forward(x: MatrixLike, options?: ForwardOptions): Matrix {
     const { training } = forwardOptions('Linear', options);
-    const X = this.input(x, this.inFeatures);
+    const X = this.input(x, this.inFeatures, this.dtype);
     const m = X.rows, inPad = this.#inPad, outPad = this.#outPad, t = this.dtype;
     const xb = this.#x.get(t, m * inPad), yb = this.#y.get(t, m * outPad);
     writeRows(xb.view(), X, inPad);
@@ -112,11 +124,31 @@ function seedOption(v: unknown): number {
   return v;
 }
 
-/** Glorot & Bengio's uniform init: U(-a, a) with a = sqrt(6 / (in + out)), keeping activations' variance across layers. */
-function glorotUniform(nIn: number, nOut: number, seed: number): Matrix {
+/**
+ * The initial nOut x nIn weights. Glorot & Bengio's uniform init keeps the activations' variance
+ * across layers (tanh, sigmoid); He et al.'s normal init, N(0, 2 / in), does for ReLU.
+ */
+function initialWeights(init: Init, nIn: number, nOut: number, seed: number): Matrix {
   const rng = new Xoshiro128(seed);
-  const a = Math.sqrt(6 / (nIn + nOut));
-  return { data: Float64Array.from({ length: nIn * nOut }, () => a * (2 * rng.nextFloat() - 1)), rows: nOut, cols: nIn };
+  const data = new Float64Array(nIn * nOut);
+  if (init === 'glorotUniform') {
+    const a = Math.sqrt(6 / (nIn + nOut));
+    for (let k = 0; k < data.length; k++) data[k] = a * (2 * rng.nextFloat() - 1);
+  } else if (init === 'heNormal') {
+    fillNormal(rng, data);
+    const std = Math.sqrt(2 / nIn);
+    for (let k = 0; k < data.length; k++) data[k] *= std;
+  } else if (typeof init === 'function') {
+    const uniform = () => rng.nextFloat();
+    for (let k = 0; k < data.length; k++) {
+      const v: unknown = init(uniform); // an exception of the caller's own passes through
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        fail('BAD_OPTION', `Linear: init returned ${shown(v)} for weight[${Math.floor(k / nIn)}][${k % nIn}]; it must return finite numbers`);
+      }
+      data[k] = v;
+    }
+  }
+  return { data, rows: nOut, cols: nIn };
 }
 
 /** db += the column sums of G, accumulated in f64. */

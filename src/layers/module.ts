@@ -1,10 +1,9 @@
 import { BACKENDS, type BackendName, type Dtype, type Engine } from '../engine/engine.js';
 import { getEngine, type BackendChoice } from '../engine/index.js';
 import { fail } from '../core/errors.js';
-import { strictOptions } from '../core/options.js';
 import type { Matrix, MatrixLike } from '../core/matrix.js';
 import { Holdings, track, untrack } from './lifetime.js';
-import { booleanOption, dtypeOf, matrixArg, oneOfOption } from './args.js';
+import { booleanOption, dtypeOf, fitDtype, layerOptions, matrixArg, oneOfOption } from './args.js';
 import type { Parameter } from './parameter.js';
 
 export interface ForwardOptions {
@@ -24,7 +23,7 @@ export function engineOf(backend: unknown): Engine {
 
 /** forward's options, checked: `training` only. */
 export function forwardOptions(owner: string, options: unknown): { training: boolean } {
-  const o = strictOptions(`${owner}.forward`, options, ['training']);
+  const o = layerOptions(`${owner}.forward`, options, ['training']);
   return { training: o.training === undefined ? true : booleanOption('training', o.training) };
 }
 
@@ -139,12 +138,12 @@ export abstract class Layer extends Module {
     return this.engine.name;
   }
 
-  /** x checked, with `cols` columns when given, and the dtype it carries. */
-  protected input(x: unknown, cols: number | null): Matrix {
+  /** x checked, with `cols` columns when given, its values within `dtype`'s range. */
+  protected input(x: unknown, cols: number | null, dtype: Dtype): Matrix {
     this.checkAlive();
     const m = matrixArg(x, 'x');
     if (cols !== null && m.cols !== cols) fail('SHAPE_MISMATCH', `${this.constructor.name} expects ${cols} columns; x has ${m.cols}`);
-    return m;
+    return fitDtype(m, dtype, 'x');
   }
 
   /** The dtype a layer without parameters computes x in: a Matrix's own, float32 for number[][]. */
@@ -166,7 +165,7 @@ export abstract class Layer extends Module {
     if (G.rows !== c.rows || G.cols !== c.cols) {
       fail('SHAPE_MISMATCH', `grad is ${G.rows} x ${G.cols}, but the last forward gave ${c.rows} x ${c.cols}`);
     }
-    return { G, dtype: c.dtype };
+    return { G: fitDtype(G, c.dtype, 'grad'), dtype: c.dtype };
   }
 
   protected override release(): void {

@@ -5,9 +5,8 @@
 // parameters only weakly, so a long-lived one never keeps a discarded layer's memory.
 import { createOptimizer, type OptimizerBufs, type OptimizerConfig } from '../engine/net.js';
 import { fail } from '../core/errors.js';
-import { strictOptions } from '../core/options.js';
 import { track, untrack, type Releasable } from './lifetime.js';
-import { booleanOption, nonNegativeNumber, positiveNumber, shown } from './args.js';
+import { booleanOption, layerOptions, nonNegativeNumber, positiveNumber, shown } from './args.js';
 import { Parameter, storeOf, type ParameterStore } from './parameter.js';
 
 /**
@@ -130,7 +129,12 @@ export interface SGDOptions {
 /** p -= lr g. */
 export class SGD extends Optimizer {
   constructor(options: SGDOptions = {}) {
-    const { lr = 0.01 } = strictOptions('SGD', options, ['lr']);
+    for (const key of ['momentum', 'nesterov']) {
+      if (typeof options === 'object' && options !== null && Object.hasOwn(options, key)) {
+        fail('BAD_OPTION', `unknown option '${key}' for SGD; for SGD with momentum use new Momentum({ lr, momentum, nesterov })`);
+      }
+    }
+    const { lr = 0.01 } = layerOptions('SGD', options, ['lr']);
     super({ kind: 'sgd', lr: positiveNumber('lr', lr), beta1: 0, beta2: 0, eps: 0 });
   }
 }
@@ -147,7 +151,7 @@ export interface MomentumOptions {
 /** PyTorch's SGD with momentum: v = momentum v + g; p -= lr v. */
 export class Momentum extends Optimizer {
   constructor(options: MomentumOptions = {}) {
-    const { lr = 0.01, momentum = 0.9, nesterov = false } = strictOptions('Momentum', options, ['lr', 'momentum', 'nesterov']);
+    const { lr = 0.01, momentum = 0.9, nesterov = false } = layerOptions('Momentum', options, ['lr', 'momentum', 'nesterov']);
     super({ kind: booleanOption('nesterov', nesterov) ? 'nesterov' : 'momentum', lr: positiveNumber('lr', lr), beta1: unitInterval('momentum', momentum), beta2: 0, eps: 0 });
   }
 }
@@ -168,7 +172,7 @@ export interface AdamOptions {
 /** PyTorch's Adam: bias-corrected moments, p -= lr m^ / (sqrt(v^) + eps). */
 export class Adam extends Optimizer {
   constructor(options: AdamOptions = {}) {
-    const { lr = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, amsgrad = false } = strictOptions('Adam', options, ['lr', 'beta1', 'beta2', 'eps', 'amsgrad']);
+    const { lr = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, amsgrad = false } = layerOptions('Adam', options, ['lr', 'beta1', 'beta2', 'eps', 'amsgrad']);
     super({
       kind: booleanOption('amsgrad', amsgrad) ? 'amsgrad' : 'adam',
       lr: positiveNumber('lr', lr),

@@ -3,7 +3,7 @@ import type { OptimizerBufs } from '../engine/net.js';
 import { fail } from '../core/errors.js';
 import type { Matrix, MatrixLike } from '../core/matrix.js';
 import type { Releasable } from './lifetime.js';
-import { shaped } from './args.js';
+import { fitDtype, shaped } from './args.js';
 import { alloc, readRows, writeRows } from './memory.js';
 
 /**
@@ -74,7 +74,7 @@ export class Parameter {
   /** Replaces the value: a Matrix or number[][] of this shape, or its numbers row by row. */
   set(values: MatrixLike | ArrayLike<number>): void {
     const s = this.#live();
-    const m = shaped(values, this.shape[0], this.shape[1], this.name);
+    const m = fitDtype(shaped(values, this.shape[0], this.shape[1], this.name), s.dtype, this.name);
     writeRows(s.value.view(), m, s.stride);
   }
 
