@@ -33,18 +33,26 @@ export interface LogLossOptions {
   labels?: readonly Label[];
   /** Probabilities are clipped to [eps, 1 - eps]. Default: float64 machine epsilon. */
   eps?: number;
+  /** true (default): the mean loss per row (weighted by sampleWeight); false: the sum (of the weighted losses). */
+  normalize?: boolean;
+  /** A weight per row (finite, >= 0): the mean becomes sum(w l) / sum(w), the sum sum(w l). */
+  sampleWeight?: ArrayLike<number>;
 }
 
 /**
- * Mean cross-entropy. `proba` is rows x classes (columns in sorted class order), or for two
- * classes P(second class) per row. Like scikit-learn, clipped to [eps, 1 - eps] and each row
- * renormalised, so a confident wrong answer costs -log(eps), never Infinity.
+ * Cross-entropy, as scikit-learn's log_loss: the mean over rows (or with `normalize: false` the
+ * sum), weighted by `sampleWeight`. `proba` is rows x classes (columns in sorted class order), or
+ * for two classes P(second class) per row. Clipped to [eps, 1 - eps] and each row renormalised,
+ * so a confident wrong answer costs -log(eps), never Infinity.
  */
 export function logLoss(yTrue: Labels, proba: Matrix | number[][] | ArrayLike<number>, opts: LogLossOptions = {}): number {
-  const o = strictOptions('logLoss', opts, ['labels', 'eps']);
+  const o = strictOptions('logLoss', opts, ['labels', 'eps', 'normalize', 'sampleWeight']);
   const eps = o.eps === undefined ? Number.EPSILON : o.eps;
   if (typeof eps !== 'number' || !(eps > 0 && eps < 0.5)) fail('BAD_OPTION', `eps must be a number in (0, 0.5); got ${shown(eps)}`);
+  const normalize = o.normalize === undefined ? true : o.normalize;
+  if (typeof normalize !== 'boolean') fail('BAD_OPTION', `normalize must be true or false; got ${shown(normalize)}`);
   labelsArg(yTrue, 'yTrue');
+  const weights = o.sampleWeight === undefined ? null : sampleWeightArg(o.sampleWeight, yTrue.length, normalize);
   const classes = classesOf(yTrue, labelsOption(o.labels));
   if (classes.length < 2) fail('BAD_LABEL', `yTrue has only the class ${show(classes[0])}; pass labels with every class`);
   const P = probaMatrix(proba, classes.length);
@@ -52,7 +60,10 @@ export function logLoss(yTrue: Labels, proba: Matrix | number[][] | ArrayLike<nu
   const index = classIndex(classes);
   const K = P.cols;
   let total = 0;
+  let totalWeight = 0;
   for (let i = 0; i < P.rows; i++) {
+    const w = weights ? weights[i] : 1;
+    totalWeight += w;
     const c = index.get(yTrue[i]);
     if (c === undefined) fail('BAD_LABEL', `yTrue[${i}] = ${show(yTrue[i])} is not one of the labels ${classes.map(show).join(', ')}`);
     let sum = 0;
@@ -62,9 +73,25 @@ export function logLoss(yTrue: Labels, proba: Matrix | number[][] | ArrayLike<nu
       sum += p;
       if (k === c) pc = p;
     }
-    total -= Math.log(pc / sum);
+    total -= w * Math.log(pc / sum);
   }
-  return total / P.rows;
+  return normalize ? total / totalWeight : total;
+}
+
+/** Sample weights: one finite number >= 0 per row; not all zero when they divide (normalize). */
+function sampleWeightArg(sw: unknown, rows: number, normalize: boolean): Float64Array {
+  if (!isLabelArray(sw)) fail('BAD_OPTION', `sampleWeight must be an array of numbers, one per row; got ${shown(sw)}`);
+  if (sw.length !== rows) fail('SHAPE_MISMATCH', `sampleWeight has ${sw.length} values but yTrue has ${rows} labels`);
+  const out = new Float64Array(rows);
+  let total = 0;
+  for (let i = 0; i < rows; i++) {
+    const v = sw[i];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail('BAD_OPTION', `sampleWeight[${i}] is ${shown(v)}; weights must be finite numbers >= 0`);
+    out[i] = v;
+    total += v;
+  }
+  if (normalize && !(total > 0)) fail('BAD_OPTION', 'sampleWeight sums to 0: the weighted mean is undefined (pass normalize: false for the sum)');
+  return out;
 }
 
 export interface ConfusionMatrixOptions {

@@ -85,6 +85,25 @@ describe('logLoss', () => {
     expect(logLoss([0], [[2, 2]], { labels: [0, 1] })).toBeCloseTo(Math.log(2), 15);
   });
 
+  it("takes scikit-learn's normalize, sampleWeight and labels", () => {
+    // scikit-learn's log_loss example: 0.21616...
+    const y = ['spam', 'ham', 'ham', 'spam'], P = [[0.1, 0.9], [0.9, 0.1], [0.8, 0.2], [0.35, 0.65]];
+    const terms = [-Math.log(0.9), -Math.log(0.9), -Math.log(0.8), -Math.log(0.65)];
+    expect(logLoss(y, P)).toBeCloseTo(0.21616187468057912, 14);
+    expect(logLoss(y, P, { normalize: false })).toBeCloseTo(terms.reduce((a, b) => a + b), 14);
+    const w = [1, 2, 1, 0];
+    const weighted = terms.reduce((a, t, i) => a + w[i] * t, 0);
+    expect(logLoss(y, P, { sampleWeight: w })).toBeCloseTo(weighted / 4, 14);
+    expect(logLoss(y, P, { sampleWeight: Float64Array.from(w), normalize: false })).toBeCloseTo(weighted, 14);
+    expect(logLoss(['a', 'a'], [[0.6, 0.3, 0.1], [0.2, 0.7, 0.1]], { labels: ['a', 'b', 'c'] })).toBeCloseTo(-(Math.log(0.6) + Math.log(0.2)) / 2, 14);
+    expect(caught(() => logLoss(y, P, { sampleWeight: [0, 0, 0, 0] })).message).toMatch(/sampleWeight sums to 0/);
+    expect(logLoss(y, P, { sampleWeight: [0, 0, 0, 0], normalize: false })).toBe(0);
+    expect(caught(() => logLoss(y, P, { sampleWeight: [1, 1, 1] })).code).toBe('SHAPE_MISMATCH');
+    expect(caught(() => logLoss(y, P, { sampleWeight: [1, -1, 1, 1] })).message).toMatch(/sampleWeight\[1\] is -1; weights must be finite numbers >= 0/);
+    expect(caught(() => logLoss(y, P, { sampleWeight: [1, 1n, 1, 1] as never })).message).toMatch(/sampleWeight\[1\] is 1n \(a BigInt\)/);
+    expect(caught(() => logLoss(y, P, { normalize: 'yes' as never })).message).toMatch(/normalize must be true or false; got "yes"/);
+  });
+
   it('refuses a single class without labels, wrong widths and unknown labels', () => {
     expect(codeOf(() => logLoss([1, 1], [0.5, 0.5]))).toBe('BAD_LABEL');
     expect(codeOf(() => logLoss([0, 1], [[0.5, 0.5, 0]]))).toBe('SHAPE_MISMATCH');
