@@ -42,7 +42,7 @@ export function checkMatrix(X: MatrixLike, opts: CheckOptions = {}): Matrix {
   let m: Matrix;
   if (isMatrix(X)) {
     if (!Number.isInteger(X.rows) || !Number.isInteger(X.cols) || X.rows < 0 || X.cols < 0) {
-      fail('SHAPE_MISMATCH', `${name} has rows=${X.rows}, cols=${X.cols}; both must be non-negative integers`);
+      fail('SHAPE_MISMATCH', `${name} has rows=${describe(X.rows)}, cols=${describe(X.cols)}; both must be non-negative integers`);
     }
     if (X.data.length !== X.rows * X.cols) {
       fail('SHAPE_MISMATCH', `${name}.data has ${X.data.length} values but rows x cols = ${X.rows} x ${X.cols} = ${X.rows * X.cols}`);

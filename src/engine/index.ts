@@ -1,4 +1,5 @@
 import { fail } from '../core/errors.js';
+import { describe, strictOptions } from '../core/options.js';
 import { BACKENDS, type BackendName, type Engine } from './engine.js';
 import { JsEngine } from './js/engine.js';
 import { WasmEngine } from './wasm/engine.js';
@@ -94,12 +95,13 @@ async function loadAll(sources: WasmSources | null): Promise<Loaded> {
  * Loads the WASM builds this runtime validates and chooses the default backend. The only async
  * step of the library; calling it again just changes the default (and loads again with `wasm`).
  */
-export async function init(options: InitOptions = {}): Promise<InitInfo> {
-  const choice = options.backend ?? 'auto';
+export async function init(options?: InitOptions): Promise<InitInfo> {
+  const o = strictOptions('init', options, ['backend', 'wasm']) as InitOptions;
+  const choice = o.backend ?? 'auto';
   if (choice !== 'auto' && !BACKENDS.includes(choice)) {
-    fail('BAD_OPTION', `backend must be 'auto' or one of ${BACKENDS.join(', ')}; got ${JSON.stringify(choice)}`);
+    fail('BAD_OPTION', `backend must be 'auto' or one of ${BACKENDS.join(', ')}; got ${describe(choice)}`);
   }
-  const sources = sourcesOf(options.wasm);
+  const sources = sourcesOf(o.wasm);
   if (sources) loading = loadAll(sources);
   loading ??= loadAll(null);
   loaded = await loading;
@@ -123,7 +125,7 @@ export function getEngine(choice: BackendChoice = 'auto'): Engine {
   if (loaded === null) fail('NOT_INITIALIZED', 'call `await init()` before using wasmlearn');
   const engine = loaded.engines.get(name);
   if (!engine) {
-    if (!BACKENDS.includes(name)) fail('BAD_OPTION', `backend must be 'auto' or one of ${BACKENDS.join(', ')}; got ${JSON.stringify(name)}`);
+    if (!BACKENDS.includes(name)) fail('BAD_OPTION', `backend must be 'auto' or one of ${BACKENDS.join(', ')}; got ${describe(name)}`);
     fail('UNSUPPORTED', `backend '${name}' is not available here: ${loaded.unavailable[name]}`);
   }
   return engine;
