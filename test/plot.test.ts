@@ -164,6 +164,7 @@ describe('lossCurves', () => {
       expect(marks(root, 'line').length).toBe(2);
       expect(marks(root, 'symbol').length).toBe(4);
       expect(texts(root).filter((s) => s === 'diverged').length).toBe(1);
+      expect(texts(root)).toEqual(expect.arrayContaining(['series', 'lr 0.1', 'lr 30'])); // the legend
       for (const p of [...marks(root, 'line'), ...marks(root, 'symbol')]) {
         expect(p.attrs.d ?? '').not.toMatch(/NaN|Infinity/);
         expect(p.attrs.transform ?? '').not.toMatch(/NaN|Infinity/);

@@ -107,7 +107,7 @@ export function lossCurves(series: readonly Series[] | readonly HistoryPoint[], 
   } as const;
   const color = {
     field: 'series', type: 'nominal', sort: names, title: textOption('legendTitle', o.legendTitle, 'series'),
-    ...(single ? { legend: null } : {}),
+    legend: single ? null : { symbolType: 'stroke', symbolStrokeWidth: 2 },
   } as const;
   const layer: unknown[] = [{
     data: { values: rows },
@@ -127,7 +127,7 @@ export function lossCurves(series: readonly Series[] | readonly HistoryPoint[], 
     layer.push({
       data: { values: placed.filter((m) => m.first) },
       mark: { type: 'text', text: 'diverged', align: 'left', dx: 6, dy: -8, fontSize: 11 },
-      encoding: { x, y, color: { ...color, legend: null } },
+      encoding: { x, y, color },
     });
   }
   return figure(o, 'Loss', layer);
@@ -277,7 +277,7 @@ function figure(o: Record<string, unknown>, defaultTitle: string, layer: unknown
   return new Figure(spec as TopLevelSpec);
 }
 
-/** The loss axis' scale: logarithmic with short labels (1e+9, 0.01), or linear without forcing zero in. */
+/** The loss axis' scale: logarithmic, or linear without forcing zero in. */
 function logAxis(logScale: boolean) {
-  return logScale ? { scale: { type: 'log' }, axis: { format: '~g' } } : { scale: { zero: false } };
+  return logScale ? { scale: { type: 'log' } } : { scale: { zero: false } };
 }
