@@ -49,6 +49,20 @@ describe('wasmlearn train and predict', () => {
     expect(saved.input).toEqual({ header: false, features: ['2', '3', '4', '5', '6', '7', '8', '9', '10'], targets: ['11'] });
   });
 
+  it('prints the convergence warning, and draws the loss per epoch with --plot', () => {
+    const r = cli(...acceptance, '--solver', 'sgd', '--max-iter', '4', '--plot', 'loss.svg');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/warning  did not converge: .*reached maxIter = 4/);
+    expect(r.stdout).toMatch(/plot     loss\.svg/);
+    const svg = readFileSync(join(tmp, 'loss.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    // The four epochs are four points of one line, on a titled epoch axis.
+    expect(svg).toMatch(/epoch/);
+    expect(svg.match(/<path[^>]*class="[^"]*"?|<path /g)?.length).toBeGreaterThan(0);
+    const bad = cli(...acceptance, '--plot', join(tmp, 'missing-dir', 'loss.svg'));
+    expect([bad.code, bad.stderr.trimEnd().split('\n').length]).toEqual([2, 1]);
+  });
+
   it('predict with the saved model reproduces the test accuracy train printed', async () => {
     const printed = Number(/test accuracy {2}(\S+)/.exec(cli(...acceptance, '--out', 'model.json').stdout)![1]);
     // The same split as train's: row numbers stand in for the labels, stratified by the labels.

@@ -39,6 +39,7 @@ counted from 1 (the only way with --no-header).
   --seed <n>            seeds the split and the model; default 0
   --backend <name>      auto (default), wasm-relaxed, wasm-simd, wasm-scalar, js
   --out <model.json>    where to save the model, for 'wasmlearn predict'
+  --plot <loss.svg>     where to draw the loss per epoch (iteration), as SVG
   -h, --help            this help`;
 
 /** The ranges of the numeric flags: what the models handle, and runs that end. */
@@ -73,6 +74,7 @@ export async function train(argv: string[], out: (line: string) => void = consol
       seed: { type: 'string' },
       backend: { type: 'string', default: 'auto' },
       out: { type: 'string' },
+      plot: { type: 'string' },
     },
   });
   if (v.help) {
@@ -101,6 +103,7 @@ export async function train(argv: string[], out: (line: string) => void = consol
   // The output file is opened for writing before the data is read: a path that cannot be written
   // fails now, not after the training. A file created for the check is removed if the run fails.
   const discard = v.out === undefined ? null : await prepareOutput(v.out);
+  const discardPlot = v.plot === undefined ? null : await prepareOutput(v.plot);
   try {
     const t0 = performance.now();
     const multi = built.targets === 'indicators';
@@ -119,16 +122,21 @@ export async function train(argv: string[], out: (line: string) => void = consol
     // stderr holds nothing but the one line of a failure.
     const bar = progress('training', built.maxIter, process.stderr.isTTY ? process.stderr : process.stdout);
     let epochs = 0;
+    const history: { epoch: number; loss: number }[] = [];
     const tFit = performance.now();
     pipeline.fit(XTrain, yTrain, {
       onEpochEnd: (log) => {
         const { epoch, loss } = log as { epoch: number; loss: number };
         epochs = epoch;
+        history.push({ epoch, loss });
         bar.epoch(epoch, loss);
       },
     });
     const fitMs = performance.now() - tFit;
     bar.done(`done: ${epochs} epochs in ${ms(fitMs)}`);
+    // scikit-learn's ConvergenceWarning, printed as it would be.
+    const { warning } = built.model as unknown as { warning: { code: string; message: string } | null };
+    if (warning) out(`warning  ${warning.code === 'DIVERGED' ? 'diverged' : 'did not converge'}: ${oneLine(warning.message)}`);
 
     out('');
     const pred = pipeline.predict(XTest);
@@ -137,6 +145,12 @@ export async function train(argv: string[], out: (line: string) => void = consol
     else reportLabels(out, yTest as Label[], pred as Label[], proba, uniqueSorted(y as Label[]));
     out('');
     out(`time     read ${ms(tRead - t0)}, fit ${ms(fitMs)} (${ms(fitMs / Math.max(1, epochs))} per epoch), total ${ms(performance.now() - t0)}`);
+    if (v.plot !== undefined) {
+      // The plotting library loads only for --plot.
+      const { lossCurves } = await import('../plot/index.js');
+      await writeOutput(v.plot, await lossCurves(history, { title: `${built.description}: training loss`, logScale: true }).toSVG());
+      out(`plot     ${oneLine(v.plot)}`);
+    }
     if (v.out !== undefined) {
       const saved = modelFile(pipeline, { header, features: features.map((j) => names[j]), targets: targets.map((j) => names[j]) });
       await writeOutput(v.out, JSON.stringify(saved, null, 1) + '\n');
@@ -145,6 +159,7 @@ export async function train(argv: string[], out: (line: string) => void = consol
     pipeline.dispose();
   } catch (e) {
     await discard?.();
+    await discardPlot?.();
     throw e;
   }
   return 0;
