@@ -60,6 +60,7 @@ export async function main(argv: string[]): Promise<number> {
   const weight = names.reduce((a, n) => a + SURFACES[n].weight, 0);
   const plan = names.map((n) => ({ surface: n, runs: Math.max(1, Math.round((runs * SURFACES[n].weight) / weight)) }));
   const jobs = v.jobs ? Number(v.jobs) : availableParallelism();
+  const total = plan.reduce((a, p) => a + p.runs, 0);
   const command = `npm run fuzz -- --runs ${runs} --seed ${seed}${v.surface ? ` --surface ${v.surface}` : ''}`;
   console.log(`wasmlearn hostile-input fuzz: ${plan.reduce((a, p) => a + p.runs, 0)} cases, seed ${seed}, ${jobs} child processes at once`);
   console.log(`command: ${command}`);
@@ -70,9 +71,11 @@ export async function main(argv: string[]): Promise<number> {
   const reports = await runSurfaces(plan, {
     seed, jobs, chunk: Number(v.chunk), shrinkTimeMs: Number(v['shrink-time']), shrinkPerKind: Number(v.shrink), mode: 'fuzz',
     caseTimeoutMs: v['case-timeout'] ? Number(v['case-timeout']) : undefined,
-    log: (line) => {
-      if (Date.now() - lastLog > 2000) console.error(`  [${((Date.now() - t0) / 1000).toFixed(0)} s] ${line}`);
+    log: (line) => console.error(`  [${((Date.now() - t0) / 1000).toFixed(0)} s] ${line}`),
+    progress: (done) => {
+      if (Date.now() - lastLog < 10_000) return;
       lastLog = Date.now();
+      console.error(`  [${((Date.now() - t0) / 1000).toFixed(0)} s] ${done} of ${total} cases`);
     },
   });
   const seconds = (Date.now() - t0) / 1000;

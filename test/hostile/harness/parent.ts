@@ -51,6 +51,8 @@ export interface RunConfig {
   /** A case running longer than this (or the surface's own limit, if larger) is a hang. */
   caseTimeoutMs?: number;
   log?: (line: string) => void;
+  /** Called as chunks finish, with the cases counted so far over all surfaces. */
+  progress?: (done: number) => void;
 }
 
 /** The repository root: the nearest folder up from here with wasmlearn's package.json. */
@@ -156,6 +158,7 @@ async function runChild(job: Job, caseTimeoutMs: number, onMessage: (m: Msg) => 
     if (m.t === 'done') done = true;
     onMessage(m);
   });
+  child.on('error', () => undefined); // a child that died before reading its job: its exit says so
   child.send({ job });
   const buf = new Int32Array(STATUS.length);
   const read = () => {
@@ -223,6 +226,7 @@ export async function runSurfaces(plan: { surface: string; runs: number }[], cfg
   let statusCounter = 0;
   const statusFile = () => join(tmp, `status-${statusCounter++}`);
   const log = cfg.log ?? (() => undefined);
+  let done = 0;
 
   const one = async ({ surface, runs }: { surface: string; runs: number }): Promise<SurfaceReport> => {
     const t0 = Date.now();
@@ -261,6 +265,8 @@ export async function runSurfaces(plan: { surface: string; runs: number }[], cfg
             if (counted) {
               for (const k of KINDS) counts[k] += counted.counts[k];
               for (const [sig, f] of firstSigs) note(sig, f.index, f.result, counted.sigCounts[sig] ?? 1);
+              done += to - start;
+              cfg.progress?.(done);
               break;
             }
             for (const k of KINDS) counts[k] += r.counts[k];
@@ -274,6 +280,7 @@ export async function runSurfaces(plan: { surface: string; runs: number }[], cfg
             const message = r.hung ? `case ${r.index} ran past ${timeout / 1000} s` : `the child died (${r.exit}) in case ${r.index}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`;
             note(`${surface} | ${kind} | (case in flight) | `, r.index, { kind, entry: '(case in flight)', message }, 1);
             log(`${surface}: ${kind} at case ${r.index}; going on after it`);
+            done += r.index + 1 - start;
             start = r.index + 1;
           }
         }),
