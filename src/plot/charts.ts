@@ -100,7 +100,7 @@ export function lossCurves(series: readonly Series[] | readonly HistoryPoint[], 
     });
   }
   const names = list.map((s) => s.name);
-  const x = { field: 'epoch', type: 'quantitative', title: textOption('xTitle', o.xTitle, 'epoch') } as const;
+  const x = { field: 'epoch', type: 'quantitative', title: textOption('xTitle', o.xTitle, 'epoch'), axis: { tickMinStep: 1 } } as const;
   const y = {
     field: 'loss', type: 'quantitative', title: logScale ? 'loss (log scale)' : 'loss',
     ...logAxis(logScale),
@@ -148,7 +148,7 @@ export function iterationLoss(losses: ArrayLike<number>, options: IterationLossO
     data: { values: Array.from(v, (loss, i) => ({ iteration: i + 1, loss: plottable(loss, logScale), curve: name })) },
     mark: { type: 'line', clip: true, strokeWidth: width },
     encoding: {
-      x: { field: 'iteration', type: 'quantitative', title: 'iteration' },
+      x: { field: 'iteration', type: 'quantitative', title: 'iteration', axis: { tickMinStep: 1 } },
       y: { field: 'loss', type: 'quantitative', title: logScale ? 'loss (log scale)' : 'loss', ...logAxis(logScale) },
       color: { field: 'curve', type: 'nominal', title: null, scale: { domain: curves, range: ['#9ecae9', '#d62728'] } },
     },
