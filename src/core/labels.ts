@@ -46,7 +46,7 @@ export function checkLabel(v: unknown, i: number, name: string): Label {
 
 /** A label as it reads in a message: strings quoted, so 1 and '1' differ. */
 export function show(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+  return typeof v === 'string' ? JSON.stringify(v) : typeof v === 'object' && v !== null ? describe(v) : String(v);
 }
 
 /**

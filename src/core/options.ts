@@ -60,6 +60,7 @@ export function describe(v: unknown): string {
   if (typeof v === 'bigint') return `${v}n (a BigInt)`;
   if (typeof v === 'symbol' || typeof v === 'function') return `a ${typeof v}`;
   if (v === undefined) return 'undefined';
+  if (typeof v === 'number') return String(v);
   try {
     const s = JSON.stringify(v);
     return s === undefined ? String(v) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
