@@ -222,7 +222,8 @@ export function scatterWeights(trueW: Values, recoveredW: Values, options: Scatt
     },
     {
       data: { values: points },
-      mark: { type: 'circle', size: 24, opacity: 0.6, color: '#4c78a8' },
+      // No ARIA label per point: thousands of weights would make a megabyte of them.
+      mark: { type: 'circle', size: 24, opacity: 0.6, color: '#4c78a8', aria: false },
       encoding: {
         x: { field: 'trueW', type: 'quantitative', title: xTitle, scale },
         y: { field: 'recovered', type: 'quantitative', title: yTitle, scale },
