@@ -73,7 +73,9 @@ const caseArb: fc.Arbitrary<TransformersCase> = fc.record({
   // values that are wrong (negative, fractional, not a number) or too large for any array.
   steps2: fc.array(fc.constantFrom(...STEPS), { minLength: 1, maxLength: 4 }),
   factory: fc.oneof({ weight: 6, arbitrary: fc.constant('model' as const) }, { weight: 1, arbitrary: fc.constantFrom(...FACTORIES) }),
-  n: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 12 }) }, { weight: 1, arbitrary: hostileNumber.map((v) => (Number.isInteger(v) && v > 1e5 && v < 2 ** 40 ? v % 13 : v)) }, { weight: 1, arbitrary: hostileValue }),
+  n: fc
+    .oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 12 }) }, { weight: 1, arbitrary: hostileNumber }, { weight: 1, arbitrary: hostileValue })
+    .map((v) => (typeof v === 'number' && Number.isInteger(v) && v > 1e5 && v < 2 ** 40 ? v % 13 : v)),
 });
 
 /** Extreme but finite values written into a valid table (number[][] only). */
