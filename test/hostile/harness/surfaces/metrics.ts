@@ -58,7 +58,10 @@ type Label = number | string | boolean;
 
 function scoresFor(c: MetricsCase, classes: number): unknown {
   const spec = { ...c.scores, rows: c.rows };
-  if (c.scoresAs === 'flat') return (buildMatrix(spec, 1) as unknown[][]).map?.((r) => (Array.isArray(r) ? r[0] : r)) ?? buildMatrix(spec, 1);
+  if (c.scoresAs === 'flat') {
+    const M = buildMatrix(spec, 1);
+    return Array.isArray(M) ? M.map((r) => (Array.isArray(r) ? r[0] : r)) : M;
+  }
   if (c.scoresAs === 'column') return buildMatrix(spec, 1);
   if (c.scoresAs === 'probabilities') {
     // Rows that are probabilities, unless an edit made them hostile.
@@ -93,7 +96,8 @@ export const metrics: Surface<MetricsCase> = {
     const yPred = buildLabels(c.predSameKind ? { ...c.yPred, kind: c.yTrue.kind, classes: c.yTrue.classes } : c.yPred, c.rows);
     const opts = c.useRaw ? c.rawOpts : c.opts ?? undefined;
     const M = W as unknown as Record<string, (...a: unknown[]) => unknown>;
-    const n = c.rows;
+    // The rows there are: a label spec may add or drop some, or replace the labels entirely.
+    const n = typeof (yTrue as ArrayLike<unknown> | null)?.length === 'number' ? (yTrue as ArrayLike<unknown>).length : c.rows;
     switch (c.fn) {
       case 'accuracy': {
         const r = ctx.call('accuracy', [yTrue, yPred], () => M.accuracy(yTrue, yPred));
