@@ -49,8 +49,18 @@ export function matrixSpec(opts: { hostility?: number; minRows?: number; minCols
   const h = opts.hostility ?? 1;
   const maxRows = opts.maxRows ?? MAX_ROWS, maxCols = opts.maxCols ?? MAX_COLS;
   return fc.record({
-    rows: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: Math.max(opts.minRows ?? 1, 1), max: maxRows }) }, { weight: h, arbitrary: fc.integer({ min: opts.minRows ?? 0, max: 1 }) }),
-    cols: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: Math.max(opts.minCols ?? 1, 1), max: maxCols }) }, { weight: h, arbitrary: fc.integer({ min: opts.minCols ?? 0, max: 1 }) }),
+    // Mostly small; sometimes past a SIMD width (5-9 columns: padded rows with tails) and past a
+    // few mini-batches (up to 40 rows).
+    rows: fc.oneof(
+      { weight: 8, arbitrary: fc.integer({ min: Math.max(opts.minRows ?? 1, 1), max: maxRows }) },
+      { weight: opts.maxRows ? 0 : 2, arbitrary: fc.integer({ min: maxRows + 1, max: 4 * maxRows }) },
+      { weight: h, arbitrary: fc.integer({ min: opts.minRows ?? 0, max: 1 }) },
+    ),
+    cols: fc.oneof(
+      { weight: 8, arbitrary: fc.integer({ min: Math.max(opts.minCols ?? 1, 1), max: maxCols }) },
+      { weight: opts.maxCols ? 0 : 2, arbitrary: fc.integer({ min: maxCols + 1, max: 2 * maxCols + 1 }) },
+      { weight: h, arbitrary: fc.integer({ min: opts.minCols ?? 0, max: 1 }) },
+    ),
     cells: fc.array(plainNumber, { minLength: 1, maxLength: maxRows * maxCols }),
     edits: h === 0 ? fc.constant(none<Edit>()) : fc.oneof({ weight: 4, arbitrary: fc.constant(none<Edit>()) }, { weight: 3 * h, arbitrary: fc.array(edit(maxRows), { minLength: 1, maxLength: 2 }) }),
     as: fc.constantFrom<'array' | 'matrix'>('array', 'matrix'),

@@ -40,7 +40,7 @@ type Callback = 'none' | 'false' | 'throw' | 'refit' | 'dispose' | 'string' | 'v
 type Weights = { w: 'none' } | { w: 'array'; values: number[]; hostile: { at: number; v: number }[]; delta: number; typed: TypedSpec | null } | { w: 'value'; v: unknown };
 
 interface Step {
-  method: 'predict' | 'predictProba' | 'decisionFunction' | 'score' | 'partialFit' | 'refit' | 'roundTrip' | 'getters' | 'afterDispose';
+  method: 'predict' | 'predictProba' | 'decisionFunction' | 'score' | 'partialFit' | 'refit' | 'roundTrip' | 'getters' | 'afterDispose' | 'backends';
   X: MatrixSpec;
   sameCols: boolean;
   y: Targets;
@@ -121,7 +121,7 @@ const weights: fc.Arbitrary<Weights> = fc.oneof(
 function caseArb(est: EstName, env: Env): fc.Arbitrary<InputsCase> {
   const X = matrixSpec();
   const step: fc.Arbitrary<Step> = fc.record({
-    method: fc.constantFrom<Step['method']>('predict', 'predictProba', 'decisionFunction', 'score', 'partialFit', 'refit', 'roundTrip', 'getters', 'afterDispose'),
+    method: fc.constantFrom<Step['method']>('predict', 'predictProba', 'decisionFunction', 'score', 'partialFit', 'refit', 'roundTrip', 'getters', 'afterDispose', 'backends'),
     X: matrixSpec(),
     sameCols: fc.oneof({ weight: 5, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
     y: targets(est),
@@ -276,6 +276,19 @@ export const inputs: Surface<InputsCase> = {
           const b = ctx.call(`${name}.predictProba (loaded)`, [X2], () => back.predictProba(X2)) as { data: ArrayLike<number> };
           const i = Array.from(a.data).findIndex((v, k) => !Object.is(v, b.data[k]));
           if (i >= 0) ctx.bad(`${name}.fromJSON`, `a JSON round trip changed predictProba: ${a.data[i]} became ${b.data[i]} at index ${i}`);
+          break;
+        }
+        case 'backends': {
+          // The saved model loaded on every backend predicts what it predicts here: inference
+          // kernels agree across builds (SIMD tails, padding) to float rounding.
+          const json = JSON.parse(JSON.stringify(ctx.call(`${name}.toJSON`, [], () => model.toJSON())));
+          const mine = ctx.call(`${name}.predictProba`, [X2], () => model.predictProba(X2)) as { data: ArrayLike<number> };
+          for (const b of env.available) {
+            const other = ctx.own(ctx.call(`${name}.fromJSON`, [], () => Est.fromJSON(json, { backend: b })));
+            const theirs = ctx.call(`${name}.predictProba (${b})`, [X2], () => other.predictProba(X2)) as { data: ArrayLike<number> };
+            const i = Array.from(mine.data).findIndex((v, k) => !(Math.abs(v - theirs.data[k]) <= 1e-5));
+            if (i >= 0) ctx.bad(`${name}.predictProba`, `backends disagree: ${options.backend} gives ${mine.data[i]}, ${b} gives ${theirs.data[i]} at index ${i}`);
+          }
           break;
         }
         case 'getters':
