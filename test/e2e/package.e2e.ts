@@ -71,9 +71,13 @@ async function titleOnDevServer(exclude: string[]) {
 }
 
 describe('the packed package, installed elsewhere', () => {
-  it('ships dist/, its declarations and the three builds, and nothing else', () => {
+  it('ships dist/, its declarations, the three builds and the datasets, and nothing else', () => {
     const pkg = join(app, 'node_modules/wasmlearn');
-    expect(readdirSync(pkg).sort()).toEqual(['README.md', 'build', 'dist', 'package.json']);
+    expect(readdirSync(pkg).sort()).toEqual(['README.md', 'build', 'datasets', 'dist', 'package.json']);
+    expect(readdirSync(join(pkg, 'datasets')).sort()).toEqual([
+      'README.md', 'breast-cancer-wisconsin.data', 'breast-cancer-wisconsin.names', 'letter-recognition.data',
+      'letter-recognition.names', 'optdigits.names', 'optdigits.tes', 'optdigits.tra',
+    ]);
     expect(readdirSync(join(pkg, 'build')).sort()).toEqual(['relaxed.wasm', 'scalar.wasm', 'simd.wasm']);
     expect(readdirSync(join(pkg, 'dist'))).toContain('index.d.ts');
   });
@@ -83,11 +87,13 @@ describe('the packed package, installed elsewhere', () => {
 const info = await init();
 const m = new LogisticRegression().fit([[0], [1], [2], [3]], [0, 0, 1, 1]);
 const hosted = await init({ wasm: new URL(import.meta.resolve('wasmlearn/build/simd.wasm')) });
-console.log(JSON.stringify({ backend: info.backend, predict: m.predict([[-1], [4]]), hosted: hosted.available }));`;
+const { loadBreastCancer } = await import('wasmlearn/datasets');
+const cancer = await loadBreastCancer();
+console.log(JSON.stringify({ backend: info.backend, predict: m.predict([[-1], [4]]), hosted: hosted.available, cancer: [cancer.X.rows, cancer.X.cols] }));`;
     const out = JSON.parse(run(process.execPath, ['--input-type=module', '-e', script]));
     // Node 20 and 21 keep relaxed SIMD behind a flag, which this child process does not get.
     const backend = Number(process.versions.node.split('.')[0]) < 22 ? 'wasm-simd' : 'wasm-relaxed';
-    expect(out).toEqual({ backend, predict: [0, 1], hosted: ['wasm-simd', 'js'] });
+    expect(out).toEqual({ backend, predict: [0, 1], hosted: ['wasm-simd', 'js'], cancer: [699, 9] });
   });
 
   it('type-checks against its declarations through the exports map', () => {
