@@ -283,10 +283,18 @@ export const inputs: Surface<InputsCase> = {
           // kernels agree across builds (SIMD tails, padding) to float rounding.
           const json = JSON.parse(JSON.stringify(ctx.call(`${name}.toJSON`, [], () => model.toJSON())));
           const mine = ctx.call(`${name}.predictProba`, [X2], () => model.predictProba(X2)) as { data: ArrayLike<number> };
+          // Rounding grows with the logits' size and the width (float32: 2^-24 per operation; the
+          // relaxed build fuses multiply-adds), and with every hidden unit of an MLP.
+          const logits = ctx.call(`${name}.decisionFunction`, [X2], () => model.decisionFunction?.(X2)) as { data: ArrayLike<number> } | undefined;
+          const zmax = logits ? Array.from(logits.data).reduce((m, v) => Math.max(m, Math.abs(v)), 1) : 1;
+          const h = (options as Record<string, unknown>).hiddenLayerSizes;
+          const hidden = Array.isArray(h) ? (h as number[]).reduce((a, b) => a + b, 0) : typeof h === 'number' ? h : 0;
+          const unit = c.dtype === 'float64' ? 1e-15 : 6e-8;
+          const tol = 2e-6 + 10 * unit * zmax * ((shapeOf(X2)?.cols ?? 1) + 1) * (1 + hidden);
           for (const b of env.available) {
             const other = ctx.own(ctx.call(`${name}.fromJSON`, [], () => Est.fromJSON(json, { backend: b })));
             const theirs = ctx.call(`${name}.predictProba (${b})`, [X2], () => other.predictProba(X2)) as { data: ArrayLike<number> };
-            const i = Array.from(mine.data).findIndex((v, k) => !(Math.abs(v - theirs.data[k]) <= 1e-5));
+            const i = Array.from(mine.data).findIndex((v, k) => !(Math.abs(v - theirs.data[k]) <= tol));
             if (i >= 0) ctx.bad(`${name}.predictProba`, `backends disagree: ${options.backend} gives ${mine.data[i]}, ${b} gives ${theirs.data[i]} at index ${i}`);
           }
           break;

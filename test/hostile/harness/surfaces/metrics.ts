@@ -105,7 +105,7 @@ export const metrics: Surface<MetricsCase> = {
         return;
       }
       case 'accuracyIndicators': {
-        const a = buildIndicators(c.ind[0], n), b = buildIndicators({ ...c.ind[1], outputs: c.ind[0].outputs }, n);
+        const a = buildIndicators(c.ind[0], c.rows), b = buildIndicators({ ...c.ind[1], outputs: c.ind[0].outputs }, c.rows);
         numberIn(ctx, 'accuracy', ctx.call('accuracy', [a, b], () => M.accuracy(a, b)), 0, 1);
         return;
       }
