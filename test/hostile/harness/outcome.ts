@@ -64,14 +64,20 @@ class UserPassthrough extends Error {
   }
 }
 
-/** The innermost stack frame in the library's sources. */
+/**
+ * The innermost frames in the library's sources (three at most, innermost first, the error
+ * helpers fail and misuse left out), e.g. 'src/engine/engine.ts:27 < src/objectives/dense-net.ts:120'.
+ */
 export function whereIn(stack: string | undefined): string | undefined {
   if (!stack) return undefined;
+  const frames: string[] = [];
   for (const line of stack.split('\n').slice(1)) {
     const m = /(src\/[\w\-/.]+\.ts):(\d+)/.exec(line);
-    if (m) return `${m[1]}:${m[2]}`;
+    if (!m || m[1] === 'src/core/errors.ts' || /at (fail|misuse) \(/.test(line)) continue;
+    frames.push(`${m[1]}:${m[2]}`);
+    if (frames.length === 3) break;
   }
-  return undefined;
+  return frames.length > 0 ? frames.join(' < ') : undefined;
 }
 
 function describeThrown(e: unknown): string {
@@ -196,7 +202,7 @@ export function signature(surface: string, r: Result): string {
     .slice(0, 90);
   if (r.kind === 'hang' || r.kind === 'crash') return `${surface} | ${r.kind} | ${r.entry} | ${r.where ?? ''}`;
   // One throw site in src/ is one bug, whichever entry point reached it.
-  if ((r.kind === 'untyped' || r.kind === 'internal') && r.where) return `${surface} | ${r.kind} | ${(r.message.split(':')[0] ?? '').slice(0, 40)} at ${r.where}`;
+  if ((r.kind === 'untyped' || r.kind === 'internal') && r.where) return `${surface} | ${r.kind} | ${(r.message.split(':')[0] ?? '').slice(0, 40)} at ${r.where.split(' < ').slice(0, 2).join(' < ')}`;
   const head = r.kind === 'untyped' ? `${(r.message.split(':')[0] ?? '').slice(0, 40)} at ${r.where ?? norm}` : r.kind === 'mutated' ? norm.replace(/ became.*| was written.*/, '') : norm;
   return `${surface} | ${r.kind} | ${r.entry} | ${head}`;
 }

@@ -176,7 +176,7 @@ function buildWeights(w: Weights, rows: number): unknown {
 export const inputs: Surface<InputsCase> = {
   name: 'inputs',
   weight: 25,
-  vitestRuns: 800,
+  vitestRuns: 2000,
   caseTimeoutMs: 10_000,
   arb: (env) => fc.oneof(...EST_NAMES.map((e) => caseArb(e, env))),
   run(hostileCase, ctx, env) {
