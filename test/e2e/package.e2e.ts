@@ -71,9 +71,9 @@ async function titleOnDevServer(exclude: string[]) {
 }
 
 describe('the packed package, installed elsewhere', () => {
-  it('ships dist/, its declarations, the three builds and the datasets, and nothing else', () => {
+  it('ships dist/, its declarations, the three builds, the datasets and the licence, and nothing else', () => {
     const pkg = join(app, 'node_modules/wasmlearn');
-    expect(readdirSync(pkg).sort()).toEqual(['README.md', 'build', 'datasets', 'dist', 'package.json']);
+    expect(readdirSync(pkg).sort()).toEqual(['LICENSE', 'README.md', 'build', 'datasets', 'dist', 'package.json']);
     expect(readdirSync(join(pkg, 'datasets')).sort()).toEqual([
       'README.md', 'breast-cancer-wisconsin.data', 'breast-cancer-wisconsin.names', 'letter-recognition.data',
       'letter-recognition.names', 'optdigits.names', 'optdigits.tes', 'optdigits.tra',
