@@ -8,8 +8,14 @@ export type { LinearOptions, LinearFitOptions } from './models/linear-options.js
 export type { Label } from './core/labels.js';
 export * from './data/index.js';
 export * from './metrics.js';
-export { encodeArray, decodeArray, checkModelJson, registerLoader, loadFromJSON, type ModelJson, type EncodedArray } from './persist.js';
-export { makeLogistic } from './data/synthetic.js';
+export { encodeArray, decodeArray, checkModelJson, registerLoader, loadFromJSON, type ModelJson, type EncodedArray, type ArrayDtype, type DecodeOptions } from './persist.js';
+export { makeLogistic, type SyntheticLogistic } from './data/synthetic.js';
 export { MLPClassifier, type MLPClassifierOptions, type MLPClassifierInit, type MLPFitOptions } from './models/mlp.js';
 export { MultiLabelClassifier, type MultiLabelClassifierOptions } from './models/multilabel.js';
 export * from './layers/index.js';
+export type { Activation, OptimizerKind } from './engine/kinds.js';
+export type { Dtype } from './engine/memory.js';
+export type { ScheduleName } from './solvers/schedules.js';
+export type { ClassWeight } from './core/check.js';
+export type { WasmBuild } from './engine/wasm/exports.js';
+export type { TrainingControlOptions } from './models/training.js';

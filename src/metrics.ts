@@ -11,8 +11,10 @@ import { classIndex, show, sortLabels, uniqueSorted, type Label } from './core/l
 // booleans or strings in an array or typed array; options are strict (an unknown key is
 // BAD_OPTION naming the closest known one); no value reaches a message unprinted (shown).
 
-type Labels = ArrayLike<Label>;
-type Indicators = Matrix | number[][];
+/** Class labels, one per row. */
+export type Labels = ArrayLike<Label>;
+/** Multi-label targets: a 0/1 indicator table, rows x labels. */
+export type Indicators = Matrix | number[][];
 
 /** The fraction of rows predicted right; for 0/1 indicator matrices, of rows right in every column. */
 export function accuracy(yTrue: Labels | Indicators, yPred: Labels | Indicators): number {

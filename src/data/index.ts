@@ -9,5 +9,5 @@ export type { OneHotEncoderOptions } from './encode.js';
 export { crossValScore, kFold, trainTestSplit } from './split.js';
 export type { CrossValOptions, Fold, KFoldOptions, Split, TrainTestSplitOptions } from './split.js';
 export { Pipeline, makePipeline, pipelineFromJSON } from './pipeline.js';
-export type { Estimator, EstimatorFitOptions, Targets, Transformer } from './pipeline.js';
+export type { Estimator, EstimatorFitOptions, Steps, Targets, Transformer } from './pipeline.js';
 export type { Label } from '../core/labels.js';

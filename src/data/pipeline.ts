@@ -36,7 +36,8 @@ export interface Estimator {
   dispose?(): void;
 }
 
-type Steps = readonly [...Transformer[], Estimator];
+/** A pipeline's steps: transformers, then one estimator last. */
+export type Steps = readonly [...Transformer[], Estimator];
 
 /**
  * How deep pipelines may nest (a pipeline as the final model of another): every call recurses

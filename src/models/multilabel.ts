@@ -19,7 +19,7 @@ import { holdOut } from './training.js';
 
 export type MultiLabelClassifierOptions = LinearOptions;
 
-type Indicators = number[][] | Matrix;
+import type { Indicators } from '../metrics.js';
 
 interface Meta {
   outputs: number;
