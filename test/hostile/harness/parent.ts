@@ -3,7 +3,7 @@
 // its limit (then kills it, records a hang, and goes on after that case), records a crash when
 // a child dies mid-case, then shrinks one case per failure signature in a fresh child.
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,7 +83,7 @@ function sweep(): void {
     try {
       process.kill(pid, 0);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(CACHE, f), { force: true });
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(CACHE, f), { recursive: true, force: true });
     }
   }
 }
@@ -113,13 +113,21 @@ function newestMtime(dir: string): number {
   return t;
 }
 
-/** dist/cli.js when it is newer than every source file (HOSTILE_CLI=dist forces it), else a fresh build of src/cli.ts. */
+/**
+ * The command line under test: a build of src/cli.ts made for this run (the default: the sources
+ * the other surfaces test, and immune to an `npm run build` that empties dist/ meanwhile), or with
+ * HOSTILE_CLI=dist a copy of dist/ (and build/) taken now, when dist/cli.js is newer than src/.
+ */
 async function cli(): Promise<string[]> {
   const dist = join(REPO, 'dist', 'cli.js');
-  const want = process.env.HOSTILE_CLI;
-  const fresh = existsSync(dist) && statSync(dist).mtimeMs >= newestMtime(join(REPO, 'src'));
-  const script = want === 'dist' || (want !== 'src' && fresh) ? dist : await bundle(join(REPO, 'src', 'cli.ts'), 'cli');
-  return [process.execPath, '--enable-source-maps', script];
+  if (process.env.HOSTILE_CLI === 'dist' && existsSync(dist) && statSync(dist).mtimeMs >= newestMtime(join(REPO, 'src'))) {
+    const root = join(CACHE, `package-${process.pid}-${Date.now().toString(36)}`);
+    cpSync(join(REPO, 'dist'), join(root, 'dist'), { recursive: true });
+    cpSync(join(REPO, 'build'), join(root, 'build'), { recursive: true });
+    made.push(root);
+    return [process.execPath, '--enable-source-maps', join(root, 'dist', 'cli.js')];
+  }
+  return [process.execPath, '--enable-source-maps', await bundle(join(REPO, 'src', 'cli.ts'), 'cli')];
 }
 
 export function cliScript(): Promise<string[]> {

@@ -184,8 +184,9 @@ export const cli: Surface<CliCase> = {
       if (/: INTERNAL: /.test(lines[0])) throw new Finding('internal', entry, `${lines[0].slice(0, 200)} (wasmlearn ${shown})`, whereIn(stderr));
       throw new Typed(entry, 'EXIT_2', lines[0]);
     }
-    if (bug) throw new Finding('untyped', entry, `${lines[0].slice(bug.index + bug[0].length).replace(/^[^:]*: /, '').slice(0, 200)} (wasmlearn ${shown} exited ${r.status})`, whereIn(stderr));
+    // The message is the error alone (the command line is in the counterexample), so one bug is one signature.
+    if (bug) throw new Finding('untyped', entry, `${lines[0].slice(bug.index + bug[0].length).replace(/^[^:]*: /, '').slice(0, 200)} (exit ${r.status})`, whereIn(stderr));
     const first = lines.find((l) => /Error|error:/.test(l)) ?? lines[0] ?? '';
-    throw new Finding(r.status === 1 || r.status === 2 ? 'untyped' : 'crash', entry, `${first.trim().slice(0, 200)} (wasmlearn ${shown} exited ${r.status})`, whereIn(stderr));
+    throw new Finding(r.status === 1 || r.status === 2 ? 'untyped' : 'crash', entry, `${first.trim().slice(0, 200)} (exit ${r.status})`, whereIn(stderr));
   },
 };

@@ -330,6 +330,7 @@ function startWeights(c: InputsCase, options: Record<string, unknown>, X: unknow
   const out = shapeOf(y) && Array.isArray(y) && Array.isArray(y[0]) ? (y[0] as unknown[]).length : labels === 2 ? 1 : labels;
   const h = options.hiddenLayerSizes;
   const sizes = mlp ? [d, ...(Array.isArray(h) ? h : [h]), out] as number[] : [d, out];
+  if (!sizes.every((n) => Number.isInteger(n) && n >= 1 && n <= 64)) return {}; // y or X not a table: no shapes to match
   const coefs = sizes.slice(1).map((nOut, l) => Array.from({ length: nOut }, (_, i) => Array.from({ length: sizes[l] }, (_, j) => s.scale * (((i + j) % 3) - 1))));
   const intercepts = sizes.slice(1).map((nOut) => Array.from({ length: nOut }, () => s.scale));
   return mlp ? { coefsInit: coefs, interceptsInit: intercepts } : { coefInit: coefs[0], interceptInit: intercepts[0] };
