@@ -11,8 +11,11 @@ import { getEngine, type BackendChoice } from '../engine/index.js';
 import type { EpochConfig, Objective } from '../objectives/objective.js';
 import { isConverged, lossAndGradient, partialEpoch, solve, type BatchLog, type EpochLog, type SolveOptions, type SolverResult } from '../solvers/solve.js';
 
+/** Why a fit did not end cleanly (scikit-learn's ConvergenceWarning), as `warning` holds it. */
 export interface FitWarning {
+  /** NOT_CONVERGED: maxIter ran out; DIVERGED: the loss blew up (onDivergence 'stop' or 'warn'). */
   code: 'NOT_CONVERGED' | 'DIVERGED';
+  /** The same, in words. */
   message: string;
 }
 
@@ -52,6 +55,7 @@ export interface PartialStart<Meta> {
   create(engine: Engine): Objective;
 }
 
+/** Progress callbacks `fit` and `partialFit` take. */
 export interface FitCallbacks {
   /** Called after every epoch (iteration for lbfgs and gd); returning false stops training. */
   onEpochEnd?: (log: EpochLog) => boolean | void;
@@ -120,6 +124,10 @@ export abstract class Estimator<O extends { backend: BackendChoice; warmStart: b
   /** What the solver needs from the options, for `rows` training rows. */
   protected abstract solveOptions(rows: number, terms: { l2: number; l1: number }, callbacks: FitCallbacks): SolveOptions;
 
+  /**
+   * Trains on X (rows x features) and y, from scratch (or from the current weights with warmStart);
+   * returns this. Throws a WasmlearnError on bad input or options.
+   */
   fit(X: MatrixLike, y: Y, opts?: F): this {
     this.idle();
     const o = this.fitOptions(opts, false);
@@ -303,9 +311,13 @@ export abstract class Estimator<O extends { backend: BackendChoice; warmStart: b
     return { data: out, rows, cols };
   }
 
+  /** Iterations (lbfgs, gd) or epochs (sgd, adam) the last fit ran (scikit-learn's n_iter_). */
   get nIter(): number {
     return this.fitted().solved.nIter;
   }
+  /**
+   * One entry per epoch (iteration for lbfgs and gd) of the last fit: loss, and valLoss/valAccuracy with validation data.
+   */
   get history(): EpochLog[] {
     return this.fitted().solved.history.map((h) => ({ ...h }));
   }
@@ -334,9 +346,11 @@ export abstract class Estimator<O extends { backend: BackendChoice; warmStart: b
   }
 
   // The GradCheckable interface of src/layers/gradcheck.ts: the packed parameters of the objective that trains the model.
+  /** All trainable parameters packed into one array (a copy), for gradient checks. */
   getParameters(): Float64Array {
     return this.fitted().objective.getParameters();
   }
+  /** Replaces the parameters with `values`, in getParameters() order. */
   setParameters(values: ArrayLike<number>): void {
     const { objective } = this.fitted();
     const n = objective.weightMask.length;
@@ -346,7 +360,12 @@ export abstract class Estimator<O extends { backend: BackendChoice; warmStart: b
     objective.setParameters(values);
   }
   /** The training objective at the current parameters on (X, y), and its gradient in getParameters() order. */
-  lossAndGradient(X: MatrixLike, y: Y): { loss: number; gradient: Float64Array } {
+  lossAndGradient(X: MatrixLike, y: Y): {
+    /** The objective: mean loss plus the penalty. */
+    loss: number;
+    /** Its gradient, one entry per parameter. */
+    gradient: Float64Array;
+  } {
     const Xm = this.inputs(X);
     const { objective, meta } = this.fitted();
     const { targets, sw, terms } = this.encode(meta, Xm, y);

@@ -10,31 +10,88 @@ import type { MatrixLike } from '../core/matrix.js';
 import type { EpochConfig } from '../objectives/objective.js';
 import { checkControl, CONTROL_DEFAULTS, type TrainingControlOptions } from './training.js';
 
+/** The options LogisticRegression and MultiLabelClassifier share, with scikit-learn's names in camelCase. */
 export interface LinearOptions extends TrainingControlOptions {
+  /**
+   * 'lbfgs' (full-batch quasi-Newton), 'gd' (full-batch gradient descent) or 'sgd' (mini-batch epochs; see `optimizer`).
+   * @default 'lbfgs'
+   */
   solver: 'lbfgs' | 'gd' | 'sgd';
-  /** Inverse regularization strength: the objective is sum of losses + ||w||^2 / (2C) (l2), + ||w||_1 / C (l1). */
+  /**
+   * Inverse regularization strength: the objective is sum of losses + ||w||^2 / (2C) (l2), + ||w||_1 / C (l1).
+   * @default 1
+   */
   C: number;
-  /** 'l1' and 'elasticnet' need solver 'gd' or 'sgd' (proximal steps, exact zeros). */
+  /**
+   * 'l1' and 'elasticnet' need solver 'gd' or 'sgd' (proximal steps, exact zeros).
+   * @default 'l2'
+   */
   penalty: 'l2' | 'l1' | 'elasticnet' | 'none';
-  /** elasticnet's mix: l1Ratio ||w||_1 + (1 - l1Ratio) ||w||^2 / 2, all over C. */
+  /**
+   * elasticnet's mix: l1Ratio ||w||_1 + (1 - l1Ratio) ||w||^2 / 2, all over C.
+   * @default 0.15
+   */
   l1Ratio: number;
+  /**
+   * Learn an intercept per output (not penalized).
+   * @default true
+   */
   fitIntercept: boolean;
-  /** Iterations (lbfgs, gd) or epochs (sgd). */
+  /**
+   * Iterations (lbfgs, gd) or epochs (sgd).
+   * @default 100
+   */
   maxIter: number;
+  /**
+   * Stop when the loss improves by less than tol (for nIterNoChange epochs with sgd).
+   * @default 1e-4
+   */
   tol: number;
+  /**
+   * Step size of 'gd' and 'sgd' (scikit-learn's eta0).
+   * @default 0.1
+   */
   learningRate: number;
+  /**
+   * Rows per mini-batch (solver 'sgd').
+   * @default 256
+   */
   batchSize: number;
+  /**
+   * Reshuffle the rows before every epoch (solver 'sgd').
+   * @default true
+   */
   shuffle: boolean;
+  /**
+   * Seeds shuffling and the validation split (scikit-learn's random_state).
+   * @default 0
+   */
   seed: number;
-  /** The update rule of solver 'sgd', with PyTorch's defaults: momentum 0.9, betas (0.9, 0.999), eps 1e-8. */
+  /**
+   * The update rule of solver 'sgd', with PyTorch's defaults: momentum 0.9, betas (0.9, 0.999), eps 1e-8.
+   * @default 'sgd'
+   */
   optimizer: OptimizerKind;
+  /**
+   * Epochs without an improvement of tol before sgd stops.
+   * @default 5
+   */
   nIterNoChange: number;
-  /** What the engine computes in: 'float32' (fast) or 'float64' (scikit-learn's precision). */
+  /**
+   * What the engine computes in: 'float32' (fast) or 'float64' (scikit-learn's precision).
+   * @default 'float32'
+   */
   dtype: Dtype;
+  /**
+   * Where it computes: 'auto' (the one `init` chose) or a backend's name.
+   * @default 'auto'
+   */
   backend: BackendChoice;
 }
 
+/** The options of `fit` and `partialFit` for the linear estimators. */
 export interface LinearFitOptions extends FitCallbacks {
+  /** One weight per row (scikit-learn's sample_weight); none: all 1. */
   sampleWeight?: ArrayLike<number>;
   /** Held-out rows scored after every epoch (valLoss, valAccuracy in history); early stopping uses them. */
   validationData?: [MatrixLike, unknown];

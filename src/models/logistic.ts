@@ -22,10 +22,16 @@ import { holdOut } from './training.js';
 
 export type { EpochLog } from '../solvers/solve.js';
 
+/** LogisticRegression's options: the linear ones and classWeight. */
 export interface LogisticRegressionOptions extends LinearOptions {
+  /**
+   * Per-class row weights: 'balanced' (n / (classes x count)), a map or [label, weight] pairs, or null (all 1).
+   * @default null
+   */
   classWeight: ClassWeight;
 }
 
+/** LogisticRegression's fit options. */
 export type FitOptions = LinearFitOptions;
 
 const DEFAULTS: LogisticRegressionOptions = { ...LINEAR_DEFAULTS, classWeight: null };
@@ -38,6 +44,18 @@ interface Meta {
  * Logistic regression with scikit-learn's objective and defaults: binary, or multinomial
  * (softmax + cross-entropy) for more than two classes; trained by L-BFGS, full-batch gradient
  * descent, or mini-batch epochs with SGD, momentum, Nesterov, Adam or AMSGrad, on any backend.
+ *
+ * @example
+ * ```ts
+ * import { init, LogisticRegression } from 'wasmlearn';
+ * import { loadDigits } from 'wasmlearn/datasets';
+ *
+ * await init();
+ * const { train, test } = await loadDigits();
+ * const model = new LogisticRegression({ C: 1, maxIter: 200 }).fit(train.X, train.y);
+ * console.log(model.predict(test.X).slice(0, 5), model.score(test.X, test.y));
+ * model.dispose();
+ * ```
  */
 export class LogisticRegression extends Estimator<LogisticRegressionOptions, Meta, ArrayLike<Label>, FitOptions> {
   protected readonly startKeys = ['coefInit', 'interceptInit'];
@@ -121,6 +139,7 @@ export class LogisticRegression extends Estimator<LogisticRegressionOptions, Met
     return P.cols === 1 ? twoColumns(P) : P;
   }
 
+  /** The most probable class of each row. */
   predict(X: MatrixLike): Label[] {
     const { classes } = this.fitted().meta;
     const P = this.outputs(X);
@@ -144,10 +163,12 @@ export class LogisticRegression extends Estimator<LogisticRegressionOptions, Met
     const K = outputsOf(meta.classes.length);
     return { data: this.getParameters().slice(0, K * d), rows: K, cols: d };
   }
+  /** One intercept per row of coef. */
   get intercept(): Float64Array {
     const { nFeatures: d, meta } = this.fitted();
     return this.getParameters().slice(outputsOf(meta.classes.length) * d);
   }
+  /** The classes seen in fit, sorted (scikit-learn's classes_). */
   get classes(): Label[] {
     return [...this.fitted().meta.classes];
   }

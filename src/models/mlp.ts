@@ -20,44 +20,123 @@ import { positiveInteger, restoreOptions, restoreSolved, savedModel } from './sa
 import { packStart, type LayerShape } from './start.js';
 import { checkControl, CONTROL_DEFAULTS, holdOut, type TrainingControlOptions } from './training.js';
 
+/** MLPClassifier's options, as scikit-learn's MLPClassifier in camelCase. */
 export interface MLPClassifierOptions extends TrainingControlOptions {
-  /** The width of each hidden layer; a number is one layer (scikit-learn accepts both). */
+  /**
+   * The width of each hidden layer; a number is one layer (scikit-learn accepts both).
+   * @default [100]
+   */
   hiddenLayerSizes: number[];
+  /**
+   * The hidden layers' activation: 'relu', 'tanh', 'logistic' or 'identity'.
+   * @default 'relu'
+   */
   activation: Activation;
+  /**
+   * 'adam', 'sgd' (with momentum) or 'lbfgs' (full batch).
+   * @default 'adam'
+   */
   solver: 'adam' | 'sgd' | 'lbfgs';
-  /** L2 penalty: the objective gains alpha / (2 n) ||W||^2, as scikit-learn's. */
+  /**
+   * L2 penalty: the objective gains alpha / (2 n) ||W||^2, as scikit-learn's.
+   * @default 1e-4
+   */
   alpha: number;
-  /** Rows per mini-batch; 'auto' is min(200, n). */
+  /**
+   * Rows per mini-batch; 'auto' is min(200, n).
+   * @default 'auto'
+   */
   batchSize: number | 'auto';
+  /**
+   * The step size of adam and sgd (before the schedule).
+   * @default 1e-3
+   */
   learningRateInit: number;
-  /** Epochs (adam, sgd) or iterations (lbfgs). */
+  /**
+   * Epochs (adam, sgd) or iterations (lbfgs).
+   * @default 200
+   */
   maxIter: number;
+  /**
+   * Stop when the loss improves by less than tol for nIterNoChange epochs.
+   * @default 1e-4
+   */
   tol: number;
+  /**
+   * Epochs without an improvement of tol before training stops.
+   * @default 10
+   */
   nIterNoChange: number;
+  /**
+   * Reshuffle the rows before every epoch.
+   * @default true
+   */
   shuffle: boolean;
+  /**
+   * Seeds initialization, shuffling and the validation split (scikit-learn's random_state).
+   * @default 0
+   */
   seed: number;
+  /**
+   * Adam's first-moment decay.
+   * @default 0.9
+   */
   beta1: number;
+  /**
+   * Adam's second-moment decay.
+   * @default 0.999
+   */
   beta2: number;
+  /**
+   * Adam's denominator guard.
+   * @default 1e-8
+   */
   epsilon: number;
-  /** sgd's momentum; 0 for plain SGD. */
+  /**
+   * sgd's momentum; 0 for plain SGD.
+   * @default 0.9
+   */
   momentum: number;
+  /**
+   * Nesterov's momentum for sgd.
+   * @default true
+   */
   nesterovsMomentum: boolean;
+  /**
+   * Per-class row weights: 'balanced', a map or [label, weight] pairs, or null (all 1). Not for multi-label y.
+   * @default null
+   */
   classWeight: ClassWeight;
-  /** What the engine computes in: 'float32' (fast) or 'float64' (scikit-learn's precision). */
+  /**
+   * What the engine computes in: 'float32' (fast) or 'float64' (scikit-learn's precision).
+   * @default 'float32'
+   */
   dtype: Dtype;
+  /**
+   * Where it computes: 'auto' (the one `init` chose) or a backend's name.
+   * @default 'auto'
+   */
   backend: BackendChoice;
 }
 
 const MAX_WIDTH = 2 ** 24;
 
 /** The constructor's options: as MLPClassifierOptions, with one hidden layer given as a number. */
-export type MLPClassifierInit = Omit<MLPClassifierOptions, 'hiddenLayerSizes'> & { hiddenLayerSizes: number | number[] };
+export type MLPClassifierInit = Omit<MLPClassifierOptions, 'hiddenLayerSizes'> & {
+  /**
+   * The width of each hidden layer, or one number for one layer.
+   * @default [100]
+   */
+  hiddenLayerSizes: number | number[];
+};
 
+/** MLPClassifier's fit options. */
 export interface MLPFitOptions extends FitCallbacks {
   /** Starting weights per layer, outputs x inputs (as `coefs`). */
   coefsInit?: MatrixLike[];
   /** Starting intercepts per layer (as `intercepts`). */
   interceptsInit?: ArrayLike<number>[];
+  /** One weight per row (scikit-learn's sample_weight); none: all 1. */
   sampleWeight?: ArrayLike<number>;
   /** Held-out rows scored after every epoch (valLoss, valAccuracy in history); early stopping uses them. */
   validationData?: [MatrixLike, Targets];
@@ -107,6 +186,18 @@ type Task = { kind: 'binary' | 'multiclass'; classes: Label[] } | { kind: 'multi
  * A multi-layer perceptron with scikit-learn's options and defaults: Glorot-uniform initialization,
  * Adam, SGD with momentum or L-BFGS, L2 penalty alpha; binary, multiclass and multi-label (y an
  * indicator matrix). Every epoch runs inside the engine in one call.
+ *
+ * @example
+ * ```ts
+ * import { init, MLPClassifier } from 'wasmlearn';
+ * import { loadDigits } from 'wasmlearn/datasets';
+ *
+ * await init();
+ * const { train, test } = await loadDigits();
+ * const model = new MLPClassifier({ hiddenLayerSizes: [64], maxIter: 50 }).fit(train.X, train.y);
+ * console.log(model.predict(test.X).slice(0, 5), model.score(test.X, test.y));
+ * model.dispose();
+ * ```
  */
 export class MLPClassifier extends Estimator<MLPClassifierOptions, Task, Targets, MLPFitOptions> {
   protected readonly startKeys = ['coefsInit', 'interceptsInit'];
@@ -283,6 +374,7 @@ export class MLPClassifier extends Estimator<MLPClassifierOptions, Task, Targets
     return subsetAccuracy(pred, truth.indicators);
   }
 
+  /** The classes seen in fit, sorted; a multi-label model has none (throws UNSUPPORTED). */
   get classes(): Label[] {
     const task = this.fitted().meta;
     if (task.kind === 'multilabel') fail('UNSUPPORTED', 'a multi-label MLPClassifier has outputs, not classes');
@@ -298,6 +390,7 @@ export class MLPClassifier extends Estimator<MLPClassifierOptions, Task, Targets
   get coefs(): Matrix[] {
     return this.layers().map((l) => l.W);
   }
+  /** Each layer's intercepts (scikit-learn's intercepts_). */
   get intercepts(): Float64Array[] {
     return this.layers().map((l) => l.b);
   }
@@ -316,12 +409,14 @@ export class MLPClassifier extends Estimator<MLPClassifierOptions, Task, Targets
     });
   }
 
+  /** A plain, versioned object holding the options, classes and weights exactly, in the model's dtype. */
   toJSON(): ModelJson {
     const { solved, meta, nFeatures } = this.fitted();
     const parameters = encodeArray(valuesIn(this.options.dtype, this.getParameters()));
     return savedModel('MLPClassifier', this.options, solved, { task: meta, nFeatures, parameters });
   }
 
+  /** Rebuilds a model saved by `toJSON`, on `backend` (default: the one `init` chose). */
   static fromJSON(obj: unknown, { backend = 'auto' }: { backend?: BackendChoice } = {}): MLPClassifier {
     const name = 'MLPClassifier';
     const o = checkModelJson(obj, name, 1);

@@ -17,6 +17,7 @@ import { positiveInteger, restoreOptions, restoreSolved, savedModel } from './sa
 import { packStart } from './start.js';
 import { holdOut } from './training.js';
 
+/** MultiLabelClassifier's options: the linear ones. */
 export type MultiLabelClassifierOptions = LinearOptions;
 
 import type { Indicators } from '../metrics.js';
@@ -29,6 +30,19 @@ interface Meta {
  * k independent logistic outputs trained jointly on an n x k 0/1 indicator matrix: binary
  * cross-entropy averaged over rows and outputs (PyTorch's BCELoss(reduction='mean')) plus
  * ||W||^2 / (2C) per row weight, with LogisticRegression's solvers and optimizers.
+ *
+ * @example
+ * ```ts
+ * import { init, MultiLabelClassifier } from 'wasmlearn';
+ * import { loadDigits } from 'wasmlearn/datasets';
+ *
+ * await init();
+ * const { train, test } = await loadDigits();
+ * const labels = (y: number[]) => y.map((d) => [d % 2, d >= 5 ? 1 : 0]);  // odd? five or more?
+ * const model = new MultiLabelClassifier({ maxIter: 200 }).fit(train.X, labels(train.y));
+ * console.log(model.predict(test.X).data.slice(0, 4), model.score(test.X, labels(test.y)));
+ * model.dispose();
+ * ```
  */
 export class MultiLabelClassifier extends Estimator<MultiLabelClassifierOptions, Meta, Indicators, LinearFitOptions> {
   protected readonly startKeys = ['coefInit', 'interceptInit'];
@@ -127,17 +141,20 @@ export class MultiLabelClassifier extends Estimator<MultiLabelClassifierOptions,
     const { nFeatures: d, meta } = this.fitted();
     return { data: this.getParameters().slice(0, meta.outputs * d), rows: meta.outputs, cols: d };
   }
+  /** One intercept per output. */
   get intercept(): Float64Array {
     const { nFeatures: d, meta } = this.fitted();
     return this.getParameters().slice(meta.outputs * d);
   }
 
+  /** A plain, versioned object holding the options and weights exactly, in the model's dtype. */
   toJSON(): ModelJson {
     const { solved, nFeatures, meta } = this.fitted();
     const parameters = encodeArray(valuesIn(this.options.dtype, this.getParameters()));
     return savedModel('MultiLabelClassifier', this.options, solved, { nFeatures, nOutputs: meta.outputs, parameters });
   }
 
+  /** Rebuilds a model saved by `toJSON`, on `backend` (default: the one `init` chose). */
   static fromJSON(obj: unknown, { backend = 'auto' }: { backend?: BackendChoice } = {}): MultiLabelClassifier {
     const name = 'MultiLabelClassifier';
     const o = checkModelJson(obj, name, 1);

@@ -5,23 +5,51 @@ import { trainTestSplit } from '../data/split.js';
 import type { Label } from '../core/labels.js';
 import { bool, oneOf, positive } from '../core/check.js';
 
+/**
+ * Training-control options every estimator takes: learning-rate schedule, early stopping, divergence, warm start.
+ */
 export interface TrainingControlOptions {
+  /**
+   * How the step size changes per epoch: 'constant', 'invscaling' (lr / t^powerT), 'step', 'exponential',
+   * 'cosine', or 'adaptive' (divide by 5 when the loss stalls, as scikit-learn's).
+   * @default 'constant'
+   */
   learningRateSchedule: ScheduleName;
-  /** invscaling's exponent. */
+  /**
+   * invscaling's exponent.
+   * @default 0.5
+   */
   powerT: number;
-  /** step's and exponential's factor. */
+  /**
+   * step's and exponential's factor.
+   * @default 0.1
+   */
   gamma: number;
-  /** step's period, in epochs. */
+  /**
+   * step's period, in epochs.
+   * @default 10
+   */
   stepSize: number;
-  /** Hold out validationFraction of the rows (stratified) and stop when their loss stops improving; keeps the best epoch's weights. */
+  /**
+   * Hold out validationFraction of the rows (stratified) and stop when their loss stops improving; keeps the best epoch's weights.
+   * @default false
+   */
   earlyStopping: boolean;
+  /**
+   * The fraction of rows earlyStopping holds out, in (0, 1).
+   * @default 0.1
+   */
   validationFraction: number;
   /**
    * On a loss that blows up: 'raise' DIVERGED (the model stays as it was before fit), 'stop' with
    * the last good weights and report it, or 'warn': record it (warning, history) and go on.
+   * @default 'raise'
    */
   onDivergence: 'raise' | 'stop' | 'warn';
-  /** scikit-learn's warm_start: a refit starts from the current weights (same features and classes). */
+  /**
+   * scikit-learn's warm_start: a refit starts from the current weights (same features and classes).
+   * @default false
+   */
   warmStart: boolean;
 }
 
