@@ -2,6 +2,7 @@ import { fail } from './errors.js';
 import { encodeClasses, type Label } from './labels.js';
 import { checkMatrix, isMatrix, type Matrix, type MatrixLike } from './matrix.js';
 
+/** What `fit` and `score` take as y: a label per row, or a 0/1 indicator matrix (multi-label). */
 export type Targets = ArrayLike<Label> | MatrixLike;
 
 export type EncodedTargets =

@@ -5,6 +5,7 @@ import { parseDecimal, parseNumberText, trimText } from './csv-number.js';
 import { CSV_LIMITS, cellText, type CsvLimits } from './csv-limits.js';
 import type { Label } from '../core/labels.js';
 
+/** A CSV column: its header name, or its 0-based index. */
 export type ColumnRef = string | number;
 
 export interface BuildOptions {
@@ -15,8 +16,11 @@ export interface BuildOptions {
   dtype: 'float32' | 'float64';
 }
 
+/** A parsed CSV file. */
 export interface CsvResult {
+  /** The feature columns, rows x features; missing cells are NaN. */
   X: Matrix;
+  /** The target column's cells, when `target` was given: numbers if every cell parses, else booleans if all are true/false, else strings. */
   y?: Label[];
   /** Names of the feature columns of X, in order ('0', '1', ... without a header). */
   columns: string[];

@@ -5,17 +5,37 @@ import { CSV_LIMITS, type CsvLimits } from './csv-limits.js';
 import type { ByteSink } from './csv-sources.js';
 import { CsvTokenizer } from './csv-tokenizer.js';
 
+/** parseCsv's and readCsv's options. */
 export interface CsvOptions {
-  /** true, false, or undefined to detect (a first row of names above a row of numbers). */
+  /**
+   * true, false, or undefined to detect (a first row of names above a row of numbers).
+   * @default undefined (detected)
+   */
   header?: boolean;
-  /** One ASCII character; detected among ',', ';' and tab from the first line when absent. */
+  /**
+   * One ASCII character; detected among ',', ';' and tab from the first line when absent.
+   * @default undefined (detected)
+   */
   delimiter?: string;
-  /** Cells that become NaN. Default ['', '?', 'NA', 'NaN']. */
+  /**
+   * Cells that become NaN. Default ['', '?', 'NA', 'NaN'].
+   * @default ['', '?', 'NA', 'NaN']
+   */
   missing?: readonly string[];
-  /** The label column: a name or a 0-based index. Its cells are returned as `y`. */
+  /**
+   * The label column: a name or a 0-based index. Its cells are returned as `y`.
+   * @default undefined (no y)
+   */
   target?: ColumnRef;
-  /** The feature columns to keep, by name or 0-based index, in this order. Default: all but the target. */
+  /**
+   * The feature columns to keep, by name or 0-based index, in this order. Default: all but the target.
+   * @default undefined (all but the target)
+   */
   columns?: readonly ColumnRef[];
+  /**
+   * The float type of X.
+   * @default 'float32'
+   */
   dtype?: 'float32' | 'float64';
 }
 

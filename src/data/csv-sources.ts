@@ -1,4 +1,5 @@
 import { fail, WasmlearnError } from '../core/errors.js';
+import { nodeFs } from '../core/node-fs.js';
 
 /** What `readCsv` reads: a path (Node, Deno), a URL, a Blob or File, or a stream of bytes. */
 export type CsvSource = string | URL | Blob | ReadableStream<Uint8Array>;
@@ -39,7 +40,7 @@ export async function streamSource(source: CsvSource, sink: ByteSink): Promise<v
 async function readFile(path: string | URL, sink: ByteSink): Promise<void> {
   let fs: typeof import('node:fs');
   try {
-    fs = await import('node:fs');
+    fs = await nodeFs();
   } catch {
     return fail('UNSUPPORTED', 'reading a path needs node:fs (Node or Deno); in a browser pass a URL, a Blob or a ReadableStream');
   }

@@ -11,6 +11,7 @@ import { classIndex, compareLabels, uniqueSorted, type Label } from '../core/lab
  * 'constructor' included.
  */
 export class LabelEncoder {
+  /** The sorted distinct labels after `fit` (scikit-learn's classes_). */
   classes: Label[] | null = null;
   private index: Map<Label, number> | null = null;
 
@@ -19,6 +20,7 @@ export class LabelEncoder {
     strictOptions('LabelEncoder', options, []);
   }
 
+  /** Learns the sorted distinct labels of y; returns this. */
   fit(y: ArrayLike<Label>): this {
     const labels = labelArray(y, 'LabelEncoder.fit');
     if (labels.length === 0) fail('EMPTY_INPUT', 'LabelEncoder.fit got no labels');
@@ -33,6 +35,7 @@ export class LabelEncoder {
     return this.setClasses(classes);
   }
 
+  /** Each label's index in `classes`; an unseen label throws BAD_LABEL. */
   transform(y: ArrayLike<Label>): Int32Array {
     const index = this.index;
     if (!index) fail('NOT_FITTED', 'LabelEncoder is not fitted: call fit(y) before transform(y)');
@@ -46,6 +49,7 @@ export class LabelEncoder {
     return out;
   }
 
+  /** fit, then transform the same labels. */
   fitTransform(y: ArrayLike<Label>): Int32Array {
     return this.fit(y).transform(y);
   }
@@ -62,11 +66,13 @@ export class LabelEncoder {
     });
   }
 
+  /** A plain, versioned object of the classes; `LabelEncoder.fromJSON` or `loadFromJSON` rebuilds it. */
   toJSON(): ModelJson {
     if (!this.classes) fail('NOT_FITTED', 'LabelEncoder is not fitted: nothing to save');
     return { name: 'LabelEncoder', version: 1, classes: [...this.classes] };
   }
 
+  /** Rebuilds a LabelEncoder saved by `toJSON`. */
   static fromJSON(obj: unknown): LabelEncoder {
     const o = checkModelJson(obj, 'LabelEncoder', 1);
     const classes = o.classes;
@@ -87,13 +93,18 @@ export class LabelEncoder {
   }
 }
 
+/** OneHotEncoder's options. */
 export interface OneHotEncoderOptions {
-  /** 'error' refuses a value not seen in fit; 'ignore' encodes it as all zeros. */
+  /**
+   * 'error' refuses a value not seen in fit; 'ignore' encodes it as all zeros.
+   * @default 'error'
+   */
   handleUnknown?: 'error' | 'ignore';
 }
 
 /** One 0/1 column per distinct value of each input column, values in ascending order. */
 export class OneHotEncoder {
+  /** What transform does with a value not seen in fit. */
   readonly handleUnknown: 'error' | 'ignore';
   /** The sorted distinct values of each input column, after `fit`. */
   categories: Float64Array[] | null = null;
@@ -104,6 +115,7 @@ export class OneHotEncoder {
     this.handleUnknown = handleUnknown;
   }
 
+  /** Learns the distinct values of each column; returns this. */
   fit(X: MatrixLike): this {
     const m = readMatrix(X, 'OneHotEncoder');
     const cats: Float64Array[] = [];
@@ -119,6 +131,7 @@ export class OneHotEncoder {
     return this;
   }
 
+  /** One 0/1 column per learned value of each input column, in order. */
   transform(X: MatrixLike): Matrix {
     const cats = this.categories;
     const m = checkFitted(X, cats?.length, 'OneHotEncoder');
@@ -139,15 +152,18 @@ export class OneHotEncoder {
     return out;
   }
 
+  /** fit, then transform the same rows. */
   fitTransform(X: MatrixLike): Matrix {
     return this.fit(X).transform(X);
   }
 
+  /** A plain, versioned object of the fitted state; `OneHotEncoder.fromJSON` or `loadFromJSON` rebuilds it. */
   toJSON(): ModelJson {
     if (!this.categories) fail('NOT_FITTED', 'OneHotEncoder is not fitted: nothing to save');
     return { name: 'OneHotEncoder', version: 1, handleUnknown: this.handleUnknown, categories: this.categories.map((c) => encodeArray(c)) };
   }
 
+  /** Rebuilds a OneHotEncoder saved by `toJSON`. */
   static fromJSON(obj: unknown): OneHotEncoder {
     const o = checkModelJson(obj, 'OneHotEncoder', 1);
     const enc = new OneHotEncoder({ handleUnknown: jsonEnum(o, 'handleUnknown', ['error', 'ignore'] as const, 'OneHotEncoder') });

@@ -4,11 +4,20 @@ import { describe, strictOptions } from '../core/options.js';
 import { checkModelJson, decodeArray, encodeArray, registerLoader, type ModelJson } from '../persist.js';
 import { checkFitted, jsonEnum, jsonNumber, outOfRange, outputMatrix, readMatrix } from './common.js';
 
+/** What SimpleImputer fills a column's NaNs with (scikit-learn's names). */
 export type ImputeStrategy = 'mean' | 'median' | 'most_frequent' | 'constant';
 
+/** SimpleImputer's options. */
 export interface SimpleImputerOptions {
+  /**
+   * The column's 'mean', 'median', 'most_frequent' value (the smallest on a tie), or 'constant' (fillValue).
+   * @default 'mean'
+   */
   strategy?: ImputeStrategy;
-  /** The value written by strategy 'constant'. Default 0. */
+  /**
+   * The value written by strategy 'constant'. Default 0.
+   * @default 0
+   */
   fillValue?: number;
 }
 
@@ -16,7 +25,9 @@ const STRATEGIES: readonly ImputeStrategy[] = ['mean', 'median', 'most_frequent'
 
 /** Replaces NaN in each column by the column's mean, median, most frequent value or a constant. */
 export class SimpleImputer {
+  /** The strategy in use. */
   readonly strategy: ImputeStrategy;
+  /** The value of strategy 'constant'. */
   readonly fillValue: number;
   /** The value written into each column, after `fit`. */
   statistics: Float64Array | null = null;
@@ -29,6 +40,7 @@ export class SimpleImputer {
     this.fillValue = fillValue;
   }
 
+  /** Learns each column's fill value from its non-NaN entries; returns this. */
   fit(X: MatrixLike): this {
     const m = readMatrix(X, 'SimpleImputer', { allowNaN: true });
     const stats = new Float64Array(m.cols);
@@ -37,6 +49,7 @@ export class SimpleImputer {
     return this;
   }
 
+  /** A copy of X with each NaN replaced by its column's fill value. */
   transform(X: MatrixLike): Matrix {
     const stats = this.statistics;
     const m = checkFitted(X, stats?.length, 'SimpleImputer', true);
@@ -54,15 +67,18 @@ export class SimpleImputer {
     return out;
   }
 
+  /** fit, then transform the same rows. */
   fitTransform(X: MatrixLike): Matrix {
     return this.fit(X).transform(X);
   }
 
+  /** A plain, versioned object of the fitted state; `SimpleImputer.fromJSON` or `loadFromJSON` rebuilds it. */
   toJSON(): ModelJson {
     if (!this.statistics) fail('NOT_FITTED', 'SimpleImputer is not fitted: nothing to save');
     return { name: 'SimpleImputer', version: 1, strategy: this.strategy, fillValue: this.fillValue, statistics: encodeArray(this.statistics) };
   }
 
+  /** Rebuilds a SimpleImputer saved by `toJSON`. */
   static fromJSON(obj: unknown): SimpleImputer {
     const o = checkModelJson(obj, 'SimpleImputer', 1);
     const imp = new SimpleImputer({

@@ -10,6 +10,7 @@ import type { Targets } from '../core/targets.js';
 
 /** The options every model's `fit` understands (API.md); a pipeline passes them on. */
 export interface EstimatorFitOptions {
+  /** One weight per row; none: all 1. */
   sampleWeight?: ArrayLike<number>;
   /** Data scored after each epoch; a pipeline passes its X through the fitted transformers. */
   validationData?: [MatrixLike, Targets];
@@ -19,20 +20,31 @@ export interface EstimatorFitOptions {
 
 /** A preprocessing step: learns from X in `fit`, maps X to a new matrix in `transform`. */
 export interface Transformer {
+  /** Learns from X; the return value is ignored. */
   fit(X: MatrixLike): unknown;
+  /** X mapped to a new matrix. */
   transform(X: MatrixLike): Matrix;
+  /** fit, then transform the same rows (optional; a pipeline falls back to fit + transform). */
   fitTransform?(X: MatrixLike): Matrix;
+  /** A plain object that `loadFromJSON` rebuilds the step from. */
   toJSON(): ModelJson;
 }
 
 /** A model: the last step of a pipeline, and what `crossValScore` builds and scores. */
 export interface Estimator {
+  /** Trains on (X, y); the return value is ignored. */
   fit(X: MatrixLike, y: Targets, opts?: EstimatorFitOptions): unknown;
+  /** One prediction per row: labels, or an indicator matrix for multi-label models. */
   predict(X: MatrixLike): ArrayLike<Label> | Matrix;
+  /** Probabilities, rows x classes (or outputs). */
   predictProba?(X: MatrixLike): Matrix;
+  /** Logits, rows x outputs. */
   decisionFunction?(X: MatrixLike): Matrix;
+  /** The model's score on (X, y), higher is better (accuracy for classifiers). */
   score(X: MatrixLike, y: Targets): number;
+  /** A plain object that `loadFromJSON` rebuilds the model from. */
   toJSON(): ModelJson;
+  /** Frees the memory the model holds. */
   dispose?(): void;
 }
 
@@ -51,6 +63,7 @@ export const MAX_PIPELINE_DEPTH = 64;
  * depth (at most MAX_PIPELINE_DEPTH) is known from the start.
  */
 export class Pipeline implements Estimator {
+  /** The steps, transformers first, the model last. */
   readonly steps: Steps;
   /** 1, plus the depth of the final step when that is a pipeline too. */
   readonly depth: number;
@@ -70,14 +83,17 @@ export class Pipeline implements Estimator {
     this.steps = Object.freeze([...steps]) as unknown as Steps;
   }
 
+  /** The last step. */
   get model(): Estimator {
     return this.steps[this.steps.length - 1] as Estimator;
   }
 
+  /** Every step but the last. */
   get transformers(): Transformer[] {
     return this.steps.slice(0, -1) as Transformer[];
   }
 
+  /** Fits each transformer in turn on the output of the previous ones, then the model; returns this. */
   fit(X: MatrixLike, y: Targets, opts?: EstimatorFitOptions): this {
     if (opts !== undefined && !isPlainObject(opts)) fail('BAD_OPTION', `Pipeline.fit takes an options object; got ${describe(opts)}`);
     const val = opts?.validationData;
@@ -88,22 +104,26 @@ export class Pipeline implements Estimator {
     return this;
   }
 
+  /** The model's predictions on X passed through the transformers. */
   predict(X: MatrixLike): ArrayLike<Label> | Matrix {
     return this.model.predict(this.apply(X));
   }
 
+  /** The model's probabilities on X passed through the transformers (throws UNSUPPORTED if it has none). */
   predictProba(X: MatrixLike): Matrix {
     const m = this.model;
     if (!m.predictProba) fail('UNSUPPORTED', 'the final step of this pipeline has no predictProba');
     return m.predictProba(this.apply(X));
   }
 
+  /** The model's logits on X passed through the transformers (throws UNSUPPORTED if it has none). */
   decisionFunction(X: MatrixLike): Matrix {
     const m = this.model;
     if (!m.decisionFunction) fail('UNSUPPORTED', 'the final step of this pipeline has no decisionFunction');
     return m.decisionFunction(this.apply(X));
   }
 
+  /** The model's score on X passed through the transformers. */
   score(X: MatrixLike, y: Targets): number {
     return this.model.score(this.apply(X), y);
   }
@@ -119,6 +139,7 @@ export class Pipeline implements Estimator {
     return json;
   }
 
+  /** Rebuilds a pipeline saved by `toJSON` (the same as pipelineFromJSON). */
   static fromJSON(obj: unknown): Pipeline {
     return pipelineFromJSON(obj);
   }
@@ -135,6 +156,7 @@ export class Pipeline implements Estimator {
   }
 }
 
+/** A Pipeline of the given steps: transformers, then the model (scikit-learn's make_pipeline). */
 export function makePipeline(...steps: [...Transformer[], Estimator]): Pipeline {
   return new Pipeline(steps);
 }

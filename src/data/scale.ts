@@ -4,8 +4,17 @@ import { describe, strictOptions } from '../core/options.js';
 import { checkModelJson, decodeArray, encodeArray, registerLoader, type ModelJson } from '../persist.js';
 import { checkFitted, jsonEnum, outOfRange, outputMatrix, readMatrix } from './common.js';
 
+/** StandardScaler's options. */
 export interface StandardScalerOptions {
+  /**
+   * Subtract each column's mean.
+   * @default true
+   */
   withMean?: boolean;
+  /**
+   * Divide by each column's standard deviation.
+   * @default true
+   */
   withStd?: boolean;
 }
 
@@ -25,9 +34,13 @@ const NEAR_ZERO_RANGE = 10 * Number.EPSILON;
  * `transform` that would map beyond the output's range is refused, naming its row and column.
  */
 export class StandardScaler {
+  /** Whether transform centers. */
   readonly withMean: boolean;
+  /** Whether transform scales. */
   readonly withStd: boolean;
+  /** Each column's mean after `fit` (scikit-learn's mean_); NaNs are skipped. */
   mean: Float64Array | null = null;
+  /** Each column's population variance after `fit` (scikit-learn's var_). */
   var: Float64Array | null = null;
   /** sqrt(var), or 1 where the variance is 0. */
   scale: Float64Array | null = null;
@@ -40,6 +53,7 @@ export class StandardScaler {
     this.withStd = withStd;
   }
 
+  /** Learns each column's mean and variance (NaNs skipped); returns this. */
   fit(X: MatrixLike): this {
     const m = readMatrix(X, 'StandardScaler');
     const { rows, cols, data } = m;
@@ -87,6 +101,7 @@ export class StandardScaler {
     return this;
   }
 
+  /** (x - mean) / scale per column, as a new Matrix; NaNs stay NaN. */
   transform(X: MatrixLike): Matrix {
     const m = checkFitted(X, this.mean?.length, 'StandardScaler');
     const out = outputMatrix(m, m.rows, m.cols, 'StandardScaler');
@@ -106,15 +121,18 @@ export class StandardScaler {
     return out;
   }
 
+  /** fit, then transform the same rows. */
   fitTransform(X: MatrixLike): Matrix {
     return this.fit(X).transform(X);
   }
 
+  /** A plain, versioned object of the fitted state; `StandardScaler.fromJSON` or `loadFromJSON` rebuilds it. */
   toJSON(): ModelJson {
     if (!this.mean || !this.var) fail('NOT_FITTED', 'StandardScaler is not fitted: nothing to save');
     return { name: 'StandardScaler', version: 1, withMean: this.withMean, withStd: this.withStd, mean: encodeArray(this.mean), var: encodeArray(this.var) };
   }
 
+  /** Rebuilds a StandardScaler saved by `toJSON`. */
   static fromJSON(obj: unknown): StandardScaler {
     const o = checkModelJson(obj, 'StandardScaler', 1);
     const s = new StandardScaler({
@@ -137,8 +155,12 @@ export class StandardScaler {
   }
 }
 
+/** MinMaxScaler's options. */
 export interface MinMaxScalerOptions {
-  /** The [min, max] each column is mapped to. Default [0, 1]. */
+  /**
+   * The [min, max] each column is mapped to. Default [0, 1].
+   * @default [0, 1]
+   */
   featureRange?: readonly [number, number];
 }
 
@@ -149,11 +171,15 @@ export interface MinMaxScalerOptions {
  * given to `transform` that would map beyond the output's range is refused, naming its cell.
  */
 export class MinMaxScaler {
+  /** The [min, max] each column is mapped to. */
   readonly featureRange: readonly [number, number];
+  /** Each column's minimum after `fit` (scikit-learn's data_min_); NaNs are skipped. */
   dataMin: Float64Array | null = null;
+  /** Each column's maximum after `fit` (scikit-learn's data_max_). */
   dataMax: Float64Array | null = null;
   /** x * scale + min is the transform, as in scikit-learn. */
   scale: Float64Array | null = null;
+  /** The offset of the transform (scikit-learn's min_). */
   min: Float64Array | null = null;
 
   constructor(options?: MinMaxScalerOptions) {
@@ -165,6 +191,7 @@ export class MinMaxScaler {
     this.featureRange = [lo, hi];
   }
 
+  /** Learns each column's minimum and maximum (NaNs skipped); returns this. */
   fit(X: MatrixLike): this {
     const m = readMatrix(X, 'MinMaxScaler');
     const lo = new Float64Array(m.cols).fill(Infinity);
@@ -180,6 +207,7 @@ export class MinMaxScaler {
     return this;
   }
 
+  /** x * scale + min per column, as a new Matrix; NaNs stay NaN. */
   transform(X: MatrixLike): Matrix {
     const m = checkFitted(X, this.dataMin?.length, 'MinMaxScaler');
     const out = outputMatrix(m, m.rows, m.cols, 'MinMaxScaler');
@@ -195,15 +223,18 @@ export class MinMaxScaler {
     return out;
   }
 
+  /** fit, then transform the same rows. */
   fitTransform(X: MatrixLike): Matrix {
     return this.fit(X).transform(X);
   }
 
+  /** A plain, versioned object of the fitted state; `MinMaxScaler.fromJSON` or `loadFromJSON` rebuilds it. */
   toJSON(): ModelJson {
     if (!this.dataMin || !this.dataMax) fail('NOT_FITTED', 'MinMaxScaler is not fitted: nothing to save');
     return { name: 'MinMaxScaler', version: 1, featureRange: [...this.featureRange], dataMin: encodeArray(this.dataMin), dataMax: encodeArray(this.dataMax) };
   }
 
+  /** Rebuilds a MinMaxScaler saved by `toJSON`. */
   static fromJSON(obj: unknown): MinMaxScaler {
     const o = checkModelJson(obj, 'MinMaxScaler', 1);
     const r = o.featureRange;

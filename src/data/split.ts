@@ -14,19 +14,39 @@ const MAX_ROWS = 2 ** 32 - 1;
 /** k folds of n rows are k * n indices (4 bytes each): at most 4 GiB of them, wasm32's whole memory. */
 const MAX_FOLD_INDICES = 2 ** 30;
 
+/** trainTestSplit's options (scikit-learn's train_test_split). */
 export interface TrainTestSplitOptions {
-  /** A fraction of the rows in (0, 1), or a row count. Default 0.25. */
+  /**
+   * A fraction of the rows in (0, 1), or a row count. Default 0.25.
+   * @default 0.25
+   */
   testSize?: number;
+  /**
+   * Seeds the shuffle (scikit-learn's random_state).
+   * @default 0
+   */
   seed?: number;
+  /**
+   * Shuffle before splitting; false takes the last rows as the test part.
+   * @default true
+   */
   shuffle?: boolean;
-  /** Labels whose class proportions both parts keep, or true to use y. */
+  /**
+   * Labels whose class proportions both parts keep, or true to use y.
+   * @default undefined (not stratified)
+   */
   stratify?: ArrayLike<Label> | boolean;
 }
 
+/** trainTestSplit's result: X as Matrices, y in the container it came in. */
 export interface Split<Y> {
+  /** The training rows. */
   XTrain: Matrix;
+  /** The test rows. */
   XTest: Matrix;
+  /** The training targets. */
   yTrain: Y;
+  /** The test targets. */
   yTest: Y;
 }
 
@@ -61,17 +81,35 @@ export function trainTestSplit<Y extends Targets>(X: MatrixLike, y: Y, opts?: Tr
   return { XTrain: takeRows(m, train), XTest: takeRows(m, test), yTrain: takeTargets(y, train), yTest: takeTargets(y, test) };
 }
 
+/** kFold's options (scikit-learn's KFold and StratifiedKFold). */
 export interface KFoldOptions {
+  /**
+   * Number of folds, at least 2 (scikit-learn's n_splits).
+   * @default 5
+   */
   k?: number;
+  /**
+   * Shuffle the rows before dealing them into folds.
+   * @default false
+   */
   shuffle?: boolean;
+  /**
+   * Seeds the shuffle (scikit-learn's random_state).
+   * @default 0
+   */
   seed?: number;
-  /** Labels to spread evenly over the folds (stratified k-fold). */
+  /**
+   * Labels to spread evenly over the folds (stratified k-fold).
+   * @default undefined (not stratified)
+   */
   stratify?: ArrayLike<Label>;
 }
 
+/** One fold: the row indices to train on and to test on. */
 export interface Fold {
   /** Row indices, ascending. */
   train: Uint32Array;
+  /** Row indices, ascending. */
   test: Uint32Array;
 }
 
@@ -115,11 +153,27 @@ export function kFold(n: number, opts?: KFoldOptions): Fold[] {
   });
 }
 
+/** crossValScore's options (scikit-learn's cross_val_score with cv=k). */
 export interface CrossValOptions {
+  /**
+   * Number of folds, at least 2.
+   * @default 5
+   */
   k?: number;
+  /**
+   * Shuffle the rows before dealing them into folds.
+   * @default false
+   */
   shuffle?: boolean;
+  /**
+   * Seeds the shuffle.
+   * @default 0
+   */
   seed?: number;
-  /** Stratified folds: true uses y, or pass labels. */
+  /**
+   * Stratified folds: true uses y, or pass labels.
+   * @default undefined (not stratified)
+   */
   stratify?: ArrayLike<Label> | boolean;
 }
 

@@ -1,11 +1,15 @@
 import type { Matrix } from '../core/matrix.js';
 import { Xoshiro128, fillNormal } from '../core/rng.js';
 
+/** makeLogistic's problem and the weights that generated it. */
 export interface SyntheticLogistic {
+  /** n x d standard normal features, float32. */
   X: Matrix;
+  /** 0/1 labels. */
   y: Uint8Array;
   /** The generating weights and intercept. */
   weights: Float64Array;
+  /** The generating intercept (0.25). */
   intercept: number;
 }
 
