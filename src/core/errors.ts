@@ -18,6 +18,7 @@ export type ErrorCode =
 
 /** The one error class of the library: `code` says what went wrong, `message` says where. */
 export class WasmlearnError extends Error {
+  /** What went wrong, as a stable code to branch on. */
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string) {
     super(`${code}: ${message}`);

@@ -3,11 +3,15 @@ import { describe } from './options.js';
 
 /** A dense row-major matrix: element (i, j) is `data[i * cols + j]`. */
 export interface Matrix {
+  /** The values, row by row (row-major): entry (i, j) is data[i * cols + j]. */
   data: Float32Array | Float64Array;
+  /** Number of rows (samples). */
   rows: number;
+  /** Number of columns (features). */
   cols: number;
 }
 
+/** What inputs accept: a Matrix, or an array of equal-length rows. */
 export type MatrixLike = number[][] | Matrix;
 
 export function isMatrix(x: unknown): x is Matrix {
