@@ -2,6 +2,7 @@
 // datasets/README.md), loaded as scikit-learn's load_* functions load theirs. Async, because a
 // browser fetches the file; a separate entry, so it costs nothing to those who do not import it.
 import { fail } from '../core/errors.js';
+import { nodeFsPromises } from '../core/node-fs.js';
 import type { Matrix } from '../core/matrix.js';
 
 export interface Dataset<L extends number | string = number> {
@@ -36,7 +37,7 @@ const FILES = {
 async function readText(url: URL): Promise<string> {
   try {
     if (url.protocol === 'file:') {
-      const { readFile } = await import('node:fs/promises');
+      const { readFile } = await nodeFsPromises();
       return await readFile(url, 'utf8');
     }
     const response = await fetch(url);

@@ -1,4 +1,5 @@
 import { fail } from '../../core/errors.js';
+import { nodeFsPromises } from '../../core/node-fs.js';
 import type { WasmBuild } from './exports.js';
 
 /** Where a build's bytes come from: the bytes themselves, a URL to read or fetch, or a fetch Response. */
@@ -27,7 +28,7 @@ export async function loadWasmBytes(build: WasmBuild, source: WasmSource = wasmU
   else if (ArrayBuffer.isView(source)) bytes = copyBytes(source);
   else if (isResponse(source)) bytes = await responseBytes(source, where);
   else if (source.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
+    const { readFile } = await nodeFsPromises();
     bytes = copyBytes(await readFile(source));
   } else bytes = await responseBytes(await fetch(source), where);
   if (!WASM_MAGIC.every((b, i) => bytes[i] === b)) {

@@ -1,0 +1,116 @@
+// The packed package in an app built by each bundler with no wasmlearn-specific configuration
+// (issue #13): webpack 5, esbuild (platform browser), Rollup (node-resolve, browser) and Parcel 2.
+// Each page trains in Chromium and must land on a WASM backend; the bytes it downloads are counted.
+// Vite (build and dev server) is covered by package.e2e.ts.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchChromium, type Browser } from './helpers/chromium.js';
+import { serve } from './helpers/serve.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = (name: string) => join(root, 'node_modules/.bin', name);
+const app = mkdtempSync(join(tmpdir(), 'wasmlearn-bundlers-'));
+const npm = (args: string[], cwd: string) => execFileSync('npm', [...args, '--no-audit', '--no-fund', '--ignore-scripts'], { cwd, encoding: 'utf8' });
+
+function run(file: string, args: string[]): string {
+  try {
+    return execFileSync(file, args, { cwd: app, encoding: 'utf8', stdio: 'pipe' });
+  } catch (e) {
+    const { stdout, stderr } = e as { stdout: string; stderr: string };
+    throw new Error(`${file} ${args.join(' ')} failed:\n${stdout}${stderr}`);
+  }
+}
+
+const MAIN = `import { init, LogisticRegression } from 'wasmlearn';
+const info = await init();
+const model = new LogisticRegression().fit([[0], [1], [2], [3]], [0, 0, 1, 1]);
+document.title = JSON.stringify({ backend: info.backend, unavailable: info.unavailable, predict: model.predict([[-1], [4]]) });
+`;
+const HTML = (src: string) => `<!doctype html><title></title><script type="module" src="${src}"></script>\n`;
+
+let browser: Browser;
+
+beforeAll(async () => {
+  const [{ filename }] = JSON.parse(npm(['pack', '--json', '--pack-destination', app], root));
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  npm(['install', join(app, filename)], app);
+  mkdirSync(join(app, 'src'));
+  writeFileSync(join(app, 'src/main.js'), MAIN);
+  writeFileSync(join(app, 'src/index.html'), HTML('./main.js'));
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  rmSync(app, { recursive: true, force: true });
+});
+
+interface Result { backend: string; unavailable: Record<string, string>; predict: number[]; wasmBytes: number; wasmFiles: string[] }
+
+/** Serves `dir`, opens it, and reports the page's title and the .wasm bytes it downloaded. */
+async function trainIn(dir: string): Promise<Result> {
+  const server = await serve(dir);
+  const page = await browser.context.newPage();
+  const wasm: Promise<[string, number]>[] = [];
+  page.on('response', (r) => {
+    if (r.url().endsWith('.wasm')) wasm.push(r.body().then((b) => [r.url().split('/').pop()!, b.length], () => [r.url(), 0]));
+  });
+  try {
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.title !== '', undefined, { timeout: 30_000 });
+    const title = JSON.parse(await page.title());
+    const got = await Promise.all(wasm);
+    const result = { ...title, wasmBytes: got.reduce((s, [, n]) => s + n, 0), wasmFiles: got.map(([f]) => f) };
+    console.log(`${dir.split('/').pop()}: ${JSON.stringify(result)}`);
+    return result;
+  } finally {
+    await page.close();
+    await server.close();
+  }
+}
+
+/** esbuild and Rollup do not copy the files of `new URL('…', import.meta.url)`: the app copies build/ beside its bundle. */
+function copyBuilds(out: string) {
+  cpSync(join(app, 'node_modules/wasmlearn/build'), join(out, 'build'), { recursive: true });
+}
+
+describe('bundlers, with no configuration for wasmlearn', () => {
+  it('webpack 5', async () => {
+    const out = join(app, 'out/webpack');
+    const { default: webpack } = await import('webpack');
+    const stats = await new Promise<import('webpack').Stats>((ok, no) => webpack({
+      mode: 'production', context: app, entry: './src/main.js', output: { path: out, filename: 'main.js' },
+    }, (err, s) => (err ? no(err) : ok(s!))));
+    expect(stats.hasErrors(), stats.toString('errors-only')).toBe(false);
+    writeFileSync(join(out, 'index.html'), HTML('./main.js'));
+    expect(await trainIn(out)).toMatchObject({ backend: 'wasm-relaxed', predict: [0, 1] });
+  });
+
+  it('esbuild, platform browser', async () => {
+    const out = join(app, 'out/esbuild');
+    run(bin('esbuild'), ['src/main.js', '--bundle', '--format=esm', '--platform=browser', '--log-level=error', `--outfile=${join(out, 'main.js')}`]);
+    writeFileSync(join(out, 'index.html'), HTML('./main.js'));
+    copyBuilds(out);
+    expect(await trainIn(out)).toMatchObject({ backend: 'wasm-relaxed', predict: [0, 1] });
+  });
+
+  it('Rollup with node-resolve (browser)', async () => {
+    const out = join(app, 'out/rollup');
+    writeFileSync(join(app, 'rollup.config.mjs'), `import { nodeResolve } from ${JSON.stringify(join(root, 'node_modules/@rollup/plugin-node-resolve/dist/es/index.js'))};
+export default { input: 'src/main.js', output: { dir: ${JSON.stringify(out)}, format: 'es' }, plugins: [nodeResolve({ browser: true })] };\n`);
+    run(bin('rollup'), ['-c', 'rollup.config.mjs', '--silent']);
+    writeFileSync(join(out, 'index.html'), HTML('./main.js'));
+    copyBuilds(out);
+    expect(await trainIn(out)).toMatchObject({ backend: 'wasm-relaxed', predict: [0, 1] });
+  });
+
+  it('Parcel 2', async () => {
+    const out = join(app, 'out/parcel');
+    run(bin('parcel'), ['build', 'src/index.html', '--dist-dir', out, '--cache-dir', join(app, '.parcel-cache'), '--no-source-maps', '--log-level', 'error']);
+    expect(await trainIn(out)).toMatchObject({ backend: 'wasm-relaxed', predict: [0, 1] });
+  });
+});
