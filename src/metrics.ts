@@ -30,14 +30,27 @@ export function accuracy(yTrue: Labels | Indicators, yPred: Labels | Indicators)
   return right / n;
 }
 
+/** logLoss's options (scikit-learn's log_loss). */
 export interface LogLossOptions {
-  /** All classes, sorted like the columns of proba; needed when yTrue lacks some. */
+  /**
+   * All classes, sorted like the columns of proba; needed when yTrue lacks some.
+   * @default undefined (the classes of yTrue)
+   */
   labels?: readonly Label[];
-  /** Probabilities are clipped to [eps, 1 - eps]. Default: float64 machine epsilon. */
+  /**
+   * Probabilities are clipped to [eps, 1 - eps]. Default: float64 machine epsilon.
+   * @default Number.EPSILON
+   */
   eps?: number;
-  /** true (default): the mean loss per row (weighted by sampleWeight); false: the sum (of the weighted losses). */
+  /**
+   * true (default): the mean loss per row (weighted by sampleWeight); false: the sum (of the weighted losses).
+   * @default true
+   */
   normalize?: boolean;
-  /** A weight per row (finite, >= 0): the mean becomes sum(w l) / sum(w), the sum sum(w l). */
+  /**
+   * A weight per row (finite, >= 0): the mean becomes sum(w l) / sum(w), the sum sum(w l).
+   * @default undefined (all 1)
+   */
   sampleWeight?: ArrayLike<number>;
 }
 
@@ -96,12 +109,22 @@ function sampleWeightArg(sw: unknown, rows: number, normalize: boolean): Float64
   return out;
 }
 
+/** confusionMatrix's options. */
 export interface ConfusionMatrixOptions {
+  /**
+   * The classes to count, in this order; rows with other labels are left out.
+   * @default undefined (every label of yTrue and yPred, sorted)
+   */
   labels?: readonly Label[];
 }
 
 /** Counts: `matrix[i][j]` is how many rows of true class `labels[i]` were predicted `labels[j]`. */
-export function confusionMatrix(yTrue: Labels, yPred: Labels, opts: ConfusionMatrixOptions = {}): { labels: Label[]; matrix: number[][] } {
+export function confusionMatrix(yTrue: Labels, yPred: Labels, opts: ConfusionMatrixOptions = {}): {
+  /** The classes, in the order of the rows and columns. */
+  labels: Label[];
+  /** classes x classes counts. */
+  matrix: number[][];
+} {
   const o = strictOptions('confusionMatrix', opts, ['labels']);
   const n = checkPair(yTrue, yPred);
   const labels = labelsOption(o.labels) ?? unionLabels(yTrue, yPred);
@@ -115,18 +138,38 @@ export function confusionMatrix(yTrue: Labels, yPred: Labels, opts: ConfusionMat
   return { labels, matrix };
 }
 
+/**
+ * How per-class scores combine: 'binary' (the positive class only), 'macro' (unweighted mean),
+ * 'micro' (global counts) or 'weighted' (mean weighted by support).
+ */
 export type Average = 'binary' | 'macro' | 'micro' | 'weighted';
 
+/** precisionRecallF1's options (scikit-learn's precision_recall_fscore_support). */
 export interface PrecisionRecallOptions {
+  /**
+   * How the per-class scores combine.
+   * @default 'binary'
+   */
   average?: Average;
-  /** The positive class for average 'binary'. Default 1, or true for boolean labels. */
+  /**
+   * The positive class for average 'binary'. Default 1, or true for boolean labels.
+   * @default 1 (true for boolean labels)
+   */
   posLabel?: Label;
+  /**
+   * The classes averaged over.
+   * @default undefined (every label of yTrue and yPred)
+   */
   labels?: readonly Label[];
 }
 
+/** Precision, recall, F1 and support, each in [0, 1] except support. */
 export interface PrecisionRecallF1 {
+  /** tp / (tp + fp). */
   precision: number;
+  /** tp / (tp + fn). */
   recall: number;
+  /** The harmonic mean of precision and recall. */
   f1: number;
   /** Rows whose true label is among the classes averaged over. */
   support: number;
@@ -160,9 +203,17 @@ export function precisionRecallF1(yTrue: Labels, yPred: Labels, opts: PrecisionR
   return { precision: mean((c) => c.precision), recall: mean((c) => c.recall), f1: mean((c) => c.f1), support };
 }
 
+/** rocAuc's options (scikit-learn's roc_auc_score). */
 export interface RocAucOptions {
-  /** Only one-vs-rest: each class against the others, then the unweighted mean. */
+  /**
+   * Only one-vs-rest: each class against the others, then the unweighted mean.
+   * @default 'ovr'
+   */
   multiClass?: 'ovr';
+  /**
+   * The classes, in the order of the columns of scores.
+   * @default undefined (the classes of yTrue, sorted)
+   */
   labels?: readonly Label[];
 }
 
@@ -195,8 +246,17 @@ export function rocAuc(yTrue: Labels, scores: Matrix | number[][] | ArrayLike<nu
   return sum / classes.length;
 }
 
+/** classificationReport's options. */
 export interface ReportOptions {
+  /**
+   * Decimal places of the scores.
+   * @default 2
+   */
   digits?: number;
+  /**
+   * The classes to report on, in this order.
+   * @default undefined (every label of yTrue and yPred)
+   */
   labels?: readonly Label[];
 }
 

@@ -7,7 +7,9 @@ import {
 } from './formats.js';
 import { misuse } from './memory.js';
 
+/** A hidden layer's activation (scikit-learn's names; 'logistic' is the sigmoid). */
 export type Activation = 'identity' | 'relu' | 'tanh' | 'logistic';
+/** The update rule of epoch-based training: plain steps, momentum, Nesterov momentum, Adam or AMSGrad. */
 export type OptimizerKind = 'sgd' | 'momentum' | 'nesterov' | 'adam' | 'amsgrad';
 /** sigmoid + binary cross-entropy per output, or softmax + cross-entropy. */
 export type OutputKind = 'sigmoid' | 'softmax';

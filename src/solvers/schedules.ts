@@ -3,6 +3,7 @@ import { fail } from '../core/errors.js';
 import { describe } from '../core/options.js';
 import { inRange, integerAtLeast, positive } from '../core/check.js';
 
+/** A learning-rate schedule; see TrainingControlOptions.learningRateSchedule. */
 export type ScheduleName = 'constant' | 'invscaling' | 'step' | 'exponential' | 'cosine' | 'adaptive';
 export const SCHEDULES: readonly ScheduleName[] = ['constant', 'invscaling', 'step', 'exponential', 'cosine', 'adaptive'];
 

@@ -8,15 +8,19 @@ import { lbfgs } from './lbfgs.js';
 import { scheduledRate, type ScheduleOptions } from './schedules.js';
 import { NoImprovement } from './stopping.js';
 
+/** One entry of `history`, and what onEpochEnd receives after every epoch (iteration for lbfgs and gd). */
 export interface EpochLog {
+  /** 1-based epoch or iteration number. */
   epoch: number;
   /** The training objective: mean loss plus the penalty. */
   loss: number;
+  /** The validation loss (validationData or earlyStopping's held-out rows). */
   valLoss?: number;
+  /** The validation accuracy, as `score` computes it. */
   valAccuracy?: number;
   /** The step size: the learning rate (gd, sgd, adam) or the line search's accepted step (lbfgs). */
   learningRate: number;
-  /** Wall time of the epoch or iteration. */
+  /** Wall time of the epoch or iteration, in milliseconds. */
   ms: number;
   /** Set when the loss rose past ten times its start here and onDivergence 'warn' let training go on. */
   diverged?: true;
@@ -24,9 +28,11 @@ export interface EpochLog {
 
 /** What onBatchEnd sees after every mini-batch: the mean data loss of the batch's rows (before its step). */
 export interface BatchLog {
+  /** 1-based epoch number. */
   epoch: number;
   /** 1-based within the epoch. */
   batch: number;
+  /** The batch's mean data loss. */
   loss: number;
 }
 
@@ -37,6 +43,7 @@ export interface BatchLog {
  * false; 'diverged': the loss blew up under onDivergence 'stop'; 'partialFit': trained in chunks.
  */
 export const STOP_REASONS = ['converged', 'noImprovement', 'maxIter', 'lineSearch', 'callback', 'diverged', 'partialFit'] as const;
+/** Why training stopped (see STOP_REASONS' list above); `stopReason` says it in words. One of 'converged', 'noImprovement', 'maxIter', 'lineSearch', 'callback', 'diverged', 'partialFit'. */
 export type StopReason = (typeof STOP_REASONS)[number];
 
 export interface SolverResult {
