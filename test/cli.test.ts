@@ -167,12 +167,12 @@ describe('wasmlearn on bad input: one clear line, exit code 2', () => {
     oneLine(cli('train', 'nope.csv', '--target', 'y'), /^wasmlearn train: cannot open nope\.csv: no such file$/);
     oneLine(cli('predict', 'nope.json', cancer), /cannot open nope\.json: no such file/);
     const bad = file('bad.csv', 'a,b,y\n1,2,0\n3,x,1\n5,6,0\n');
-    oneLine(cli('train', bad, '--target', 'y'), /PARSE_ERROR: line 3, column "b" \(index 1\): "x" is not a number/);
+    oneLine(cli('train', bad, '--target', 'y'), /^wasmlearn train: line 3, column "b" \(index 1\): "x" is not a number/);
     oneLine(cli('train', cancer, '--no-header', '--target', '11'), /column 7 has missing values .*--impute/);
   });
 
   it('bad flags and options', () => {
-    oneLine(cli('train', cancer, '--target', '11', '--bogus'), /Unknown option '--bogus'/);
+    oneLine(cli('train', cancer, '--target', '11', '--bogus'), /^wasmlearn train: unknown option '--bogus' \(see --help\)$/);
     oneLine(cli('train', cancer), /train needs --target/);
     oneLine(cli('train', cancer, '--no-header', '--target', '11', '--test-size', '2.5'), /--test-size must be a fraction/);
     oneLine(cli('train', cancer, '--no-header', '--target', '11', '--solver', 'newton'), /solver must be one of 'lbfgs', 'gd', 'sgd'/);
@@ -181,6 +181,52 @@ describe('wasmlearn on bad input: one clear line, exit code 2', () => {
     oneLine(cli('train', cancer, '--no-header', '--target', '11', '--model', 'mlp', '--hidden', '8,x'), /--hidden must be a whole number from 1 to 65536, got 'x'/);
     oneLine(cli('predict', cancer, cancer), /is not JSON/);
     oneLine(cli('frobnicate'), /unknown command 'frobnicate'/);
+  });
+
+  it("the user's slips: did you mean, a header row that is data, no internal codes", () => {
+    const csv = file('iris-like.csv', 'Petal,Sepal,Species\n1,2,a\n1.5,2.5,b\n0.3,0.1,a\n2,2.2,b\n0.1,0.4,a\n2.1,1.9,b\n');
+    oneLine(cli('train', csv, '--target', 'Species', '--max-iters', '5'), /^wasmlearn train: unknown option '--max-iters'; did you mean '--max-iter'\? \(see --help\)$/);
+    oneLine(cli('train', csv, '--target', 'Species', '--L1-ratio', '0.5'), /did you mean '--l1-ratio'\?/);
+    oneLine(cli('predict', csv, csv, '--prob'), /^wasmlearn predict: unknown option '--prob'; did you mean '--proba'\?/);
+    oneLine(cli('traim', csv), /^wasmlearn: unknown command 'traim'; did you mean 'train'\?/);
+    oneLine(cli('--verison'), /^wasmlearn: unknown option '--verison'; did you mean '--version'\?/);
+    oneLine(cli('train', csv, '--target', 'species'), /^wasmlearn train: unknown column 'species' \(--target\): the file has 3 columns: 'Petal', 'Sepal', 'Species'; did you mean 'Species'\?$/);
+    oneLine(cli('train', csv, '--target', 'Species', '--model', 'MLP'), /unknown model 'MLP' \(--model\); did you mean 'mlp'\?/);
+    oneLine(cli('train', csv, '--target'), /^wasmlearn train: --target needs a value$/);
+    oneLine(cli('train', cancer, '--target', '11'), /^wasmlearn train: the first line of .* looks like data \('1000025', '5', '1', '1', \.\.\.\), not column names: pass --no-header$/);
+    oneLine(cli('train', csv, '--target', 'Species', '--solver', 'newton'), /^wasmlearn train: solver must be one of 'lbfgs', 'gd', 'sgd'; got "newton"$/);
+    oneLine(cli('train', csv, '--target', 'Species', '--penalty', 'l1'), /^wasmlearn train: penalty 'l1' needs solver 'gd' or 'sgd'/);
+    oneLine(cli('train', csv, '--target', 'Species', '--class-weight', 'a=2'), /--class-weight takes 'balanced' or label:weight pairs/);
+    oneLine(cli('train', csv, '--target', 'Species', '--model', 'mlp', '--C', '2'), /--C is an option of --model logistic and multilabel/);
+  });
+});
+
+describe('wasmlearn --version, the regularization flags, relaxed SIMD on request', () => {
+  const csv = () => file('w.csv', 'Petal,Sepal,Species\n' + Array.from({ length: 40 }, (_, i) => `${(i % 2) + (i % 7) / 10},${(i % 5) / 4},${i % 2 ? 'b' : 'a'}`).join('\n') + '\n');
+
+  it('--version', () => {
+    const r = cli('--version');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^wasmlearn \d+\.\d+\.\d+ \(Node /);
+  });
+
+  it('--C, --penalty, --l1-ratio, --optimizer, --class-weight reach the model', () => {
+    const r = cli('train', csv(), '--target', 'Species', '--solver', 'sgd', '--optimizer', 'adam', '--penalty', 'elasticnet', '--l1-ratio', '0.5', '--C', '0.5', '--class-weight', 'a:1,b:3');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/test accuracy/);
+    expect(cli('train', csv(), '--target', 'Species', '--model', 'mlp', '--hidden', '4', '--class-weight', 'balanced', '--max-iter', '5').code).toBe(0);
+  });
+
+  it('--backend wasm-relaxed trains on wasm-relaxed (Node 20 relaunches with the flag)', () => {
+    const r = cli('train', csv(), '--target', 'Species', '--backend', 'wasm-relaxed');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/on wasm-relaxed/);
+  });
+
+  it('prints the convergence warning', () => {
+    const r = cli('train', csv(), '--target', 'Species', '--max-iter', '1');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^warning  did not converge: /m);
   });
 });
 

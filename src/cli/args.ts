@@ -1,4 +1,6 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseNumberText } from '../data/csv-number.js';
+import { closest } from '../core/options.js';
 import { usage } from './errors.js';
 
 /** The flag every command takes; parseArgs is strict, so an unknown flag is a usage error. */
@@ -36,4 +38,38 @@ export function positionals(given: string[], names: string[], command: string): 
   if (given.length > names.length) usage(`${command} takes ${names.length} arguments, got an extra ${quoteArg(given[names.length])}`);
   for (const [i, p] of given.entries()) if (p === '') usage(`${command}: <${names[i]}> is empty; give a file name`);
   return given;
+}
+
+/** The known name closest to `given`, as a message's tail: "; did you mean 'x'?", or ''. */
+export function didYouMean(given: string, known: readonly string[], show: (k: string) => string = (k) => `'${k}'`): string {
+  const best = closest(given, known);
+  // One or two letters are a single edit from too much to be a guess worth showing.
+  if (best === null || (given.length <= 2 && best.toLowerCase() !== given.toLowerCase())) return '';
+  return `; did you mean ${show(best)}?`;
+}
+
+/**
+ * parseArgs (strict), with its mistakes said in the command line's words: an unknown flag names
+ * the closest known one, a flag missing its value says so. One line each, a usage error.
+ */
+export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  const options = config.options ?? {};
+  try {
+    return parseArgs(config);
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    const message = e instanceof Error ? e.message : String(e);
+    const flags = Object.keys(options).map((k) => `--${k}`);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const given = /^Unknown option '([^']*)'/.exec(message)?.[1] ?? '?';
+      const name = given.replace(/^-+/, '').split('=')[0];
+      usage(`unknown option ${quoteArg(given)}${didYouMean(name, Object.keys(options), (k) => `'--${k}'`)} (see --help)`);
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const flag = flags.find((f) => message.includes(`'${f}`) || message.includes(`${f} `));
+      if (flag && options[flag.slice(2)]?.type === 'string') usage(`${flag} needs a value`);
+      if (flag) usage(`${flag} takes no value`);
+    }
+    throw e;
+  }
 }

@@ -4,8 +4,9 @@ import { open } from 'node:fs/promises';
 import { fail } from '../core/errors.js';
 import { parseCsv } from '../data/csv.js';
 import { CSV_LIMITS, sizeText } from '../data/csv-limits.js';
-import { quoteArg } from './args.js';
-import { fileStep, oneLine, usage } from './errors.js';
+import { didYouMean, quoteArg } from './args.js';
+import { parseNumberText } from '../data/csv-number.js';
+import { fileStep, oneLine, showPath, usage } from './errors.js';
 
 const CHUNK = 1 << 16;
 const UTF8_BOM = 3;
@@ -13,6 +14,11 @@ const UTF8_BOM = 3;
 /** The column names from the first line of a CSV file, or '1'..'n' when it has no header. */
 export async function columnNames(path: string, header: boolean): Promise<string[]> {
   const names = parseCsv(await firstLine(path), { header: true }).columns;
+  // Forgetting --no-header takes the first row of data for names: say so now, not as a later
+  // puzzle ("column '1.5' has missing values").
+  if (header && names.length > 0 && names.every((n) => n.trim() !== '' && parseNumberText(n.trim()) !== null)) {
+    usage(`the first line of ${showPath(path)} looks like data (${names.slice(0, 4).map((n) => quoteArg(n)).join(', ')}${names.length > 4 ? ', ...' : ''}), not column names: pass --no-header`);
+  }
   return header ? names : names.map((_, j) => String(j + 1));
 }
 
@@ -34,7 +40,8 @@ export class Columns {
     const k = /^\d{1,16}$/.test(ref) ? Number(ref) : NaN;
     if (k >= 1 && k <= names.length) return k - 1;
     const shown = names.slice(0, 30).map((n) => (/^\d+$/.test(n) ? n : quoteArg(n))).join(', ');
-    return usage(`unknown column ${quoteArg(ref)} (${oneLine(flag)}): the file has ${names.length} columns: ${shown}${names.length > 30 ? ', ...' : ''}${/^\d+$/.test(ref) ? ` (numbers count from 1)` : ''}`);
+    const hint = /^\d+$/.test(ref) ? '' : didYouMean(ref, names);
+    return usage(`unknown column ${quoteArg(ref)} (${oneLine(flag)}): the file has ${names.length} columns: ${shown}${names.length > 30 ? ', ...' : ''}${/^\d+$/.test(ref) ? ` (numbers count from 1)` : ''}${hint}`);
   }
 }
 

@@ -65,13 +65,18 @@ export async function fileStep<T>(verb: string, path: string, step: () => Promis
   }
 }
 
+/** A library error code where a message starts, or where it quotes a wrapped error ("MLPClassifier: BAD_OPTION: ..."). */
+const CODE_PREFIX = /(?<=^|: )(SHAPE_MISMATCH|NON_FINITE_INPUT|BAD_LABEL|EMPTY_INPUT|BAD_OPTION|NOT_INITIALIZED|NOT_FITTED|DISPOSED|DIVERGED|UNSUPPORTED|PARSE_ERROR|BAD_MODEL_JSON|BUSY|OUT_OF_MEMORY|INTERNAL): /g;
+
 /**
  * The one line that explains an error. Usage and library errors are the user's to fix; a file
  * error says which file and why; anything else is a bug in wasmlearn, still said in one line
  * (the stack only with WASMLEARN_DEBUG=1).
  */
 export function explain(e: unknown): string {
-  if (e instanceof UsageError || e instanceof WasmlearnError) return oneLine(e.message);
+  if (e instanceof UsageError) return oneLine(e.message);
+  // The library's messages start with their code (for programs); a person reads the words.
+  if (e instanceof WasmlearnError) return oneLine(e.message.replace(CODE_PREFIX, ''));
   const err = e as NodeJS.ErrnoException | null;
   const why = fileReason(err);
   if (why !== null) return `cannot open ${err?.path === undefined ? 'a file' : showPath(err.path)}: ${why}`;

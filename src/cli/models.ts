@@ -5,6 +5,7 @@ import { LogisticRegression, type LogisticRegressionOptions } from '../models/lo
 import { MLPClassifier, type MLPClassifierOptions } from '../models/mlp.js';
 import { MultiLabelClassifier, type MultiLabelClassifierOptions } from '../models/multilabel.js';
 import { usage } from './errors.js';
+import { didYouMean, quoteArg } from './args.js';
 
 export interface ModelFlags {
   solver?: string;
@@ -13,6 +14,11 @@ export interface ModelFlags {
   batchSize?: number;
   hidden?: number[];
   activation?: string;
+  optimizer?: string;
+  C?: number;
+  penalty?: string;
+  l1Ratio?: number;
+  classWeight?: 'balanced' | Record<string, number>;
   seed: number;
   backend: BackendChoice;
 }
@@ -35,7 +41,10 @@ const MODELS: Record<string, (f: ModelFlags) => BuiltModel> = {
   logistic(f) {
     const model = new LogisticRegression({
       seed: f.seed, backend: f.backend,
-      ...given<LogisticRegressionOptions>([['solver', f.solver], ['maxIter', f.maxIter], ['learningRate', f.learningRate], ['batchSize', f.batchSize]]),
+      ...given<LogisticRegressionOptions>([
+        ['solver', f.solver], ['maxIter', f.maxIter], ['learningRate', f.learningRate], ['batchSize', f.batchSize],
+        ['optimizer', f.optimizer], ['C', f.C], ['penalty', f.penalty], ['l1Ratio', f.l1Ratio], ['classWeight', f.classWeight],
+      ]),
     });
     const o = model.options;
     return { model, maxIter: o.maxIter, description: `LogisticRegression (solver ${o.solver})`, targets: 'labels' };
@@ -45,7 +54,7 @@ const MODELS: Record<string, (f: ModelFlags) => BuiltModel> = {
       seed: f.seed, backend: f.backend,
       ...given<MLPClassifierOptions>([
         ['solver', f.solver], ['maxIter', f.maxIter], ['learningRateInit', f.learningRate], ['batchSize', f.batchSize],
-        ['hiddenLayerSizes', f.hidden], ['activation', f.activation],
+        ['hiddenLayerSizes', f.hidden], ['activation', f.activation], ['classWeight', f.classWeight],
       ]),
     });
     const o = model.options;
@@ -54,7 +63,10 @@ const MODELS: Record<string, (f: ModelFlags) => BuiltModel> = {
   multilabel(f) {
     const model = new MultiLabelClassifier({
       seed: f.seed, backend: f.backend,
-      ...given<MultiLabelClassifierOptions>([['solver', f.solver], ['maxIter', f.maxIter], ['learningRate', f.learningRate], ['batchSize', f.batchSize]]),
+      ...given<MultiLabelClassifierOptions>([
+        ['solver', f.solver], ['maxIter', f.maxIter], ['learningRate', f.learningRate], ['batchSize', f.batchSize],
+        ['optimizer', f.optimizer], ['C', f.C], ['penalty', f.penalty], ['l1Ratio', f.l1Ratio],
+      ]),
     });
     const o = model.options;
     return { model, maxIter: o.maxIter, description: `MultiLabelClassifier (solver ${o.solver})`, targets: 'indicators' };
@@ -64,7 +76,12 @@ const MODELS: Record<string, (f: ModelFlags) => BuiltModel> = {
 export const MODEL_NAMES = Object.keys(MODELS);
 
 export function buildModel(name: string, flags: ModelFlags): BuiltModel {
-  if (!Object.hasOwn(MODELS, name)) usage(`unknown model '${name}' (--model): this version has ${MODEL_NAMES.join(', ')}`);
+  if (!Object.hasOwn(MODELS, name)) usage(`unknown model ${quoteArg(name)} (--model)${didYouMean(name, MODEL_NAMES)}: this version has ${MODEL_NAMES.join(', ')}`);
   if (name !== 'mlp' && (flags.hidden || flags.activation)) usage(`--hidden and --activation are options of --model mlp`);
+  if (name === 'mlp') {
+    const linear = (['optimizer', 'C', 'penalty', 'l1Ratio'] as const).find((k) => flags[k] !== undefined);
+    if (linear) usage(`--${linear === 'l1Ratio' ? 'l1-ratio' : linear} is an option of --model logistic and multilabel`);
+  }
+  if (name === 'multilabel' && flags.classWeight !== undefined) usage('--class-weight is an option of --model logistic and mlp');
   return MODELS[name](flags);
 }

@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { init, type BackendChoice } from '../engine/index.js';
 import type { Label } from '../core/labels.js';
 import type { Matrix } from '../core/matrix.js';
-import { HELP_FLAG, positionals } from './args.js';
+import { HELP_FLAG, parseFlags, positionals } from './args.js';
 import { columnNames, Columns } from './columns.js';
 import { showPath, usage } from './errors.js';
 import { prepareOutput, readCsvFile, writeOutput } from './input.js';
@@ -25,7 +24,7 @@ labels, are ignored.
   -h, --help            this help`;
 
 export async function predict(argv: string[], out: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
-  const { values: v, positionals: given } = parseArgs({
+  const { values: v, positionals: given } = parseFlags({
     args: argv,
     allowPositionals: true,
     options: {

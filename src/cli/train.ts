@@ -1,5 +1,4 @@
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { init, type BackendChoice } from '../engine/index.js';
 import { SimpleImputer, type ImputeStrategy } from '../data/impute.js';
 import { makePipeline, type Transformer } from '../data/pipeline.js';
@@ -7,7 +6,7 @@ import { StandardScaler } from '../data/scale.js';
 import { trainTestSplit } from '../data/split.js';
 import { uniqueSorted, type Label } from '../core/labels.js';
 import type { Matrix } from '../core/matrix.js';
-import { HELP_FLAG, intFlag, numberFlag, positionals } from './args.js';
+import { HELP_FLAG, quoteArg, intFlag, numberFlag, parseFlags, positionals } from './args.js';
 import { columnNames, Columns } from './columns.js';
 import { oneLine, usage } from './errors.js';
 import { prepareOutput, readCsvFile, writeOutput } from './input.js';
@@ -29,6 +28,13 @@ counted from 1 (the only way with --no-header).
   --solver <name>       logistic, multilabel: lbfgs (default), gd, sgd; mlp: adam (default), sgd, lbfgs
   --hidden <sizes>      mlp: the hidden layer widths, e.g. 64,32 (default 100)
   --activation <name>   mlp: relu (default), tanh, logistic, identity
+  --optimizer <name>    logistic, multilabel with --solver sgd: sgd (default), momentum, nesterov,
+                        adam, amsgrad
+  --C <x>               logistic, multilabel: inverse regularization strength (default 1)
+  --penalty <name>      logistic, multilabel: l2 (default), l1, elasticnet, none (l1 and
+                        elasticnet need --solver gd or sgd)
+  --l1-ratio <x>        elasticnet's share of l1, in [0, 1] (default 0.15)
+  --class-weight <w>    logistic, mlp: balanced, or label:weight,... (other labels weigh 1)
   --max-iter <n>        iterations (lbfgs, gd) or epochs (sgd, adam)
   --learning-rate <x>   the step size of gd, sgd and adam
   --batch-size <n>      rows per mini-batch (sgd, adam)
@@ -53,7 +59,7 @@ export const FLAG_LIMITS = {
 } as const;
 
 export async function train(argv: string[], out: (line: string) => void = console.log): Promise<number> {
-  const { values: v, positionals: given } = parseArgs({
+  const { values: v, positionals: given } = parseFlags({
     args: argv,
     allowPositionals: true,
     options: {
@@ -75,6 +81,11 @@ export async function train(argv: string[], out: (line: string) => void = consol
       backend: { type: 'string', default: 'auto' },
       out: { type: 'string' },
       plot: { type: 'string' },
+      optimizer: { type: 'string' },
+      C: { type: 'string' },
+      penalty: { type: 'string' },
+      'l1-ratio': { type: 'string' },
+      'class-weight': { type: 'string' },
     },
   });
   if (v.help) {
@@ -95,6 +106,11 @@ export async function train(argv: string[], out: (line: string) => void = consol
     maxIter: intFlag('max-iter', v['max-iter'], 1, FLAG_LIMITS.maxIter),
     learningRate: numberFlag('learning-rate', v['learning-rate'], (x) => x > 0, 'a positive number'),
     batchSize: intFlag('batch-size', v['batch-size'], 1, FLAG_LIMITS.batchSize),
+    optimizer: v.optimizer,
+    C: numberFlag('C', v.C, (x) => x > 0, 'a positive number'),
+    penalty: v.penalty,
+    l1Ratio: numberFlag('l1-ratio', v['l1-ratio'], (x) => x >= 0 && x <= 1, 'a number from 0 to 1'),
+    classWeight: classWeightFlag(v['class-weight']),
   });
   const steps: Transformer[] = [];
   if (v.impute !== undefined) steps.push(new SimpleImputer({ strategy: v.impute as ImputeStrategy }));
@@ -202,4 +218,18 @@ function refuseMissing(X: Matrix, names: string[]): void {
   if (k < 0) return;
   const column = names[k % X.cols];
   usage(`column ${column} has missing values (the first in data row ${Math.floor(k / X.cols) + 1}); pass --impute mean, median, most_frequent or constant`);
+}
+
+/** --class-weight: 'balanced', or label:weight pairs, comma-separated (a label may hold ':'; the last one splits). */
+function classWeightFlag(text: string | undefined): 'balanced' | Record<string, number> | undefined {
+  if (text === undefined) return undefined;
+  if (text === 'balanced') return text;
+  const weights: Record<string, number> = {};
+  for (const part of text.split(',')) {
+    const at = part.lastIndexOf(':');
+    const w = at > 0 ? numberFlag('class-weight', part.slice(at + 1).trim(), (x) => x >= 0, 'a weight of 0 or more', ) : undefined;
+    if (at <= 0 || w === undefined) usage(`--class-weight takes 'balanced' or label:weight pairs such as 0:1,1:5; got ${quoteArg(text)}`);
+    weights[part.slice(0, at).trim()] = w;
+  }
+  return weights;
 }
