@@ -49,12 +49,14 @@ export class Identity extends Elementwise {
   }
 }
 
+/** max(x, 0), elementwise. */
 export class ReLU extends Elementwise {
   constructor(options: LayerOptions = {}) {
     super('relu', options);
   }
 }
 
+/** tanh(x), elementwise. */
 export class Tanh extends Elementwise {
   constructor(options: LayerOptions = {}) {
     super('tanh', options);

@@ -5,12 +5,22 @@ import { isMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
 import { shuffleU32, Xoshiro128, identityOrder } from '../core/rng.js';
 import { booleanOption, isNumberArray, isRowsLike, layerOptions, matrixArg, shown } from './args.js';
 
+/** Options of `batches` (PyTorch's DataLoader's batch_size and shuffle). */
 export interface BatchesOptions {
-  /** Rows per batch; the last batch of an epoch holds the rest. Default 32. */
+  /**
+   * Rows per batch; the last batch of an epoch holds the rest. Default 32.
+   * @default 32
+   */
   batchSize?: number;
-  /** A new order every epoch (default true); false keeps the rows in order. */
+  /**
+   * A new order every epoch (default true); false keeps the rows in order.
+   * @default true
+   */
   shuffle?: boolean;
-  /** Seed of the shuffles; default 0. The same seed gives the same epochs. */
+  /**
+   * Seed of the shuffles; default 0. The same seed gives the same epochs.
+   * @default 0
+   */
   seed?: number;
 }
 
@@ -23,7 +33,9 @@ export type BatchOf<Y> = Y extends Matrix ? Matrix : Y extends readonly (infer E
  * of epoch after epoch follows from the seed alone. X and y are read when each batch is made.
  */
 export class Batches<Y> implements Iterable<[Matrix, BatchOf<Y>]> {
+  /** Rows per batch. */
   readonly batchSize: number;
+  /** Whether each epoch takes a new order. */
   readonly shuffle: boolean;
   /** Rows in all. */
   readonly rows: number;
@@ -49,6 +61,7 @@ export class Batches<Y> implements Iterable<[Matrix, BatchOf<Y>]> {
     this.#rng = new Xoshiro128(seed);
   }
 
+  /** One epoch: [xBatch, yBatch] pairs covering every row once. */
   *[Symbol.iterator](): Iterator<[Matrix, BatchOf<Y>]> {
     this.epoch++;
     if (this.shuffle) shuffleU32(this.#order, this.#order.length, this.#rng.state);

@@ -10,10 +10,17 @@ import { withBuffers } from './losses.js';
 import { alloc, readRows, writeRows } from './memory.js';
 import { engineOf } from './module.js';
 
+/** Options of sigmoid, logSigmoid, softmax and logSoftmax. */
 export interface FunctionOptions {
-  /** Default: the backend `init` chose. */
+  /**
+   * Default: the backend `init` chose.
+   * @default 'auto'
+   */
   backend?: BackendChoice;
-  /** The dtype computed in and returned: default a typed array's own (a Matrix's data), float64 for plain numbers. */
+  /**
+   * The dtype computed in and returned: default a typed array's own (a Matrix's data), float64 for plain numbers.
+   * @default the input's (float64 for number arrays)
+   */
   dtype?: Dtype;
 }
 

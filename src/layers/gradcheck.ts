@@ -9,23 +9,35 @@ import { holding, Module } from './module.js';
 
 /** What an estimator offers gradCheck: its parameters as one flat vector, and its objective. */
 export interface GradCheckable {
+  /** All parameters, packed. */
   getParameters(): Float64Array;
+  /** Replaces the parameters, in getParameters() order. */
   setParameters(values: Float64Array): void;
   /** The training objective on (X, y) at the current parameters, and its gradient in getParameters() order. */
-  lossAndGradient(X: MatrixLike, y: Targets): { loss: number; gradient: Float64Array };
+  lossAndGradient(X: MatrixLike, y: Targets): {
+    /** The objective. */
+    loss: number;
+    /** Its gradient, in getParameters() order. */
+    gradient: Float64Array;
+  };
 }
 
+/** A loss of a module's output and targets, as softmaxCrossEntropy is. */
 export type LossFunction = (out: Matrix, y: LossTargets) => LossResult;
 
+/** gradCheck's options for an estimator (or any GradCheckable). */
 export interface GradCheckOptions {
   /**
    * The stencil's step. Default 1e-2 in float32 (its losses carry ~1e-7 relative noise, which a
    * smaller step amplifies) and 1e-3 for a float64 module (Linear({ dtype: 'float64' }), float64 losses).
+   * @default 1e-2 (float32), 1e-3 (float64)
    */
   eps?: number;
 }
 
+/** gradCheck's options for a Module: the loss to differentiate, and the step. */
 export interface ModuleGradCheckOptions extends GradCheckOptions {
+  /** The loss on the module's output: a built-in loss's name or a LossFunction. */
   loss: 'softmaxCrossEntropy' | 'binaryCrossEntropy' | LossFunction;
 }
 
@@ -38,7 +50,12 @@ export interface GradCheckEntry {
    */
   maxRelError: number;
   /** Where it occurred: a parameter's name ('0.weight'), 'input' for dLoss/dX, or 'parameters' for an estimator; index row-major. */
-  at: { parameter: string; index: number };
+  at: {
+    /** The parameter's name, 'input' or 'parameters'. */
+    parameter: string;
+    /** The entry's row-major index. */
+    index: number;
+  };
   /** The gradient by backward (or lossAndGradient), row-major. */
   analytic: Float64Array;
   /** The gradient by finite differences, entry for entry. */

@@ -10,19 +10,33 @@ import { Parameter, ParameterStore } from './parameter.js';
 /** How the initial weights are drawn; `rng()` is uniform in [0, 1), seeded by `seed`, called once per weight, row by row. */
 export type Init = 'glorotUniform' | 'heNormal' | 'zeros' | ((rng: () => number) => number);
 
+/** Linear's options. */
 export interface LinearLayerOptions extends LayerOptions {
-  /** The dtype of the parameters and of every computation: 'float32' (default) or 'float64'. */
+  /**
+   * The dtype of the parameters and of every computation: 'float32' (default) or 'float64'.
+   * @default 'float32'
+   */
   dtype?: Dtype;
   /**
    * The initial weights: 'glorotUniform' (default; U(-a, a), a = sqrt(6 / (in + out))), 'heNormal'
    * (N(0, 2 / in), for ReLU nets), 'zeros', or a function of a seeded uniform generator. The bias starts at zero.
+   * @default 'glorotUniform'
    */
   init?: Init;
-  /** Seed of the initial weights; default 0, so a net is the same on every run and backend. */
+  /**
+   * Seed of the initial weights; default 0, so a net is the same on every run and backend.
+   * @default 0
+   */
   seed?: number;
-  /** Initial weights, outFeatures x inFeatures (a Matrix, number[][] or the numbers row by row), instead of `init`. */
+  /**
+   * Initial weights, outFeatures x inFeatures (a Matrix, number[][] or the numbers row by row), instead of `init`.
+   * @default undefined (drawn by `init`)
+   */
   weight?: MatrixLike | ArrayLike<number>;
-  /** Initial bias, outFeatures numbers; default zeros. */
+  /**
+   * Initial bias, outFeatures numbers; default zeros.
+   * @default zeros
+   */
   bias?: MatrixLike | ArrayLike<number>;
 }
 
@@ -31,11 +45,15 @@ const INITS = ['glorotUniform', 'heNormal', 'zeros'] as const;
 
 /** y = x W^T + b. W (outFeatures x inFeatures), b and their gradients stay in the engine's memory. */
 export class Linear extends Layer {
+  /** Input columns. */
   readonly inFeatures: number;
+  /** Output columns. */
   readonly outFeatures: number;
   /** The dtype of the parameters, of every computation and of the matrices forward and backward return. */
   readonly dtype: Dtype;
+  /** outFeatures x inFeatures, named 'weight' (PyTorch's layout). */
   readonly weight: Parameter;
+  /** 1 x outFeatures, named 'bias'. */
   readonly bias: Parameter;
   readonly #inPad: number;
   readonly #outPad: number;

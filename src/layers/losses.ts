@@ -9,6 +9,7 @@ import { dtypeOf, fitDtype, isNumberArray, isRowsLike, layerOptions, matrixArg, 
 import { alloc, readRows, writeRows } from './memory.js';
 import { engineOf } from './module.js';
 
+/** A reduced loss and its gradient. */
 export interface LossResult {
   /** The loss: the mean over the batch (the default reduction), or the sum. */
   loss: number;
@@ -24,17 +25,26 @@ export interface UnreducedLossResult {
   grad: Matrix;
 }
 
+/** How a loss combines its entries: their 'mean', 'sum', or 'none' (each entry's own). */
 export type Reduction = 'mean' | 'sum' | 'none';
 
+/** Options of softmaxCrossEntropy and binaryCrossEntropy (PyTorch's names). */
 export interface LossOptions {
-  /** Default: the backend `init` chose. */
+  /**
+   * Default: the backend `init` chose.
+   * @default 'auto'
+   */
   backend?: BackendChoice;
   /**
    * What the input holds: 'logits' (default; the stable fused forms) or 'probabilities' (their
    * logs clamped at -100, as PyTorch's BCELoss; softmaxCrossEntropy normalises each row first).
+   * @default 'logits'
    */
   from?: 'logits' | 'probabilities';
-  /** 'mean' (default) over rows (and outputs, for binaryCrossEntropy), 'sum', or 'none': each one's loss. */
+  /**
+   * 'mean' (default) over rows (and outputs, for binaryCrossEntropy), 'sum', or 'none': each one's loss.
+   * @default 'mean'
+   */
   reduction?: Reduction;
 }
 

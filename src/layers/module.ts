@@ -6,13 +6,21 @@ import { Holdings, track, untrack } from './lifetime.js';
 import { booleanOption, dtypeOf, fitDtype, layerOptions, matrixArg, oneOfOption } from './args.js';
 import type { Parameter } from './parameter.js';
 
+/** Options of `forward`. */
 export interface ForwardOptions {
-  /** Keep what backward needs (default true); pass false for inference. */
+  /**
+   * Keep what backward needs (default true); pass false for inference.
+   * @default true
+   */
   training?: boolean;
 }
 
+/** Options every layer takes. */
 export interface LayerOptions {
-  /** The engine the layer computes on and keeps its memory in; default: the one `init` chose. */
+  /**
+   * The engine the layer computes on and keeps its memory in; default: the one `init` chose.
+   * @default 'auto'
+   */
   backend?: BackendChoice;
 }
 
@@ -78,6 +86,7 @@ export abstract class Module {
     return [];
   }
 
+  /** The trainable parameters, for an optimizer's `step`. */
   parameters(): Parameter[] {
     return this.namedParameters().map(([, p]) => p);
   }
@@ -134,6 +143,7 @@ export abstract class Layer extends Module {
     track(this, this.holdings);
   }
 
+  /** The backend the layer computes on. */
   get backend(): BackendName {
     return this.engine.name;
   }

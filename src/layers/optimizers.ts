@@ -55,6 +55,9 @@ class OptimizerStates implements Releasable {
   }
 }
 
+/**
+ * The base of SGD, Momentum and Adam: updates parameters from their gradients, keeping per-parameter state in the engine.
+ */
 export abstract class Optimizer {
   readonly #config: OptimizerConfig;
   readonly #states = new OptimizerStates();
@@ -121,8 +124,12 @@ export abstract class Optimizer {
   }
 }
 
+/** SGD's options (PyTorch's torch.optim.SGD). */
 export interface SGDOptions {
-  /** Default 0.01. */
+  /**
+   * Learning rate.
+   * @default 0.01
+   */
   lr?: number;
 }
 
@@ -139,12 +146,22 @@ export class SGD extends Optimizer {
   }
 }
 
+/** Momentum's options (PyTorch's SGD with momentum). */
 export interface MomentumOptions {
-  /** Default 0.01. */
+  /**
+   * Learning rate.
+   * @default 0.01
+   */
   lr?: number;
-  /** Default 0.9. */
+  /**
+   * Momentum factor.
+   * @default 0.9
+   */
   momentum?: number;
-  /** Nesterov's variant: p -= lr (g + momentum v). Default false. */
+  /**
+   * Nesterov's variant: p -= lr (g + momentum v).
+   * @default false
+   */
   nesterov?: boolean;
 }
 
@@ -156,16 +173,32 @@ export class Momentum extends Optimizer {
   }
 }
 
+/** Adam's options (PyTorch's torch.optim.Adam). */
 export interface AdamOptions {
-  /** Default 0.001. */
+  /**
+   * Learning rate.
+   * @default 0.001
+   */
   lr?: number;
-  /** Decay of the first moment; default 0.9. */
+  /**
+   * Decay of the first moment.
+   * @default 0.9
+   */
   beta1?: number;
-  /** Decay of the second moment; default 0.999. */
+  /**
+   * Decay of the second moment.
+   * @default 0.999
+   */
   beta2?: number;
-  /** Default 1e-8. */
+  /**
+   * Added to the denominator for stability.
+   * @default 1e-8
+   */
   eps?: number;
-  /** Divide by the running maximum of the second moment (Reddi et al.). Default false. */
+  /**
+   * Divide by the running maximum of the second moment (Reddi et al.).
+   * @default false
+   */
   amsgrad?: boolean;
 }
 

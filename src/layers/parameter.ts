@@ -43,6 +43,7 @@ export let storeOf: (p: Parameter) => ParameterStore;
 
 /** A trainable rows x cols matrix resident in an engine. `value` and `grad` are copies read out of it, in its dtype. */
 export class Parameter {
+  /** [rows, cols]. */
   readonly shape: readonly [rows: number, cols: number];
   readonly #store: ParameterStore;
   /** The layer it belongs to: holding a parameter keeps the layer (and so its memory) alive. */
@@ -53,20 +54,25 @@ export class Parameter {
   }
 
   /** @internal Layers create parameters; `owner` is the layer. */
-  constructor(readonly name: string, rows: number, cols: number, store: ParameterStore, owner: object) {
+  constructor(
+    /** Its name in namedParameters(), e.g. 'weight'. */
+    readonly name: string, rows: number, cols: number, store: ParameterStore, owner: object) {
     this.shape = [rows, cols];
     this.#store = store;
     this.#owner = owner;
   }
 
+  /** The dtype it is stored and updated in. */
   get dtype(): Dtype {
     return this.#store.dtype;
   }
 
+  /** A copy of the values. */
   get value(): Matrix {
     return readRows(this.#live().value.view(), this.shape[0], this.shape[1], this.#store.stride);
   }
 
+  /** A copy of the accumulated gradient. */
   get grad(): Matrix {
     return readRows(this.#live().grad.view(), this.shape[0], this.shape[1], this.#store.stride);
   }
@@ -78,6 +84,7 @@ export class Parameter {
     writeRows(s.value.view(), m, s.stride);
   }
 
+  /** Sets the gradient to zero. */
   zeroGrad(): void {
     this.#live().grad.view().fill(0);
   }

@@ -9,6 +9,7 @@ import type { Parameter } from './parameter.js';
  * all. While it runs, it and its modules are BUSY (a custom layer cannot dispose them mid-pass).
  */
 export class Sequential extends Module {
+  /** The layers, in order. */
   readonly layers: readonly Module[];
 
   constructor(layers: Module[]) {
