@@ -176,6 +176,44 @@ describe('the live demo', () => {
     await page.close();
   });
 
+  it('is legible at 1280 and at 390 px: axes, a race against time, a message for data it cannot draw, no sideways scroll', async () => {
+    for (const width of [1280, 390]) {
+      const { page, errors } = await openDemo();
+      await page.setViewportSize({ width, height: width > 600 ? 900 : 844 });
+      const noSidewaysScroll = () => page.evaluate(() => document.documentElement.scrollWidth <= innerWidth);
+      // The empty state, and the fields that do not apply disabled.
+      expect(await noSidewaysScroll()).toBe(true);
+      await page.screenshot({ path: join(artifacts, `demo-${width}-empty.png`), fullPage: true });
+      await fill(page, { solver: 'lbfgs' });
+      expect(await page.isDisabled('#lr')).toBe(true);
+      expect(await page.isDisabled('#batch')).toBe(true);
+      expect(await page.isDisabled('#backend2')).toBe(true);
+      expect(await page.isDisabled('#hidden')).toBe(true);
+      // A race: plotted against wall-clock time, on a log scale.
+      await fill(page, { dataset: 'moons', samples: 4000, solver: 'sgd', epochs: 40, lr: 0.1, batch: 32, poly: true, degree: 3, backend: 'wasm-simd', race: 'js' });
+      expect(await page.isDisabled('#lr')).toBe(false);
+      await page.setChecked('#loss-log', true);
+      await train(page);
+      expect(await page.inputValue('#loss-x')).toBe('time');
+      expect(await countColour(page, '#loss', [219, 39, 119])).toBeGreaterThan(50);
+      expect(await noSidewaysScroll()).toBe(true);
+      await page.screenshot({ path: join(artifacts, `demo-${width}-race.png`), fullPage: true });
+      // A CSV of three features: no boundary to draw, and a message saying so instead of a blank square.
+      const rows = ['a,b,c,kind'];
+      for (let i = 0; i < 200; i++) rows.push(`${i % 7},${(i * 3) % 11},${i % 5},${i % 7 > 3 ? 'x' : 'y'}`);
+      await page.selectOption('#dataset', 'csv');
+      await page.setInputFiles('#csv-file', { name: 'three.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+      await page.setChecked('#race', false);
+      await train(page);
+      expect((await lane(page, 0)).state).toBe('done');
+      expect(await countColour(page, '#lane-0 .boundary', [71, 85, 105])).toBeGreaterThan(50);
+      expect(await noSidewaysScroll()).toBe(true);
+      await page.screenshot({ path: join(artifacts, `demo-${width}-csv-3d.png`), fullPage: true });
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+
   it('answers clicks and paints frames within 100 ms while a ten-second fit runs in its worker', async () => {
     const { page, errors } = await openDemo();
     const form: Form = { dataset: 'moons', samples: 200_000, solver: 'sgd', lr: 0.05, batch: 256, poly: true, allEpochs: true, backend: 'wasm-simd' };

@@ -1,7 +1,7 @@
 // The page: reads the form, hands the training to one worker per lane (two when racing), and
 // draws what they report. Nothing heavy runs here, so the page answers while models train.
 import type { BackendName, InitInfo } from 'wasmlearn';
-import { COLORS, drawBoundary, drawLoss, type Series } from './plots.js';
+import { COLORS, drawBoundary, drawLoss, drawMessage, type Series } from './plots.js';
 import type { DataSummary, DatasetSpec, FromWorker, ModelSpec, TrainRequest } from './protocol.js';
 
 const $ = <T extends HTMLElement>(selector: string, root: ParentNode = document): T => root.querySelector<T>(selector)!;
@@ -29,7 +29,7 @@ class Lane {
     this.el = tpl.cloneNode(true) as HTMLElement;
     this.el.id = `lane-${index}`;
     $('#lanes').append(this.el);
-    this.series = { name: '', color: COLORS[index]!, losses: [] };
+    this.series = { name: '', color: COLORS[index]!, losses: [], times: [] };
     $('.badge', this.el).style.background = this.series.color;
     this.spawn();
   }
@@ -52,7 +52,9 @@ class Lane {
     this.data = null;
     this.epochMs = 0;
     this.series.losses = [];
+    this.series.times = [];
     this.el.hidden = false;
+    drawMessage($('.boundary', this.el), ['reading the data…']);
     this.el.dataset.state = 'training';
     this.show({ badge: '…', state: 'training…', accuracy: '–', logloss: '–', epochs: '0', 'per-epoch': '–', fit: '–', data: '–' });
     const info = await this.ready;
@@ -72,10 +74,12 @@ class Lane {
       this.data = m;
       this.show({ data: `${m.rows.toLocaleString('en')} rows × ${m.features} columns: ${m.nTrain.toLocaleString('en')} to train, ${m.nTest.toLocaleString('en')} to test` });
       if (m.bounds) drawBoundary($('.boundary', this.el), null, m.points, m.labels, m.bounds);
+      else drawMessage($('.boundary', this.el), ['No decision boundary to draw:', `the data has ${m.features} feature columns,`, 'and only 2-D data can be drawn.', 'The metrics on the right still apply.']);
     } else if (m.type === 'epochs') {
       for (const p of m.points) {
         this.series.losses.push(p.loss);
         this.epochMs += p.ms;
+        this.series.times.push(this.epochMs);
       }
       const n = this.series.losses.length;
       this.show({ epochs: String(n), 'per-epoch': `${(this.epochMs / n).toFixed(2)} ms` });
@@ -90,6 +94,7 @@ class Lane {
       if (d?.bounds) drawBoundary($('.boundary', this.el), m.grid, d.points, d.labels, d.bounds);
       this.finish('done', 'done');
     } else if (m.type === 'error') {
+      if (!this.data) drawMessage($('.boundary', this.el), ['Nothing to draw: the run failed', '(the message is above).']);
       this.finish('error', m.message);
     }
   }
@@ -115,11 +120,15 @@ function changed(): void {
   $<HTMLButtonElement>('#train').disabled = training;
   $<HTMLButtonElement>('#stop').disabled = !training;
   if (!training) $('#status').textContent = 'done';
+  scheduleDraw();
+}
+
+function scheduleDraw(): void {
   if (drawPending) return;
   drawPending = true;
   requestAnimationFrame(() => {
     drawPending = false;
-    drawLoss($('#loss'), lanes.filter((l) => !l.el.hidden).map((l) => l.series));
+    drawLoss($('#loss'), lanes.filter((l) => !l.el.hidden).map((l) => l.series), { log: checked('loss-log'), x: value('loss-x') as 'epoch' | 'time' });
   });
 }
 
@@ -153,6 +162,8 @@ async function train(): Promise<void> {
   const picks = [value('backend'), ...(checked('race') ? [value('backend2')] : [])] as ('auto' | BackendName)[];
   const req = { type: 'train' as const, dataset: dataset(), model: model() };
   lanes.forEach((l, i) => (l.el.hidden = i >= picks.length));
+  // Racing the same model, the curves against epochs coincide: against time the faster one leads.
+  $<HTMLSelectElement>('#loss-x').value = picks.length > 1 ? 'time' : 'epoch';
   $('#status').textContent = 'training…';
   const started = picks.map((backend, i) => lane(i).start({ ...req, backend }));
   changed();
@@ -171,6 +182,26 @@ function showModelFields(): void {
   const solver = $<HTMLSelectElement>('#solver');
   solver.replaceChildren(...SOLVERS[kind]!.solvers.map((s) => new Option(s, s)));
   $<HTMLInputElement>('#lr').value = String(SOLVERS[kind]!.lr);
+  showSolverFields();
+}
+
+/** Fields that do not apply to the chosen model, solver or mode are disabled (and say why). */
+function showSolverFields(): void {
+  const kind = value('model');
+  const solver = value('solver');
+  const set = (id: string, off: boolean, why: string) => {
+    const el = $<HTMLInputElement | HTMLSelectElement>(`#${id}`);
+    el.disabled = off;
+    el.title = off ? why : '';
+    el.closest('label')?.classList.toggle('off', off);
+  };
+  set('lr', solver === 'lbfgs', 'lbfgs picks its own step sizes');
+  set('batch', solver === 'lbfgs' || (kind === 'logistic' && solver === 'gd'), `${solver} uses every row in each step`);
+  set('degree', kind !== 'logistic' || !checked('poly'), 'tick polynomial features first');
+  set('backend2', !checked('race'), "tick 'race against' first");
+  set('hidden', kind !== 'mlp', 'an option of the neural network');
+  set('activation', kind !== 'mlp', 'an option of the neural network');
+  set('poly', kind !== 'logistic', 'an option of logistic regression');
 }
 
 async function setup(): Promise<void> {
@@ -178,6 +209,10 @@ async function setup(): Promise<void> {
   showModelFields();
   $('#dataset').addEventListener('change', showDatasetFields);
   $('#model').addEventListener('change', showModelFields);
+  for (const id of ['#solver', '#poly', '#race']) $(id).addEventListener('change', showSolverFields);
+  for (const id of ['#loss-log', '#loss-x']) $(id).addEventListener('change', scheduleDraw);
+  addEventListener('resize', scheduleDraw);
+  scheduleDraw();
   const info = await lane(0).ready;
   for (const select of [$<HTMLSelectElement>('#backend'), $<HTMLSelectElement>('#backend2')]) {
     for (const name of ['wasm-relaxed', 'wasm-simd', 'wasm-scalar', 'js'] as BackendName[]) {
