@@ -10,8 +10,11 @@ const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 /** One epoch (or gd iteration) as an estimator's `history` logs it; only these fields are drawn. */
 export interface HistoryPoint {
+  /** 1-based epoch (or iteration). */
   epoch: number;
+  /** The training loss. */
   loss: number;
+  /** The validation loss, drawn dashed when present. */
   valLoss?: number;
   /** Set on epochs where onDivergence 'warn' saw the loss blow up: drawn as a cross. */
   diverged?: boolean;
@@ -19,44 +22,92 @@ export interface HistoryPoint {
 
 /** A named history: one line of a sweep, e.g. `{ name: 'lr 0.1', history: model.history }`. */
 export interface Series {
+  /** The legend entry, e.g. the learning rate. */
   name: string | number;
+  /** The epochs to draw. */
   history: readonly HistoryPoint[];
 }
 
+/** Options every figure takes. */
 export interface FigureOptions {
+  /**
+   * The figure's title.
+   * @default the chart's own ('Loss', 'Loss per iteration', 'Histogram', 'Recovered vs true weights')
+   */
   title?: string;
-  /** Plot area in pixels (default 480 x 300); axes, legend and title come on top. */
+  /**
+   * Plot area in pixels (default 480 x 300); axes, legend and title come on top.
+   * @default 480
+   */
   width?: number;
+  /**
+   * Plot area height in pixels.
+   * @default 300
+   */
   height?: number;
 }
 
+/** lossCurves' options. */
 export interface LossCurvesOptions extends FigureOptions {
-  /** A logarithmic loss axis (default false): curves that differ by orders of magnitude stay readable. */
+  /**
+   * A logarithmic loss axis (default false): curves that differ by orders of magnitude stay readable.
+   * @default false
+   */
   logScale?: boolean;
-  /** The legend's title (default 'series'), e.g. 'learning rate'. */
+  /**
+   * The legend's title (default 'series'), e.g. 'learning rate'.
+   * @default 'series'
+   */
   legendTitle?: string;
-  /** The x axis' title (default 'epoch'; 'iteration' suits gd). */
+  /**
+   * The x axis' title (default 'epoch'; 'iteration' suits gd).
+   * @default 'epoch'
+   */
   xTitle?: string;
 }
 
+/** iterationLoss' options. */
 export interface IterationLossOptions extends FigureOptions {
-  /** The moving average's window in iterations (default: a twentieth of the run, at least 1; 1 draws no average). */
+  /**
+   * The moving average's window in iterations (default: a twentieth of the run, at least 1; 1 draws no average).
+   * @default max(1, iterations / 20)
+   */
   smoothing?: number;
+  /**
+   * A logarithmic loss axis.
+   * @default false
+   */
   logScale?: boolean;
 }
 
+/** histogram's options. */
 export interface HistogramOptions extends FigureOptions {
-  /** Number of equal-width bins (default 20). */
+  /**
+   * Number of equal-width bins (default 20).
+   * @default 20
+   */
   bins?: number;
-  /** The binned range (default: the values' min and max), e.g. [0, 1] for probabilities; values outside are not counted. */
+  /**
+   * The binned range (default: the values' min and max), e.g. [0, 1] for probabilities; values outside are not counted.
+   * @default the values' [min, max]
+   */
   range?: [number, number];
-  /** The x axis' title (default 'value'). */
+  /**
+   * The x axis' title (default 'value').
+   * @default 'value'
+   * @default 'true weight'
+   */
   xTitle?: string;
 }
 
+/** scatterWeights' options. */
 export interface ScatterWeightsOptions extends FigureOptions {
   /** Axis titles (default 'true weight' and 'recovered weight'). */
   xTitle?: string;
+  /**
+   * The y axis' title.
+   * @default 'recovered weight'
+   */
   yTitle?: string;
 }
 

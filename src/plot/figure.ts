@@ -8,6 +8,7 @@ import { describe } from '../core/options.js';
 /** The Vega spec that Vega-Lite compiles a figure to (what `vega.parse` takes). */
 export type VegaSpec = ReturnType<typeof compile>['spec'];
 
+/** A chart: its Vega-Lite `spec`, rendered to SVG (`toSVG`, any runtime) or into a page (`mount`, browsers). */
 export class Figure {
   /** The Vega-Lite spec: open it in the Vega editor, or hand it to vega-embed for tooltips and actions. */
   readonly spec: TopLevelSpec;

@@ -5,7 +5,14 @@ import { describe } from '../core/options.js';
 import { isMatrix } from '../core/matrix.js';
 
 /** Numbers in: an array, a typed array, a Matrix or rows (number[][]), flattened row by row. */
-export type Values = ArrayLike<number> | { data: ArrayLike<number>; rows: number; cols: number } | number[][];
+export type Values = ArrayLike<number> | {
+  /** Row-major values. */
+  data: ArrayLike<number>;
+  /** Number of rows. */
+  rows: number;
+  /** Number of columns. */
+  cols: number;
+} | number[][];
 
 /** `values` flattened to a Float64Array; a non-number is BAD_OPTION, a non-finite one NON_FINITE_INPUT unless allowed. */
 export function numbers(values: unknown, name: string, opts: { allowNonFinite?: boolean } = {}): Float64Array {
@@ -44,9 +51,13 @@ export function movingAverage(values: ArrayLike<number>, window: number): Float6
   return out;
 }
 
+/** One histogram bin: its edges and how many values fell in it. */
 export interface Bin {
+  /** Lower edge. */
   start: number;
+  /** Upper edge. */
   end: number;
+  /** Values in the bin. */
   count: number;
 }
 
