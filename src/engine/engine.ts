@@ -15,6 +15,9 @@ export type { Rows, SgdEpochOptions, Trainers } from './trainers.js';
 
 /** The backends, fastest first. */
 export const BACKENDS = ['wasm-relaxed', 'wasm-simd', 'wasm-scalar', 'js'] as const;
+/**
+ * A backend: 'wasm-relaxed' (relaxed SIMD), 'wasm-simd', 'wasm-scalar' (WebAssembly builds) or 'js' (plain JavaScript).
+ */
 export type BackendName = (typeof BACKENDS)[number];
 
 /** What models and layers hold: one object with the three parts. */

@@ -5,6 +5,7 @@ import { fail } from '../../core/errors.js';
 import { guarded } from '../guard.js';
 import { KERNEL_NAMES, KERNEL_PARAMS, SUFFIX, type KernelTable, type ParamCounts } from '../kernels.js';
 
+/** A WebAssembly build: relaxed SIMD, SIMD or scalar (build/relaxed.wasm, simd.wasm, scalar.wasm). */
 export type WasmBuild = 'relaxed' | 'simd' | 'scalar';
 
 /** Every kernel in both dtypes, every pointer a byte address (0 for none). */
