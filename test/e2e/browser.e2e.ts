@@ -207,6 +207,7 @@ describe('the live demo', () => {
       await train(page);
       expect((await lane(page, 0)).state).toBe('done');
       expect(await countColour(page, '#lane-0 .boundary', [71, 85, 105])).toBeGreaterThan(50);
+      expect(await page.isVisible('#lane-1')).toBe(false);
       expect(await noSidewaysScroll()).toBe(true);
       await page.screenshot({ path: join(artifacts, `demo-${width}-csv-3d.png`), fullPage: true });
       expect(errors).toEqual([]);

@@ -80,7 +80,7 @@ export function drawLoss(canvas: HTMLCanvasElement, series: Series[], view: Loss
   let hi = -Infinity;
   for (const s of shown) for (const v of s.losses) if (Number.isFinite(v) && (!view.log || v > 0)) [lo, hi] = [Math.min(lo, f(v)), Math.max(hi, f(v))];
   if (lo > hi) [lo, hi] = [0, 1];
-  if (view.log) [lo, hi] = [Math.floor(lo * 4) / 4, Math.ceil(hi * 4) / 4 || lo + 0.25];
+  if (view.log) [lo, hi] = [Math.floor(lo * 8) / 8, Math.max(Math.ceil(hi * 8) / 8, Math.floor(lo * 8) / 8 + 0.125)];
   if (hi - lo < 1e-12) [lo, hi] = [lo - 0.5, hi + 0.5];
   const xs = (s: Series) => (view.x === 'time' ? s.times : s.losses.map((_, i) => i + 1));
   const xMin = view.x === 'time' ? 0 : 1;
@@ -95,7 +95,7 @@ export function drawLoss(canvas: HTMLCanvasElement, series: Series[], view: Loss
   const yTicks = view.log
     ? (() => {
         const out: number[] = [];
-        for (let d = Math.floor(lo); d <= Math.ceil(hi); d++) for (const m of hi - lo > 3 ? [1] : [1, 2, 5]) out.push(m * 10 ** d);
+        for (let d = Math.floor(lo); d <= Math.ceil(hi); d++) for (const m of hi - lo > 3 ? [1] : hi - lo > 1 ? [1, 2, 5] : [1, 1.5, 2, 3, 4, 5, 6, 8]) out.push(m * 10 ** d);
         return out.filter((v) => f(v) >= lo - 1e-9 && f(v) <= hi + 1e-9);
       })()
     : niceTicks(lo, hi, narrow ? 4 : 5);
@@ -121,7 +121,7 @@ export function drawLoss(canvas: HTMLCanvasElement, series: Series[], view: Loss
     ctx.fillText(tickText(t), x, pad.t + plotH + 6);
   }
   // Axis labels.
-  ctx.fillText(view.x === 'time' ? 'wall-clock time since the fit began (ms)' : 'epoch', pad.l + plotW / 2, h - 16);
+  ctx.fillText(view.x === 'time' ? 'wall-clock time of the epochs so far (ms)' : 'epoch', pad.l + plotW / 2, h - 16);
   ctx.save();
   ctx.translate(14, pad.t + plotH / 2);
   ctx.rotate(-Math.PI / 2);
@@ -134,10 +134,10 @@ export function drawLoss(canvas: HTMLCanvasElement, series: Series[], view: Loss
   ctx.textBaseline = 'middle';
   let lx = pad.l;
   shown.forEach((s, k) => {
-    const text = `${s.name}: ${s.losses.at(-1)!.toPrecision(4)} after ${s.losses.length} epochs, ${tickText(Math.round(s.times.at(-1) ?? 0))} ms`;
+    const ms = `${tickText(Math.round(s.times.at(-1) ?? 0))} ms`;
+    const text = narrow ? `${s.name}: ${s.losses.at(-1)!.toPrecision(3)}, ${s.losses.length} ep., ${ms}` : `${s.name}: ${s.losses.at(-1)!.toPrecision(4)} after ${s.losses.length} epochs, ${ms}`;
     const width = 28 + ctx.measureText(text).width + 18;
     const ly = narrow ? 10 + 18 * k : 12;
-    if (!narrow && k > 0) lx += 0;
     const x0 = narrow ? pad.l : lx;
     ctx.strokeStyle = s.color;
     ctx.lineWidth = 2;
