@@ -43,6 +43,8 @@ interface Step {
   method: 'predict' | 'predictProba' | 'decisionFunction' | 'score' | 'partialFit' | 'refit' | 'roundTrip' | 'getters' | 'afterDispose' | 'backends';
   X: MatrixSpec;
   sameCols: boolean;
+  /** y drawn like the fit's y (same kind and classes), for its own rows. */
+  sameY: boolean;
   y: Targets;
 }
 
@@ -57,7 +59,7 @@ export interface InputsCase {
   X: MatrixSpec;
   y: Targets;
   sampleWeight: Weights;
-  validation: null | { as: 'pair'; X: MatrixSpec; sameCols: boolean; y: Targets } | { as: 'value'; v: unknown } | { as: 'short' };
+  validation: null | { as: 'pair'; X: MatrixSpec; sameCols: boolean; sameY: boolean; y: Targets } | { as: 'value'; v: unknown } | { as: 'short' };
   callback: Callback;
   batchCallback: Callback;
   /** Starting weights given to fit: coefInit / interceptInit (coefsInit / interceptsInit for the MLP). */
@@ -118,12 +120,15 @@ const weights: fc.Arbitrary<Weights> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ w: fc.constant('value' as const), v: hostileValue }) },
 );
 
+const sameY = fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) });
+
 function caseArb(est: EstName, env: Env): fc.Arbitrary<InputsCase> {
   const X = matrixSpec();
   const step: fc.Arbitrary<Step> = fc.record({
     method: fc.constantFrom<Step['method']>('predict', 'predictProba', 'decisionFunction', 'score', 'partialFit', 'refit', 'roundTrip', 'getters', 'afterDispose', 'backends'),
     X: matrixSpec(),
     sameCols: fc.oneof({ weight: 5, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    sameY,
     y: targets(est),
   });
   return fc.record({
@@ -139,7 +144,7 @@ function caseArb(est: EstName, env: Env): fc.Arbitrary<InputsCase> {
     sampleWeight: weights,
     validation: fc.oneof(
       { weight: 10, arbitrary: fc.constant(null) },
-      { weight: 2, arbitrary: fc.record({ as: fc.constant('pair' as const), X: matrixSpec(), sameCols: fc.boolean(), y: targets(est) }) },
+      { weight: 2, arbitrary: fc.record({ as: fc.constant('pair' as const), X: matrixSpec(), sameCols: fc.boolean(), sameY: sameY, y: targets(est) }) },
       { weight: 1, arbitrary: fc.record({ as: fc.constant('value' as const), v: hostileValue }) },
       { weight: 1, arbitrary: fc.constant({ as: 'short' as const }) },
     ),
@@ -192,7 +197,7 @@ export const inputs: Surface<InputsCase> = {
     if (sw !== undefined || c.sampleWeight.w === 'value') opts.sampleWeight = sw;
     if (c.validation?.as === 'pair') {
       const v = c.validation;
-      opts.validationData = [buildMatrix(v.X, v.sameCols ? c.X.cols : v.X.cols), buildTargets(v.y, v.X.rows)];
+      opts.validationData = [buildMatrix(v.X, v.sameCols ? c.X.cols : v.X.cols), buildTargets(v.sameY ? c.y : v.y, v.X.rows)];
     } else if (c.validation?.as === 'value') opts.validationData = c.validation.v;
     else if (c.validation?.as === 'short') opts.validationData = [X];
     if (c.callback !== 'none') opts.onEpochEnd = callback(c.callback, model, X, y);
@@ -241,7 +246,7 @@ export const inputs: Surface<InputsCase> = {
     };
     for (const s of c.steps) {
       const X2 = buildMatrix(s.X, s.sameCols ? cols : s.X.cols);
-      const y2 = buildTargets(s.y, s.X.rows);
+      const y2 = buildTargets(s.sameY ? c.y : s.y, s.X.rows);
       const rows2 = rowsOf(X2);
       switch (s.method) {
         case 'predict':
