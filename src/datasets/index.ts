@@ -5,21 +5,36 @@ import { fail } from '../core/errors.js';
 import { nodeFsPromises } from '../core/node-fs.js';
 import type { Matrix } from '../core/matrix.js';
 
+/** A dataset as scikit-learn's load_* functions return it (its Bunch, camelCased). */
 export interface Dataset<L extends number | string = number> {
   /** Rows x features, float64; missing values are NaN. */
   X: Matrix;
   /** One label per row. */
   y: L[];
+  /** One name per column of X. */
   featureNames: string[];
   /** The classes, in label order (y indexes into it for numeric labels). */
   targetNames: string[];
+  /** The source, citation, licence and size, in one line. */
   description: string;
 }
 
+/** A dataset that comes with its own train/test split. */
 export interface SplitDataset<L extends number | string = number> extends Dataset<L> {
   /** The split the data comes with (its X and y are both parts, train first). */
-  train: { X: Matrix; y: L[] };
-  test: { X: Matrix; y: L[] };
+  train: {
+    /** The training rows. */
+    X: Matrix;
+    /** Their labels. */
+    y: L[];
+  };
+  /** The test part of the split. */
+  test: {
+    /** The test rows. */
+    X: Matrix;
+    /** Their labels. */
+    y: L[];
+  };
 }
 
 /**
