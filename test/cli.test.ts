@@ -193,7 +193,9 @@ describe('wasmlearn on bad input: one clear line, exit code 2', () => {
     oneLine(cli('train', csv, '--target', 'species'), /^wasmlearn train: unknown column 'species' \(--target\): the file has 3 columns: 'Petal', 'Sepal', 'Species'; did you mean 'Species'\?$/);
     oneLine(cli('train', csv, '--target', 'Species', '--model', 'MLP'), /unknown model 'MLP' \(--model\); did you mean 'mlp'\?/);
     oneLine(cli('train', csv, '--target'), /^wasmlearn train: --target needs a value$/);
-    oneLine(cli('train', cancer, '--target', '11'), /^wasmlearn train: the first line of .* looks like data \('1000025', '5', '1', '1', \.\.\.\), not column names: pass --no-header$/);
+    oneLine(cli('train', cancer, '--target', '11'), /^wasmlearn train: the first line of .* looks like data \('1000025', '5', '1', '1', \.\.\.\), not column names: pass --no-header \(or --header if they are names\)$/);
+    const years = file('years.csv', '2019,2020,2021\n' + Array.from({ length: 20 }, (_, i) => `${i},${i % 3},${i % 2}`).join('\n') + '\n');
+    expect(cli('train', years, '--header', '--target', '2021').code).toBe(0);
     oneLine(cli('train', csv, '--target', 'Species', '--solver', 'newton'), /^wasmlearn train: solver must be one of 'lbfgs', 'gd', 'sgd'; got "newton"$/);
     oneLine(cli('train', csv, '--target', 'Species', '--penalty', 'l1'), /^wasmlearn train: penalty 'l1' needs solver 'gd' or 'sgd'/);
     oneLine(cli('train', csv, '--target', 'Species', '--class-weight', 'a=2'), /--class-weight takes 'balanced' or label:weight pairs/);

@@ -11,13 +11,16 @@ import { fileStep, oneLine, showPath, usage } from './errors.js';
 const CHUNK = 1 << 16;
 const UTF8_BOM = 3;
 
-/** The column names from the first line of a CSV file, or '1'..'n' when it has no header. */
-export async function columnNames(path: string, header: boolean): Promise<string[]> {
+/**
+ * The column names from the first line of a CSV file, or '1'..'n' when it has no header. A first
+ * line of numbers only is taken for data, unless `sure` (the user passed --header).
+ */
+export async function columnNames(path: string, header: boolean, sure = false): Promise<string[]> {
   const names = parseCsv(await firstLine(path), { header: true }).columns;
   // Forgetting --no-header takes the first row of data for names: say so now, not as a later
   // puzzle ("column '1.5' has missing values").
-  if (header && names.length > 0 && names.every((n) => n.trim() !== '' && parseNumberText(n.trim()) !== null)) {
-    usage(`the first line of ${showPath(path)} looks like data (${names.slice(0, 4).map((n) => quoteArg(n)).join(', ')}${names.length > 4 ? ', ...' : ''}), not column names: pass --no-header`);
+  if (header && !sure && names.length > 0 && names.every((n) => n.trim() !== '' && parseNumberText(n.trim()) !== null)) {
+    usage(`the first line of ${showPath(path)} looks like data (${names.slice(0, 4).map((n) => quoteArg(n)).join(', ')}${names.length > 4 ? ', ...' : ''}), not column names: pass --no-header (or --header if they are names)`);
   }
   return header ? names : names.map((_, j) => String(j + 1));
 }

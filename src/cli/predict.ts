@@ -48,7 +48,7 @@ export async function predict(argv: string[], out: (text: string) => void = (t) 
     const { pipeline, input } = await readModelFile(modelPath);
     const header = v.header ? true : v['no-header'] ? false : input.header;
     try {
-      const lookup = new Columns(await columnNames(csv, header));
+      const lookup = new Columns(await columnNames(csv, header, v.header === true));
       const columns = input.features.map((f) => lookup.resolve(f, `a feature of ${showPath(modelPath)}`));
       const { X } = await readCsvFile(csv, { header, columns });
       const text = toCsv(pipeline.predict(X) as Label[] | Matrix, v.proba ? pipeline.predictProba(X) : null, pipeline.model, input.targets);

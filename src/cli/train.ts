@@ -39,6 +39,7 @@ counted from 1 (the only way with --no-header).
   --learning-rate <x>   the step size of gd, sgd and adam
   --batch-size <n>      rows per mini-batch (sgd, adam)
   --no-header           the first line is data, not column names
+  --header              the first line holds column names, even if they look like numbers
   --test-size <x>       the fraction (or number) of rows held out for testing; default 0.2
   --standardize         scale every feature to mean 0 and variance 1
   --impute <strategy>   fill missing cells ('', ?, NA, NaN): mean, median, most_frequent, constant
@@ -74,6 +75,7 @@ export async function train(argv: string[], out: (line: string) => void = consol
       'learning-rate': { type: 'string' },
       'batch-size': { type: 'string' },
       'no-header': { type: 'boolean', default: false },
+      header: { type: 'boolean', default: false },
       'test-size': { type: 'string' },
       standardize: { type: 'boolean', default: false },
       impute: { type: 'string' },
@@ -99,6 +101,7 @@ export async function train(argv: string[], out: (line: string) => void = consol
   const layers = v.hidden?.split(',');
   if (layers && layers.length > FLAG_LIMITS.hiddenLayers) usage(`--hidden takes at most ${FLAG_LIMITS.hiddenLayers} layer widths, got ${layers.length}`);
   const hidden = layers?.map((h) => intFlag('hidden', h, 1, FLAG_LIMITS.hiddenWidth)!);
+  if (v.header && v['no-header']) usage('--header and --no-header contradict each other');
   const header = !v['no-header'];
   // Options are checked (by the library's own messages) before the file is read.
   const built = buildModel(v.model, {
@@ -123,7 +126,7 @@ export async function train(argv: string[], out: (line: string) => void = consol
   try {
     const t0 = performance.now();
     const multi = built.targets === 'indicators';
-    const data = await readData(csv, header, multi ? v.target.split(',') : [v.target], v.drop ?? [], v.impute === undefined);
+    const data = await readData(csv, header, v.header, multi ? v.target.split(',') : [v.target], v.drop ?? [], v.impute === undefined);
     const { X, y, names, features, targets } = data;
     const tRead = performance.now();
     const { XTrain, XTest, yTrain, yTest } = trainTestSplit(X, y, { testSize, seed, stratify: !multi });
@@ -182,8 +185,8 @@ export async function train(argv: string[], out: (line: string) => void = consol
 }
 
 /** Reads the feature and target columns named on the command line; several targets make y a 0/1 matrix. */
-async function readData(csv: string, header: boolean, targetRefs: string[], drop: string[], noImpute: boolean) {
-  const names = await columnNames(csv, header);
+async function readData(csv: string, header: boolean, sure: boolean, targetRefs: string[], drop: string[], noImpute: boolean) {
+  const names = await columnNames(csv, header, sure);
   const columns = new Columns(names);
   const label = (j: number) => (header ? `'${oneLine(names[j])}'` : names[j]);
   const targets = targetRefs.map((t) => columns.resolve(t.trim(), '--target'));
