@@ -155,7 +155,7 @@ let outCounter = 0;
 export const cli: Surface<CliCase> = {
   name: 'cli',
   weight: 0.5,
-  vitestRuns: 20,
+  vitestRuns: 12,
   caseTimeoutMs: TIMEOUT_MS + 10_000,
   chunk: 50,
   setup,

@@ -161,7 +161,7 @@ let fileCounter = 0;
 export const csv: Surface<CsvCase> = {
   name: 'csv',
   weight: 11.5,
-  vitestRuns: 1500,
+  vitestRuns: 1000,
   caseTimeoutMs: 10_000,
   arb: () => caseArb,
   async run(c, ctx, env) {

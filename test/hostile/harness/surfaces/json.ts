@@ -218,7 +218,7 @@ function checkLoaded(ctx: Ctx, name: string, loaded: Loaded, json: unknown): voi
 export const json: Surface<JsonCase> = {
   name: 'json',
   weight: 12,
-  vitestRuns: 1500,
+  vitestRuns: 1000,
   caseTimeoutMs: 10_000,
   setup,
   arb: caseArb,

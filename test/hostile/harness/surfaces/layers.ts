@@ -204,7 +204,7 @@ function activationCheck(ctx: Ctx, act: ActName, x: unknown, Y: MatrixOut): void
 export const layers: Surface<LayersCase> = {
   name: 'layers',
   weight: 12,
-  vitestRuns: 1500,
+  vitestRuns: 1000,
   caseTimeoutMs: 10_000,
   arb: caseArb,
   run(c, ctx, env) {

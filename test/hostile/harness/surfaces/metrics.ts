@@ -88,7 +88,7 @@ function normalize(r: unknown[]): unknown[] {
 export const metrics: Surface<MetricsCase> = {
   name: 'metrics',
   weight: 12,
-  vitestRuns: 2000,
+  vitestRuns: 1500,
   caseTimeoutMs: 10_000,
   arb: () => fc.tuple(fc.oneof({ weight: 2, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }), caseArb).map(([clean, c]) => (clean ? cleanCase(c) : c)),
   run(c, ctx) {

@@ -125,7 +125,7 @@ async function initCase(c: NonNullable<OptionsCase['init']>, ctx: Ctx, env: Env)
 export const options: Surface<OptionsCase> = {
   name: 'options',
   weight: 15,
-  vitestRuns: 1500,
+  vitestRuns: 1000,
   caseTimeoutMs: 15_000,
   arb: caseArb,
   async run(c, ctx, env) {

@@ -102,7 +102,7 @@ type TClass = { new (o?: unknown): T; fromJSON(o: unknown): T };
 export const transformers: Surface<TransformersCase> = {
   name: 'transformers',
   weight: 12,
-  vitestRuns: 2000,
+  vitestRuns: 1500,
   caseTimeoutMs: 10_000,
   arb: () => fc.tuple(fc.oneof({ weight: 2, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }), caseArb).map(([clean, c]) => (clean ? cleanCase(c) : c)),
   run(c, ctx) {
