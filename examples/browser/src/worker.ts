@@ -18,6 +18,8 @@ ready.then((info) => post({ type: 'ready', ...info }), (e: Error) => post({ type
 onmessage = async (e: MessageEvent<TrainRequest>) => {
   const info = await ready;
   try {
+    // A browser fetches only the build init() picks: a backend chosen by name is loaded on demand.
+    if (e.data.backend !== 'auto' && e.data.backend !== info.backend) await init({ backend: e.data.backend });
     await train(e.data, e.data.backend === 'auto' ? info.backend : e.data.backend);
   } catch (err) {
     post({ type: 'error', message: (err as Error).message });
