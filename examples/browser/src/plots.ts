@@ -134,7 +134,8 @@ export function drawLoss(canvas: HTMLCanvasElement, series: Series[], view: Loss
   ctx.textBaseline = 'middle';
   let lx = pad.l;
   shown.forEach((s, k) => {
-    const ms = `${tickText(Math.round(s.times.at(-1) ?? 0))} ms`;
+    const t = s.times.at(-1) ?? 0;
+    const ms = `${t < 10 ? t.toFixed(1) : tickText(Math.round(t))} ms`;
     const text = narrow ? `${s.name}: ${s.losses.at(-1)!.toPrecision(3)}, ${s.losses.length} ep., ${ms}` : `${s.name}: ${s.losses.at(-1)!.toPrecision(4)} after ${s.losses.length} epochs, ${ms}`;
     const width = 28 + ctx.measureText(text).width + 18;
     const ly = narrow ? 10 + 18 * k : 12;
