@@ -70,7 +70,9 @@ export function drawLoss(canvas: HTMLCanvasElement, series: Series[], view: Loss
   if (shown.length === 0) {
     ctx.fillStyle = INK;
     ctx.textAlign = 'center';
-    ctx.fillText('No training yet: press Train, and the loss appears here as it falls.', pad.l + plotW / 2, pad.t + plotH / 2);
+    ctx.textBaseline = 'middle';
+    const lines = narrow ? ['No training yet: press Train,', 'and the loss appears here.'] : ['No training yet: press Train, and the loss appears here as it falls.'];
+    lines.forEach((line, i) => ctx.fillText(line, w / 2, pad.t + plotH / 2 + (i - (lines.length - 1) / 2) * 18));
     return;
   }
 
