@@ -19,6 +19,11 @@ export interface InitOptions {
    * it leaves out are not loaded. Passing `wasm` loads again, replacing the earlier builds.
    */
   wasm?: WasmSource | WasmSources;
+  /**
+   * Silences the one console warning `init` gives when 'auto' falls back to the slow 'js' backend
+   * for a reason the app can fix (a .wasm file it cannot fetch or read).
+   */
+  quiet?: boolean;
 }
 
 export interface InitInfo {
@@ -39,11 +44,32 @@ const BUILDS: Record<Exclude<BackendName, 'js'>, WasmBuild> = {
 interface Loaded {
   engines: Map<BackendName, Engine>;
   unavailable: Partial<Record<BackendName, string>>;
+  /** Builds that validate here but were not downloaded: a browser fetches only the build it uses. */
+  skipped: Set<BackendName>;
+  /** Whether the package's own files are read from disk (Node, Deno, Bun): then every build is read. */
+  eager: boolean;
 }
 
 let loading: Promise<Loaded> | null = null;
 let loaded: Loaded | null = null;
 let active: BackendName | null = null;
+let warned = false;
+
+/**
+ * Probes: the smallest modules with one SIMD (i8x16.splat, i8x16.popcnt) or relaxed-SIMD
+ * (i8x16.relaxed_swizzle) instruction, validated before any build is read or fetched.
+ */
+const PROBES: Record<WasmBuild, Uint8Array<ArrayBuffer> | null> = {
+  relaxed: new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1, 13, 0, 65, 1, 253, 15, 65, 2, 253, 15, 253, 128, 2, 11]),
+  simd: new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]),
+  scalar: null,
+};
+
+function invalidReason(name: BackendName, build: WasmBuild): string {
+  return name === 'wasm-relaxed'
+    ? 'this runtime does not validate relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd)'
+    : `this runtime does not validate the ${build} build`;
+}
 
 /** The sources to load per build: the package's own files, or those given to `init`. */
 function sourcesOf(wasm: InitOptions['wasm']): WasmSources | null {
@@ -57,38 +83,77 @@ function sourcesOf(wasm: InitOptions['wasm']): WasmSources | null {
   return wasm;
 }
 
-async function loadAll(sources: WasmSources | null): Promise<Loaded> {
-  const engines = new Map<BackendName, Engine>();
-  const unavailable: Partial<Record<BackendName, string>> = {};
-  for (const name of BACKENDS) {
-    if (name === 'js') {
-      engines.set('js', new JsEngine());
-      continue;
+/** Loads one build into `into`, or records why it cannot run here. */
+async function loadOne(into: Loaded, name: Exclude<BackendName, 'js'>, source: WasmSource | undefined): Promise<void> {
+  const build = BUILDS[name];
+  into.skipped.delete(name);
+  try {
+    const bytes = await loadWasmBytes(build, source);
+    if (!WebAssembly.validate(bytes)) {
+      into.unavailable[name] = invalidReason(name, build);
+      return;
     }
-    if (typeof WebAssembly !== 'object') {
-      unavailable[name] = 'this runtime has no WebAssembly';
-      continue;
-    }
-    const build = BUILDS[name];
-    if (sources && !sources[build]) {
-      unavailable[name] = `init({ wasm }) did not give the ${build} build`;
-      continue;
-    }
-    try {
-      const bytes = await loadWasmBytes(build, sources?.[build]);
-      if (!WebAssembly.validate(bytes)) {
-        unavailable[name] = name === 'wasm-relaxed'
-          ? 'this runtime does not validate relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd)'
-          : `this runtime does not validate the ${build} build`;
-        continue;
-      }
-      const instance = await instantiate(bytes);
-      engines.set(name, new WasmEngine(name, bindExports(instance.exports, build)));
-    } catch (e) {
-      unavailable[name] = `could not load ${build}.wasm: ${(e as Error).message}`;
-    }
+    const instance = await instantiate(bytes);
+    into.engines.set(name, new WasmEngine(name, bindExports(instance.exports, build)));
+  } catch (e) {
+    into.unavailable[name] = `could not load ${build}.wasm: ${(e as Error).message}`;
   }
-  return { engines, unavailable };
+}
+
+/**
+ * Loads the builds. Given sources: each one given. The package's own files on disk: all three.
+ * Fetched (a browser): only the fastest build the probes validate, falling back to the next when
+ * it cannot be fetched, or only the pinned backend's build.
+ */
+async function loadAll(sources: WasmSources | null, pinned: BackendName | null): Promise<Loaded> {
+  const eager = sources !== null || !isFetched();
+  const into: Loaded = { engines: new Map([['js', new JsEngine()]]), unavailable: {}, skipped: new Set(), eager };
+  for (const name of BACKENDS) {
+    if (name === 'js') continue;
+    const build = BUILDS[name];
+    if (typeof WebAssembly !== 'object') {
+      into.unavailable[name] = 'this runtime has no WebAssembly';
+      continue;
+    }
+    if (sources && !sources[build]) {
+      into.unavailable[name] = `init({ wasm }) did not give the ${build} build`;
+      continue;
+    }
+    const probe = PROBES[build];
+    if (probe && !WebAssembly.validate(probe)) {
+      into.unavailable[name] = invalidReason(name, build);
+      continue;
+    }
+    const wasmLoaded = [...into.engines.keys()].some((b) => b !== 'js');
+    if (!eager && (pinned ? pinned !== name : wasmLoaded)) {
+      into.skipped.add(name);
+      continue;
+    }
+    await loadOne(into, name, sources?.[build]);
+  }
+  return into;
+}
+
+/** Whether the package's own builds are fetched over the network rather than read from disk. */
+function isFetched(): boolean {
+  try {
+    return new URL('../../../build/simd.wasm', import.meta.url).protocol !== 'file:';
+  } catch {
+    return true;
+  }
+}
+
+/** Why the fallback to 'js' happened and what fixes it; null when nothing can be fixed. */
+function fallbackAdvice(unavailable: Partial<Record<BackendName, string>>): string | null {
+  const reasons = Object.values(unavailable).filter((r): r is string => !!r && r.startsWith('could not load'));
+  if (typeof WebAssembly !== 'object' || reasons.length === 0) return null;
+  const why = reasons[0]!;
+  let fix: string;
+  if (/Requires read access|NotCapable|PermissionDenied/i.test(why)) fix = 'run Deno with --allow-read (or --allow-read=node_modules)';
+  else if (/optimizeDeps/.test(why)) fix = "add optimizeDeps: { exclude: ['wasmlearn'] } to the Vite config";
+  else if (/not a WebAssembly file|answered 4\d\d|fetch/i.test(why)) fix = "serve the package's build/*.wasm files where the bundle looks for them (copy node_modules/wasmlearn/build/ beside the bundle) with the application/wasm type, or pass init({ wasm })";
+  else fix = 'make the .wasm files readable, or pass init({ wasm })';
+  return `wasmlearn: init() fell back to the much slower 'js' backend because it ${why}. To fix: ${fix}. init({ quiet: true }) silences this warning.`;
 }
 
 /**
@@ -96,20 +161,34 @@ async function loadAll(sources: WasmSources | null): Promise<Loaded> {
  * step of the library; calling it again just changes the default (and loads again with `wasm`).
  */
 export async function init(options?: InitOptions): Promise<InitInfo> {
-  const o = strictOptions('init', options, ['backend', 'wasm']) as InitOptions;
+  const o = strictOptions('init', options, ['backend', 'wasm', 'quiet']) as InitOptions;
   const choice = o.backend ?? 'auto';
   if (choice !== 'auto' && !BACKENDS.includes(choice)) {
     fail('BAD_OPTION', `backend must be 'auto' or one of ${BACKENDS.join(', ')}; got ${describe(choice)}`);
   }
+  if (o.quiet !== undefined && typeof o.quiet !== 'boolean') fail('BAD_OPTION', `quiet must be true or false; got ${describe(o.quiet)}`);
   const sources = sourcesOf(o.wasm);
-  if (sources) loading = loadAll(sources);
-  loading ??= loadAll(null);
+  const pinned = choice === 'auto' ? null : choice;
+  if (sources) loading = loadAll(sources, pinned);
+  loading ??= loadAll(null, pinned);
   loaded = await loading;
+  if (pinned && pinned !== 'js' && loaded.skipped.has(pinned)) {
+    const into = loaded;
+    loading = loadOne(into, pinned, undefined).then(() => into);
+    loaded = await loading;
+  }
   const available = BACKENDS.filter((b) => loaded!.engines.has(b));
   if (choice !== 'auto' && !loaded.engines.has(choice)) {
     fail('UNSUPPORTED', `backend '${choice}' is not available here: ${loaded.unavailable[choice]}; available: ${available.join(', ')}`);
   }
   active = choice === 'auto' ? available[0] : choice;
+  if (active === 'js' && choice === 'auto' && !o.quiet && !warned) {
+    const advice = fallbackAdvice(loaded.unavailable);
+    if (advice) {
+      warned = true;
+      console.warn(advice);
+    }
+  }
   return { backend: active, available, unavailable: { ...loaded.unavailable } };
 }
 
@@ -126,6 +205,7 @@ export function getEngine(choice: BackendChoice = 'auto'): Engine {
   const engine = loaded.engines.get(name);
   if (!engine) {
     if (!BACKENDS.includes(name)) fail('BAD_OPTION', `backend must be 'auto' or one of ${BACKENDS.join(', ')}; got ${describe(name)}`);
+    if (loaded.skipped.has(name)) fail('UNSUPPORTED', `backend '${name}' was not downloaded: init() fetches only the build it uses; call \`await init({ backend: '${name}' })\` to load it`);
     fail('UNSUPPORTED', `backend '${name}' is not available here: ${loaded.unavailable[name]}`);
   }
   return engine;
