@@ -78,6 +78,14 @@ describe.each(backends)('issue #11 reproducers on %s', (backend) => {
     expect(codes).toEqual(['NON_FINITE_INPUT', 'BAD_LABEL', 'BAD_OPTION', 'BAD_OPTION', 'SHAPE_MISMATCH', 'SHAPE_MISMATCH', 'SHAPE_MISMATCH', 'NON_FINITE_INPUT']);
   });
 
+  it('found by the hostile suite: validationData of another width, a Promise as classWeight, classes of length -1', () => {
+    const Y: Matrix = { data: Float64Array.from([1, 0, 0, 1]), rows: 4, cols: 1 };
+    expect(caught(() => new MultiLabelClassifier({ backend }).fit(X4, Y, { validationData: [[[0]], [[0]]] })).code).toBe('SHAPE_MISMATCH');
+    expect(caught(() => new MLPClassifier({ hiddenLayerSizes: [2], maxIter: 2, backend }).fit(X4, y4, { validationData: [[[0]], [0]] })).code).toBe('SHAPE_MISMATCH');
+    expect(caught(() => new LogisticRegression({ classWeight: Promise.resolve(1) as never, backend })).code).toBe('BAD_OPTION');
+    expect(caught(() => new LogisticRegression({ solver: 'sgd', backend }).partialFit(X4, y4, { classes: { length: -1 } as never })).code).toBe('SHAPE_MISMATCH');
+  });
+
   it("a model fitted with classWeight { constructor: 2, b: 1 } loads from its own toJSON; unknown option keys are refused when built", () => {
     const labels = ['constructor', 'b', 'constructor', 'b'];
     const m = new LogisticRegression({ classWeight: { constructor: 2, b: 1 }, backend }).fit(X4, labels);

@@ -51,9 +51,9 @@ export function sampleWeights(sw: ArrayLike<number>, rows: number): Float64Array
 }
 
 /** X for a fitted model: a matrix with the width it was fitted on (finiteness is checked on upload). */
-export function fittedInputs(X: MatrixLike, nFeatures: number): Matrix {
-  const Xm = checkMatrix(X, { checkFinite: false });
-  if (Xm.cols !== nFeatures) fail('SHAPE_MISMATCH', `X has ${Xm.cols} features but the model was fitted with ${nFeatures}`);
+export function fittedInputs(X: MatrixLike, nFeatures: number, name = 'X'): Matrix {
+  const Xm = checkMatrix(X, { name, checkFinite: false });
+  if (Xm.cols !== nFeatures) fail('SHAPE_MISMATCH', `${name} has ${Xm.cols} features but the model was fitted with ${nFeatures}`);
   return Xm;
 }
 
@@ -68,6 +68,8 @@ export function checkClassWeight(classWeight: unknown): void {
   if (classWeight === null || classWeight === 'balanced') return;
   const bad = () => fail('BAD_OPTION', `classWeight must be 'balanced', a map from label to weight, [label, weight] pairs, or null; got ${describe(classWeight)}`);
   if (typeof classWeight !== 'object') bad();
+  const proto = Object.getPrototypeOf(classWeight);
+  if (!Array.isArray(classWeight) && proto !== Object.prototype && proto !== null) bad();
   const entries: unknown[][] = Array.isArray(classWeight) ? classWeight : Object.entries(classWeight as object);
   for (const e of entries) {
     if (!Array.isArray(e) || e.length !== 2 || !['string', 'number', 'boolean'].includes(typeof e[0])) bad();

@@ -54,6 +54,8 @@ export function show(v: unknown): string {
  * each row's index into them, in one pass over y.
  */
 export function encodeClasses(y: ArrayLike<Label>, name = 'y'): { classes: Label[]; codes: Uint32Array } {
+  const n: unknown = y?.length;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1) fail('SHAPE_MISMATCH', `${name} must be an array of labels; its length is ${describe(n)}`);
   if (y.length === 0) fail('EMPTY_INPUT', `${name} has no labels`);
   const kind = typeof y[0];
   // A linear scan of the few labels seen so far beats a Map lookup per row; the Map takes over

@@ -80,6 +80,7 @@ export abstract class Estimator<O extends { backend: BackendChoice; warmStart: b
    * over `defaults`; `check` validates every value.
    */
   protected constructor(
+    /** @internal */
     protected readonly modelName: string,
     given: unknown,
     private readonly defaults: O,
@@ -100,7 +101,7 @@ export abstract class Estimator<O extends { backend: BackendChoice; warmStart: b
 
   /** scikit-learn's get_params: the hyperparameters as a plain object (not the weights: see getParameters). */
   getParams(): O {
-    return structuredClone({ ...this.#options });
+    return copyOptions(this.#options) as O;
   }
 
   /** scikit-learn's set_params: new hyperparameters over the current ones, checked like the constructor's; the fit is kept. */
@@ -110,18 +111,18 @@ export abstract class Estimator<O extends { backend: BackendChoice; warmStart: b
     return this;
   }
 
-  /** The fit options this estimator takes (beyond sampleWeight, validationData and the callbacks). */
+  /** The fit options this estimator takes (beyond sampleWeight, validationData and the callbacks). @internal */
   protected abstract readonly startKeys: readonly string[];
 
-  /** Validates (X, y, opts) and plans the fit; allocates nothing. */
+  /** Validates (X, y, opts) and plans the fit; allocates nothing. @internal */
   protected abstract plan(X: Matrix, y: Y, opts: F): TrainingPlan<Meta>;
-  /** The first partialFit call's model: its classes or outputs, from y and opts. */
+  /** The first partialFit call's model: its classes or outputs, from y and opts. @internal */
   protected abstract startPartial(X: Matrix, y: Y, opts: F & { classes?: ArrayLike<unknown> }): PartialStart<Meta>;
-  /** How partialFit's epochs run. */
+  /** How partialFit's epochs run. @internal */
   protected abstract partialEpochs(meta: Meta): EpochConfig;
-  /** y encoded against a fitted model's classes or outputs, with the sample weights and penalty. */
+  /** y encoded against a fitted model's classes or outputs, with the sample weights and penalty. @internal */
   protected abstract encode(meta: Meta, X: Matrix, y: Y, sampleWeight?: ArrayLike<number>): TrainingSet;
-  /** What the solver needs from the options, for `rows` training rows. */
+  /** What the solver needs from the options, for `rows` training rows. @internal */
   protected abstract solveOptions(rows: number, terms: { l2: number; l1: number }, callbacks: FitCallbacks): SolveOptions;
 
   /**
@@ -214,7 +215,7 @@ export abstract class Estimator<O extends { backend: BackendChoice; warmStart: b
     return this;
   }
 
-  /** fromJSON's end: the saved parameters in a fresh objective, adopted with the saved record. */
+  /** fromJSON's end: the saved parameters in a fresh objective, adopted with the saved record. @internal */
   protected restore(create: (engine: Engine) => Objective, nFeatures: number, meta: Meta, solved: SolverResult, parameters: ArrayLike<number>): void {
     const objective = create(this.engine());
     objective.setParameters(parameters);
@@ -232,7 +233,7 @@ export abstract class Estimator<O extends { backend: BackendChoice; warmStart: b
     return getEngine(this.options.backend);
   }
 
-  /** Makes `next` the fitted model, freeing the previous one. */
+  /** Makes `next` the fitted model, freeing the previous one. @internal */
   protected adopt(next: Fitted<Meta>): void {
     this.drop();
     this.state = next;
@@ -256,19 +257,20 @@ export abstract class Estimator<O extends { backend: BackendChoice; warmStart: b
     if (this.busy) fail('BUSY', `this ${this.modelName} is training: fit and partialFit cannot be called from its own callbacks`);
   }
 
+  /** @internal */
   protected fitted(): Fitted<Meta> {
     this.alive();
     if (!this.state) fail('NOT_FITTED', `this ${this.modelName} is not fitted yet; call fit(X, y) first`);
     return this.state;
   }
 
-  /** X checked against the fitted width. */
+  /** X checked against the fitted width. @internal */
   protected inputs(X: MatrixLike): Matrix {
     const { nFeatures } = this.fitted();
     return checkWidth(checkMatrix(X, { checkFinite: false }), nFeatures);
   }
 
-  /** The objective's output probabilities for X: one column per sigmoid output, or the softmax columns. */
+  /** The objective's output probabilities for X: one column per sigmoid output, or the softmax columns. @internal */
   protected outputs(X: MatrixLike): Matrix {
     const Xm = this.inputs(X);
     return this.fitted().objective.predictProba(Xm);
@@ -284,6 +286,7 @@ export abstract class Estimator<O extends { backend: BackendChoice; warmStart: b
    * Log-probabilities from the logits, stable and finite for any finite X: a log-softmax over
    * softmax outputs, log-sigmoids otherwise; `binary` spreads one sigmoid logit over two columns
    * (log P(classes[0]), log P(classes[1])), as predictProba does.
+   * @internal
    */
   protected logProbabilities(X: MatrixLike, binary: boolean, softmax: boolean): Matrix {
     const Z = this.decisionFunction(X);
@@ -376,6 +379,13 @@ export abstract class Estimator<O extends { backend: BackendChoice; warmStart: b
       objective.release();
     }
   }
+}
+
+/** A copy of checked options: arrays and plain objects (hiddenLayerSizes, classWeight) copied, the rest as is. */
+function copyOptions(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(copyOptions);
+  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copyOptions(x)]));
+  return v;
 }
 
 /** Whether a warm start can reuse `current`'s weights for `plan`: the same inputs, outputs and parameter layout. */

@@ -1,8 +1,8 @@
 import { describe } from '../core/options.js';
-import { bool, checkClassWeight, inRange, classWeightedSamples, integerAtLeast, nonNegative, oneOf, positive, sampleWeights, type ClassWeight } from '../core/check.js';
+import { bool, checkClassWeight, inRange, classWeightedSamples, fittedInputs, integerAtLeast, nonNegative, oneOf, positive, sampleWeights, type ClassWeight } from '../core/check.js';
 import { fail } from '../core/errors.js';
 import { encodeClasses, sortLabels, type Label } from '../core/labels.js';
-import { checkMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
+import type { Matrix, MatrixLike } from '../core/matrix.js';
 import { argmaxRows, subsetAccuracy, thresholded } from '../core/predictions.js';
 import { Xoshiro128 } from '../core/rng.js';
 import { takeRows } from '../core/rows.js';
@@ -200,12 +200,14 @@ type Task = { kind: 'binary' | 'multiclass'; classes: Label[] } | { kind: 'multi
  * ```
  */
 export class MLPClassifier extends Estimator<MLPClassifierOptions, Task, Targets, MLPFitOptions> {
+  /** @internal */
   protected readonly startKeys = ['coefsInit', 'interceptsInit'];
 
   constructor(options: Partial<MLPClassifierInit> = {}) {
     super('MLPClassifier', options, DEFAULTS, checked);
   }
 
+  /** @internal */
   protected plan(X: Matrix, y: Targets, opts: MLPFitOptions): TrainingPlan<Task> {
     const encoded = encodeTargets(y, X.rows);
     const task = taskOf(encoded);
@@ -214,7 +216,7 @@ export class MLPClassifier extends Estimator<MLPClassifierOptions, Task, Targets
     let val: { X: Matrix; targets: TrainingTargets } | null = null;
     if (opts.validationData) {
       const [Xv, yv] = opts.validationData;
-      const Xvm = checkMatrix(Xv as MatrixLike, { name: 'validationData X', checkFinite: false });
+      const Xvm = fittedInputs(Xv as MatrixLike, X.cols, 'validationData X');
       val = { X: Xvm, targets: this.encode(task, Xvm, yv).targets };
     } else if (o.earlyStopping) {
       const t = train.targets;
@@ -243,6 +245,7 @@ export class MLPClassifier extends Estimator<MLPClassifierOptions, Task, Targets
     return new DenseNet(engine, this.netSpec(d, task), { batchSize });
   }
 
+  /** @internal */
   protected startPartial(X: Matrix, y: Targets, opts: MLPFitOptions & { classes?: ArrayLike<unknown> }): PartialStart<Task> {
     if (this.options.solver === 'lbfgs') fail('BAD_OPTION', "partialFit needs solver 'adam' or 'sgd'");
     const encoded = encodeTargets(y, X.rows);
@@ -258,6 +261,7 @@ export class MLPClassifier extends Estimator<MLPClassifierOptions, Task, Targets
     };
   }
 
+  /** @internal */
   protected partialEpochs(): EpochConfig {
     if (this.options.solver === 'lbfgs') fail('BAD_OPTION', "partialFit needs solver 'adam' or 'sgd'");
     return this.epochConfig(this.partialBatch());
@@ -283,6 +287,7 @@ export class MLPClassifier extends Estimator<MLPClassifierOptions, Task, Targets
     return sizes.slice(1).map((nOut, l) => ({ nIn: sizes[l], nOut }));
   }
 
+  /** @internal */
   protected solveOptions(rows: number, terms: { l2: number; l1: number }, { onEpochEnd, onBatchEnd }: FitCallbacks): SolveOptions {
     const o = this.options;
     return {
@@ -309,6 +314,7 @@ export class MLPClassifier extends Estimator<MLPClassifierOptions, Task, Targets
     };
   }
 
+  /** @internal */
   protected encode(task: Task, X: Matrix, y: Targets, sampleWeight?: ArrayLike<number>): TrainingSet {
     return this.trainingSet(task, encodeTargets(y, X.rows), X.rows, sampleWeight);
   }

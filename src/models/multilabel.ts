@@ -1,6 +1,6 @@
-import { sampleWeights } from '../core/check.js';
+import { fittedInputs, sampleWeights } from '../core/check.js';
 import { fail } from '../core/errors.js';
-import { checkMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
+import type { Matrix, MatrixLike } from '../core/matrix.js';
 import { subsetAccuracy, thresholded } from '../core/predictions.js';
 import { takeRows } from '../core/rows.js';
 import { indicatorTargets } from '../core/targets.js';
@@ -45,12 +45,14 @@ interface Meta {
  * ```
  */
 export class MultiLabelClassifier extends Estimator<MultiLabelClassifierOptions, Meta, Indicators, LinearFitOptions> {
+  /** @internal */
   protected readonly startKeys = ['coefInit', 'interceptInit'];
 
   constructor(options: Partial<MultiLabelClassifierOptions> = {}) {
     super('MultiLabelClassifier', options, LINEAR_DEFAULTS, checked);
   }
 
+  /** @internal */
   protected plan(X: Matrix, y: Indicators, opts: LinearFitOptions): TrainingPlan<Meta> {
     const Y = indicatorTargets(y, X.rows, this.modelName);
     const meta = { outputs: Y.cols };
@@ -59,7 +61,7 @@ export class MultiLabelClassifier extends Estimator<MultiLabelClassifierOptions,
     let val: { X: Matrix; Y: Matrix } | null = null;
     if (opts.validationData) {
       const [Xv, yv] = opts.validationData;
-      const Xvm = checkMatrix(Xv as MatrixLike, { name: 'validationData X', checkFinite: false });
+      const Xvm = fittedInputs(Xv as MatrixLike, X.cols, 'validationData X');
       val = { X: Xvm, Y: this.indicators(meta, Xvm, yv as Indicators) };
     } else if (o.earlyStopping) {
       const split = holdOut(X.rows, o.validationFraction, o.seed, null);
@@ -83,18 +85,21 @@ export class MultiLabelClassifier extends Estimator<MultiLabelClassifierOptions,
     return new DenseNet(engine, { sizes: [d, K], hidden: 'identity', output: 'sigmoid', bias, dtype }, { batchSize, outScale: K });
   }
 
+  /** @internal */
   protected startPartial(X: Matrix, y: Indicators): PartialStart<Meta> {
     if (this.options.solver !== 'sgd') fail('BAD_OPTION', "partialFit needs solver 'sgd'");
     const meta = { outputs: indicatorTargets(y, X.rows, this.modelName).cols };
     return { meta, create: (engine) => this.objective(engine, X.cols, meta.outputs) };
   }
 
+  /** @internal */
   protected partialEpochs(): EpochConfig {
     const o = this.options;
     if (o.solver !== 'sgd') fail('BAD_OPTION', "partialFit needs solver 'sgd'");
     return { optimizer: linearOptimizer(o), batchSize: o.batchSize, shuffle: o.shuffle, seed: o.seed, penaltyPerBatch: 'mean' };
   }
 
+  /** @internal */
   protected encode(meta: Meta, X: Matrix, y: Indicators, sampleWeight?: ArrayLike<number>): TrainingSet {
     const indicators = this.indicators(meta, X, y);
     const sw = sampleWeight === undefined ? null : sampleWeights(sampleWeight, X.rows);
@@ -111,6 +116,7 @@ export class MultiLabelClassifier extends Estimator<MultiLabelClassifierOptions,
     return penaltyTerms(this.options, sw ? sw.reduce((a, b) => a + b, 0) : rows);
   }
 
+  /** @internal */
   protected solveOptions(rows: number, terms: { l2: number; l1: number }, callbacks: FitCallbacks): SolveOptions {
     return linearSolveOptions(this.options, rows, terms, callbacks);
   }
