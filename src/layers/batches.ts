@@ -48,7 +48,7 @@ export class Batches<Y> implements Iterable<[Matrix, BatchOf<Y>]> {
   readonly #order: Uint32Array;
   readonly #rng: Xoshiro128;
 
-  /** @internal Use batches(X, y, options). */
+  /** Use batches(X, y, options). @hidden */
   constructor(X: Matrix, y: Y, batchSize: number, shuffle: boolean, seed: number) {
     this.#X = X;
     this.#y = y;

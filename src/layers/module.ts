@@ -106,14 +106,15 @@ export abstract class Module {
     this.release();
   }
 
-  /** Frees what the module holds; called once, by dispose(). */
+  /** Frees what the module holds; called once, by dispose(). @internal */
   protected release(): void {}
 
-  /** The modules inside this one (a Sequential's layers), BUSY with it. */
+  /** The modules inside this one (a Sequential's layers), BUSY with it. @internal */
   protected children(): readonly Module[] {
     return [];
   }
 
+  /** @internal */
   protected checkAlive(): void {
     if (this.#disposed) fail('DISPOSED', `this ${this.constructor.name} was disposed`);
   }
@@ -130,8 +131,9 @@ export abstract class Module {
  * if dropped), and remembers between forward and backward the batch's shape and dtype.
  */
 export abstract class Layer extends Module {
+  /** @internal */
   protected readonly engine: Engine;
-  /** The engine memory this layer owns; the registry's held value, so it never references the layer. */
+  /** The engine memory this layer owns; the registry's held value, so it never references the layer. @internal */
   protected readonly holdings = new Holdings();
   /** Rows, output columns and dtype of the last training forward, or null after an inference forward. */
   #cached: { rows: number; cols: number; dtype: Dtype } | null = null;
@@ -148,7 +150,7 @@ export abstract class Layer extends Module {
     return this.engine.name;
   }
 
-  /** x checked, with `cols` columns when given, its values within `dtype`'s range. */
+  /** x checked, with `cols` columns when given, its values within `dtype`'s range. @internal */
   protected input(x: unknown, cols: number | null, dtype: Dtype): Matrix {
     this.checkAlive();
     const m = matrixArg(x, 'x');
@@ -156,17 +158,17 @@ export abstract class Layer extends Module {
     return fitDtype(m, dtype, 'x');
   }
 
-  /** The dtype a layer without parameters computes x in: a Matrix's own, float32 for number[][]. */
+  /** The dtype a layer without parameters computes x in: a Matrix's own, float32 for number[][]. @internal */
   protected inputDtype(x: unknown): Dtype {
     return dtypeOf(x);
   }
 
-  /** Called at the end of forward: a training pass keeps its shape for backward; inference clears it. */
+  /** Called at the end of forward: a training pass keeps its shape for backward; inference clears it. @internal */
   protected remember(training: boolean, rows: number, cols: number, dtype: Dtype): void {
     this.#cached = training ? { rows, cols, dtype } : null;
   }
 
-  /** grad checked against the output of the last training forward, with that forward's dtype. */
+  /** grad checked against the output of the last training forward, with that forward's dtype. @internal */
   protected outputGrad(grad: unknown): { G: Matrix; dtype: Dtype } {
     this.checkAlive();
     const c = this.#cached;
@@ -178,6 +180,7 @@ export abstract class Layer extends Module {
     return { G: fitDtype(G, c.dtype, 'grad'), dtype: c.dtype };
   }
 
+  /** @internal */
   protected override release(): void {
     untrack(this);
     this.holdings.free();

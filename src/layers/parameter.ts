@@ -53,7 +53,7 @@ export class Parameter {
     storeOf = (p) => p.#live();
   }
 
-  /** @internal Layers create parameters; `owner` is the layer. */
+  /** Layers create parameters; `owner` is the layer. @hidden */
   constructor(
     /** Its name in namedParameters(), e.g. 'weight'. */
     readonly name: string, rows: number, cols: number, store: ParameterStore, owner: object) {

@@ -51,11 +51,12 @@ export class Sequential extends Module {
     return this.layers.flatMap((layer, i) => layer.namedParameters().map(([name, p]): [string, Parameter] => [`${i}.${name}`, p]));
   }
 
+  /** @internal */
   protected override children(): readonly Module[] {
     return this.layers;
   }
 
-  /** Disposes every layer, even when one fails; then throws the first failure. */
+  /** Disposes every layer, even when one fails; then throws the first failure. @internal */
   protected override release(): void {
     let first: unknown = null;
     for (const layer of this.layers) {

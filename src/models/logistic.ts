@@ -58,12 +58,14 @@ interface Meta {
  * ```
  */
 export class LogisticRegression extends Estimator<LogisticRegressionOptions, Meta, ArrayLike<Label>, FitOptions> {
+  /** @internal */
   protected readonly startKeys = ['coefInit', 'interceptInit'];
 
   constructor(options: Partial<LogisticRegressionOptions> = {}) {
     super('LogisticRegression', options, DEFAULTS, checked);
   }
 
+  /** @internal */
   protected plan(X: Matrix, y: ArrayLike<Label>, opts: FitOptions): TrainingPlan<Meta> {
     if (!y || typeof y.length !== 'number') fail('SHAPE_MISMATCH', 'y must be an array of labels, one per row of X');
     if (y.length !== X.rows) fail('SHAPE_MISMATCH', `X has ${X.rows} rows but y has ${y.length} labels`);
@@ -102,6 +104,7 @@ export class LogisticRegression extends Estimator<LogisticRegressionOptions, Met
     return new DenseNet(engine, netSpec(d, K, fitIntercept, dtype), { batchSize });
   }
 
+  /** @internal */
   protected startPartial(X: Matrix, _y: ArrayLike<Label>, opts: FitOptions & { classes?: ArrayLike<unknown> }): PartialStart<Meta> {
     if (this.options.solver !== 'sgd') fail('BAD_OPTION', "partialFit needs solver 'sgd'");
     if (!opts.classes) fail('BAD_OPTION', 'the first partialFit call needs { classes }: every label the model will ever see');
@@ -110,12 +113,14 @@ export class LogisticRegression extends Estimator<LogisticRegressionOptions, Met
     return { meta: { classes }, create: (engine) => this.objective(engine, X.cols, classes.length) };
   }
 
+  /** @internal */
   protected partialEpochs(): EpochConfig {
     if (this.options.solver !== 'sgd') fail('BAD_OPTION', "partialFit needs solver 'sgd'");
     const o = this.options;
     return { optimizer: linearOptimizer(o), batchSize: o.batchSize, shuffle: o.shuffle, seed: o.seed, penaltyPerBatch: 'mean' };
   }
 
+  /** @internal */
   protected encode({ classes }: Meta, X: Matrix, y: ArrayLike<Label>, sampleWeight?: ArrayLike<number>): TrainingSet {
     const codes = codesIn(y, classes, 'y');
     if (codes.length !== X.rows) fail('SHAPE_MISMATCH', `X has ${X.rows} rows but y has ${codes.length} labels`);
@@ -124,6 +129,7 @@ export class LogisticRegression extends Estimator<LogisticRegressionOptions, Met
     return { targets: { classes: codes }, sw, terms: penaltyTerms(this.options, weightSum) };
   }
 
+  /** @internal */
   protected solveOptions(rows: number, terms: { l2: number; l1: number }, callbacks: FitCallbacks): SolveOptions {
     return linearSolveOptions(this.options, rows, terms, callbacks);
   }
