@@ -95,14 +95,16 @@ export interface HistogramOptions extends FigureOptions {
   /**
    * The x axis' title (default 'value').
    * @default 'value'
-   * @default 'true weight'
    */
   xTitle?: string;
 }
 
 /** scatterWeights' options. */
 export interface ScatterWeightsOptions extends FigureOptions {
-  /** Axis titles (default 'true weight' and 'recovered weight'). */
+  /**
+   * The x axis' title.
+   * @default 'true weight'
+   */
   xTitle?: string;
   /**
    * The y axis' title.
