@@ -10,11 +10,20 @@ import type { Targets } from '../core/targets.js';
 
 /** The options every model's `fit` understands (API.md); a pipeline passes them on. */
 export interface EstimatorFitOptions {
-  /** One weight per row; none: all 1. */
+  /**
+   * One weight per row; none: all 1.
+   * @default undefined (all 1)
+   */
   sampleWeight?: ArrayLike<number>;
-  /** Data scored after each epoch; a pipeline passes its X through the fitted transformers. */
+  /**
+   * Data scored after each epoch; a pipeline passes its X through the fitted transformers.
+   * @default undefined (none)
+   */
   validationData?: [MatrixLike, Targets];
-  /** Method syntax on purpose: each model's own log type is accepted here. */
+  /**
+   * Method syntax on purpose: each model's own log type is accepted here.
+   * @default undefined
+   */
   onEpochEnd?(log: unknown): boolean | void;
 }
 

@@ -57,9 +57,15 @@ export interface PartialStart<Meta> {
 
 /** Progress callbacks `fit` and `partialFit` take. */
 export interface FitCallbacks {
-  /** Called after every epoch (iteration for lbfgs and gd); returning false stops training. */
+  /**
+   * Called after every epoch (iteration for lbfgs and gd); returning false stops training.
+   * @default undefined
+   */
   onEpochEnd?: (log: EpochLog) => boolean | void;
-  /** Called after every mini-batch of an epoch-based solver with `{ epoch, batch, loss }`. */
+  /**
+   * Called after every mini-batch of an epoch-based solver with `{ epoch, batch, loss }`.
+   * @default undefined
+   */
   onBatchEnd?: (log: BatchLog) => void;
 }
 

@@ -91,13 +91,25 @@ export interface LinearOptions extends TrainingControlOptions {
 
 /** The options of `fit` and `partialFit` for the linear estimators. */
 export interface LinearFitOptions extends FitCallbacks {
-  /** One weight per row (scikit-learn's sample_weight); none: all 1. */
+  /**
+   * One weight per row (scikit-learn's sample_weight); none: all 1.
+   * @default undefined (all 1)
+   */
   sampleWeight?: ArrayLike<number>;
-  /** Held-out rows scored after every epoch (valLoss, valAccuracy in history); early stopping uses them. */
+  /**
+   * Held-out rows scored after every epoch (valLoss, valAccuracy in history); early stopping uses them.
+   * @default undefined (none)
+   */
   validationData?: [MatrixLike, unknown];
-  /** Starting weights, outputs x features (one row for a binary model), as scikit-learn's SGDClassifier.fit. */
+  /**
+   * Starting weights, outputs x features (one row for a binary model), as scikit-learn's SGDClassifier.fit.
+   * @default undefined (the model's own start, or its current weights with warmStart)
+   */
   coefInit?: MatrixLike;
-  /** Starting intercepts, one per output. */
+  /**
+   * Starting intercepts, one per output.
+   * @default undefined (the model's own start)
+   */
   interceptInit?: ArrayLike<number>;
 }
 

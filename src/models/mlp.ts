@@ -132,13 +132,25 @@ export type MLPClassifierInit = Omit<MLPClassifierOptions, 'hiddenLayerSizes'> &
 
 /** MLPClassifier's fit options. */
 export interface MLPFitOptions extends FitCallbacks {
-  /** Starting weights per layer, outputs x inputs (as `coefs`). */
+  /**
+   * Starting weights per layer, outputs x inputs (as `coefs`).
+   * @default undefined (Glorot-uniform from `seed`)
+   */
   coefsInit?: MatrixLike[];
-  /** Starting intercepts per layer (as `intercepts`). */
+  /**
+   * Starting intercepts per layer (as `intercepts`).
+   * @default undefined
+   */
   interceptsInit?: ArrayLike<number>[];
-  /** One weight per row (scikit-learn's sample_weight); none: all 1. */
+  /**
+   * One weight per row (scikit-learn's sample_weight); none: all 1.
+   * @default undefined (all 1)
+   */
   sampleWeight?: ArrayLike<number>;
-  /** Held-out rows scored after every epoch (valLoss, valAccuracy in history); early stopping uses them. */
+  /**
+   * Held-out rows scored after every epoch (valLoss, valAccuracy in history); early stopping uses them.
+   * @default undefined (none)
+   */
   validationData?: [MatrixLike, Targets];
 }
 
