@@ -4,7 +4,7 @@ import { BACKENDS, type BackendName, type Engine } from './engine.js';
 import { JsEngine } from './js/engine.js';
 import { WasmEngine } from './wasm/engine.js';
 import { bindExports, type WasmBuild } from './wasm/exports.js';
-import { instantiate, isWasmSource, loadWasmBytes, type WasmSource } from './wasm/load.js';
+import { instantiate, isWasmSource, loadWasmBytes, packageBuildsFetched, type WasmSource } from './wasm/load.js';
 
 export type BackendChoice = 'auto' | BackendName;
 export type { WasmSource } from './wasm/load.js';
@@ -106,7 +106,7 @@ async function loadOne(into: Loaded, name: Exclude<BackendName, 'js'>, source: W
  * it cannot be fetched, or only the pinned backend's build.
  */
 async function loadAll(sources: WasmSources | null, pinned: BackendName | null): Promise<Loaded> {
-  const eager = sources !== null || !isFetched();
+  const eager = sources !== null || !packageBuildsFetched();
   const into: Loaded = { engines: new Map([['js', new JsEngine()]]), unavailable: {}, skipped: new Set(), eager };
   for (const name of BACKENDS) {
     if (name === 'js') continue;
@@ -132,15 +132,6 @@ async function loadAll(sources: WasmSources | null, pinned: BackendName | null):
     await loadOne(into, name, sources?.[build]);
   }
   return into;
-}
-
-/** Whether the package's own builds are fetched over the network rather than read from disk. */
-function isFetched(): boolean {
-  try {
-    return new URL('../../../build/simd.wasm', import.meta.url).protocol !== 'file:';
-  } catch {
-    return true;
-  }
 }
 
 /** Why the fallback to 'js' happened and what fixes it; null when nothing can be fixed. */

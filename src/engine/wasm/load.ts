@@ -20,6 +20,11 @@ function wasmUrl(build: WasmBuild): URL {
   return URLS[build]();
 }
 
+/** Whether the package's own builds are fetched over the network (a browser) rather than read from disk. */
+export function packageBuildsFetched(): boolean {
+  return wasmUrl('simd').protocol !== 'file:';
+}
+
 /** Reads a build's bytes from where the package keeps it, or from `source` when one is given. */
 export async function loadWasmBytes(build: WasmBuild, source: WasmSource = wasmUrl(build)): Promise<Uint8Array<ArrayBuffer>> {
   const where = source instanceof URL ? source.href : isResponse(source) ? source.url || `the Response given for ${build}.wasm` : `the bytes given for ${build}.wasm`;
