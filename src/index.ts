@@ -8,7 +8,8 @@ export type { LinearOptions, LinearFitOptions } from './models/linear-options.js
 export type { Label } from './core/labels.js';
 export * from './data/index.js';
 export * from './metrics.js';
-export { encodeArray, decodeArray, checkModelJson, registerLoader, loadFromJSON, type ModelJson, type EncodedArray, type ArrayDtype, type DecodeOptions } from './persist.js';
+export { loadFromJSON } from './loaders.js';
+export { encodeArray, decodeArray, checkModelJson, registerLoader, type ModelJson, type EncodedArray, type ArrayDtype, type DecodeOptions } from './persist.js';
 export { makeLogistic, type SyntheticLogistic } from './data/synthetic.js';
 export { MLPClassifier, type MLPClassifierOptions, type MLPClassifierInit, type MLPFitOptions } from './models/mlp.js';
 export { MultiLabelClassifier, type MultiLabelClassifierOptions } from './models/multilabel.js';
