@@ -3,17 +3,23 @@ import { describe } from './core/options.js';
 
 /** What `toJSON()` of every model and transformer returns: a plain object with these two keys. */
 export interface ModelJson {
+  /** The class that wrote it, e.g. 'LogisticRegression'; loadFromJSON dispatches on it. */
   name: string;
+  /** The format's version. */
   version: number;
   [key: string]: unknown;
 }
 
+/** The typed arrays encodeArray saves: Float32Array, Float64Array or Uint32Array. */
 export type ArrayDtype = 'float32' | 'float64' | 'uint32';
 
 /** A typed array saved losslessly: its little-endian bytes in base64. */
 export interface EncodedArray {
+  /** The array's type. */
   dtype: ArrayDtype;
+  /** Optional dimensions, e.g. [rows, cols]. */
   shape?: number[];
+  /** The little-endian bytes, base64. */
   base64: string;
 }
 
@@ -27,6 +33,7 @@ const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const B64_CODES = new Uint8Array(256).fill(255);
 for (let i = 0; i < 64; i++) B64_CODES[B64.charCodeAt(i)] = i;
 
+/** A typed array as a JSON-safe EncodedArray (its exact bytes, base64), with an optional shape. */
 export function encodeArray(a: Float32Array | Float64Array | Uint32Array, shape?: number[]): EncodedArray {
   if (!(a instanceof Float32Array || a instanceof Float64Array || a instanceof Uint32Array)) fail('BAD_OPTION', `encodeArray takes a Float32Array, Float64Array or Uint32Array; got ${describe(a)}`);
   if (shape !== undefined && (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))) fail('BAD_OPTION', `encodeArray: shape must be an array of non-negative integers; got ${describe(shape)}`);
@@ -36,13 +43,24 @@ export function encodeArray(a: Float32Array | Float64Array | Uint32Array, shape?
   return out;
 }
 
+/** decodeArray's options: what to expect of the array. */
 export interface DecodeOptions {
   /** What the array is, for messages: 'StandardScaler.mean'. */
   name: string;
-  /** Refuse any other dtype. */
+  /**
+   * Refuse any other dtype.
+   * @default undefined (any)
+   */
   dtype?: ArrayDtype;
+  /**
+   * Refuse any other number of values.
+   * @default undefined (any)
+   */
   expectedLength?: number;
-  /** Refuse NaN and Infinity. */
+  /**
+   * Refuse NaN and Infinity.
+   * @default false
+   */
   finite?: boolean;
 }
 

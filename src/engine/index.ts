@@ -6,26 +6,35 @@ import { WasmEngine } from './wasm/engine.js';
 import { bindExports, type WasmBuild } from './wasm/exports.js';
 import { instantiate, isWasmSource, loadWasmBytes, packageBuildsFetched, type WasmSource } from './wasm/load.js';
 
+/** A backend to compute on, or 'auto': the one `init` chose. */
 export type BackendChoice = 'auto' | BackendName;
 export type { WasmSource } from './wasm/load.js';
+/** The .wasm builds an app hosts itself, by build. */
 export type WasmSources = Partial<Record<WasmBuild, WasmSource>>;
 
+/** init's options. */
 export interface InitOptions {
-  /** 'auto' (default) picks the fastest backend this runtime validates. */
+  /**
+   * 'auto' (default) picks the fastest backend this runtime validates.
+   * @default 'auto'
+   */
   backend?: BackendChoice;
   /**
    * For apps that host the .wasm files themselves: one source (bytes, a URL or a Response) is
    * the `simd` build; a record `{ relaxed, simd, scalar }` gives any of the builds, and the builds
    * it leaves out are not loaded. Passing `wasm` loads again, replacing the earlier builds.
+   * @default undefined (the package's own build/*.wasm files)
    */
   wasm?: WasmSource | WasmSources;
   /**
    * Silences the one console warning `init` gives when 'auto' falls back to the slow 'js' backend
    * for a reason the app can fix (a .wasm file it cannot fetch or read).
+   * @default false
    */
   quiet?: boolean;
 }
 
+/** What `init` found: the backend it chose and why others are missing. */
 export interface InitInfo {
   /** The default backend of models that do not pin one. */
   backend: BackendName;
