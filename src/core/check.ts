@@ -107,3 +107,8 @@ export function classWeightedSamples(codes: Uint32Array, classes: readonly unkno
   for (let i = 0; i < n; i++) out[i] *= perClass[codes[i]];
   return out;
 }
+
+/** Whether v can be called as a function: a function, but not a class (calling a class throws). */
+export function isCallable(v: unknown): v is (...args: never[]) => unknown {
+  return typeof v === 'function' && !/^class\b/.test(Function.prototype.toString.call(v));
+}

@@ -58,7 +58,8 @@ function editDistance(a: string, b: string): number {
 /** A value as a message shows it: JSON where it can, the type otherwise (a BigInt, a Symbol, a function). */
 export function describe(v: unknown): string {
   if (typeof v === 'bigint') return `${v}n (a BigInt)`;
-  if (typeof v === 'symbol' || typeof v === 'function') return `a ${typeof v}`;
+  if (typeof v === 'function') return /^class\b/.test(Function.prototype.toString.call(v)) ? 'a class (not callable as a function)' : 'a function';
+  if (typeof v === 'symbol') return 'a symbol';
   if (v === undefined) return 'undefined';
   if (typeof v === 'number') return String(v);
   try {

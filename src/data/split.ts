@@ -1,3 +1,4 @@
+import { isCallable } from '../core/check.js';
 import { fail } from '../core/errors.js';
 import { isMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
 import { describe, strictOptions } from '../core/options.js';
@@ -180,7 +181,7 @@ export interface CrossValOptions {
 /** Fits a fresh model on each k-1 folds and scores it on the held-out fold. */
 export function crossValScore(makeModel: () => Estimator, X: MatrixLike, y: Targets, opts?: CrossValOptions): Float64Array {
   const { k = 5, shuffle = false, seed = 0, stratify } = strictOptions('crossValScore', opts, FOLD_KEYS) as CrossValOptions;
-  if (typeof makeModel !== 'function') fail('BAD_OPTION', `crossValScore takes a function that makes a fresh model; got ${describe(makeModel)}`);
+  if (!isCallable(makeModel)) fail('BAD_OPTION', `crossValScore takes a function that makes a fresh model; got ${describe(makeModel)}`);
   const m = readMatrix(X, 'crossValScore', { allowNaN: true });
   checkTargets(y, m.rows, 'crossValScore');
   const folds = kFold(m.rows, { k, shuffle, seed, stratify: strata(stratify, y, m.rows) });

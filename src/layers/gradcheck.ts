@@ -1,5 +1,6 @@
 // Finite-difference gradient checks: the analytic gradient of a module (through backward) or of
 // an estimator's objective, against a five-point stencil of its loss.
+import { isCallable } from '../core/check.js';
 import type { Targets } from '../core/targets.js';
 import { fail } from '../core/errors.js';
 import type { Matrix, MatrixLike } from '../core/matrix.js';
@@ -114,7 +115,7 @@ export function gradCheck(
 }
 
 function lossFunction(loss: unknown): LossFunction {
-  if (typeof loss === 'function') {
+  if (isCallable(loss)) {
     return (out, y) => {
       const r: unknown = (loss as LossFunction)(out, y);
       if (typeof r !== 'object' || r === null || typeof (r as LossResult).loss !== 'number') {

@@ -1,3 +1,4 @@
+import { isCallable } from '../core/check.js';
 import { paddedStride, type Dtype, type FloatArray } from '../engine/engine.js';
 import { fail } from '../core/errors.js';
 import type { Matrix, MatrixLike } from '../core/matrix.js';
@@ -70,7 +71,7 @@ export class Linear extends Layer {
     const o = layerOptions('Linear', options, LINEAR_OPTIONS);
     const nIn = featureCount('inFeatures', inFeatures), nOut = featureCount('outFeatures', outFeatures);
     const dtype: Dtype = o.dtype === undefined ? 'float32' : oneOfOption('dtype', o.dtype, DTYPES);
-    const init = o.init === undefined ? 'glorotUniform' : typeof o.init === 'function' ? (o.init as Init) : oneOfOption('init', o.init, INITS);
+    const init = o.init === undefined ? 'glorotUniform' : isCallable(o.init) ? (o.init as Init) : oneOfOption('init', o.init, INITS);
     if (o.init !== undefined && o.weight !== undefined) fail('BAD_OPTION', 'Linear takes weight or init, not both');
     const inPad = paddedStride(nIn), outPad = paddedStride(nOut);
     const seed = seedOption(o.seed);

@@ -6,7 +6,7 @@
 import { createOptimizer, type OptimizerBufs, type OptimizerConfig } from '../engine/net.js';
 import { fail } from '../core/errors.js';
 import { track, untrack, type Releasable } from './lifetime.js';
-import { booleanOption, layerOptions, nonNegativeNumber, positiveNumber, shown } from './args.js';
+import { booleanOption, layerOptions, positiveNumber, shown } from './args.js';
 import { Parameter, storeOf, type ParameterStore } from './parameter.js';
 
 /**
@@ -211,7 +211,8 @@ export class Adam extends Optimizer {
       lr: positiveNumber('lr', lr),
       beta1: unitInterval('beta1', beta1),
       beta2: unitInterval('beta2', beta2),
-      eps: nonNegativeNumber('eps', eps),
+      // eps > 0: with a zero gradient, m / (sqrt(v) + 0) is 0 / 0.
+      eps: positiveNumber('eps', eps),
     });
   }
 }

@@ -2,6 +2,7 @@
 // (a FinalizationRegistry only as a safety net), the solver's record, warnings and history.
 // A fit trains a fresh objective and adopts it only when training succeeded, so a failed fit
 // (bad input, DIVERGED, an exception from a callback) leaves the estimator as it was.
+import { isCallable } from '../core/check.js';
 import { fail } from '../core/errors.js';
 import { checkMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
 import { describe, strictOptions } from '../core/options.js';
@@ -166,7 +167,7 @@ export abstract class Estimator<O extends { backend: BackendChoice; warmStart: b
     const keys = [...FIT_KEYS, ...this.startKeys, ...(partial ? ['classes'] : [])];
     const o = strictOptions(`${this.modelName}.${partial ? 'partialFit' : 'fit'} options`, opts, keys);
     for (const k of ['onEpochEnd', 'onBatchEnd']) {
-      if (o[k] !== undefined && typeof o[k] !== 'function') fail('BAD_OPTION', `${k} must be a function; got ${describe(o[k])}`);
+      if (o[k] !== undefined && !isCallable(o[k])) fail('BAD_OPTION', `${k} must be a function; got ${describe(o[k])}`);
     }
     for (const k of ['sampleWeight', 'classes']) {
       const v = o[k];
