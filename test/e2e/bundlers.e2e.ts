@@ -26,13 +26,15 @@ function run(file: string, args: string[]): string {
 }
 
 const MAIN = `import { init, LogisticRegression } from 'wasmlearn';
-const info = await init();
+const pin = new URLSearchParams(location.search).get('backend');
+const info = await init(pin ? { backend: pin } : {});
 const model = new LogisticRegression().fit([[0], [1], [2], [3]], [0, 0, 1, 1]);
 document.title = JSON.stringify({ backend: info.backend, unavailable: info.unavailable, predict: model.predict([[-1], [4]]) });
 `;
 const HTML = (src: string) => `<!doctype html><title></title><script type="module" src="${src}"></script>\n`;
 
 let browser: Browser;
+const closing: Promise<void>[] = [];
 
 beforeAll(async () => {
   const [{ filename }] = JSON.parse(npm(['pack', '--json', '--pack-destination', app], root));
@@ -46,13 +48,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
+  await Promise.all(closing);
   rmSync(app, { recursive: true, force: true });
 });
 
 interface Result { backend: string; unavailable: Record<string, string>; predict: number[]; wasmBytes: number; wasmFiles: string[] }
 
 /** Serves `dir`, opens it, and reports the page's title and the .wasm bytes it downloaded. */
-async function trainIn(dir: string): Promise<Result> {
+async function trainIn(dir: string, query = ''): Promise<Result> {
   const server = await serve(dir);
   const page = await browser.context.newPage();
   const wasm: Promise<[string, number]>[] = [];
@@ -60,7 +63,7 @@ async function trainIn(dir: string): Promise<Result> {
     if (r.url().endsWith('.wasm')) wasm.push(r.body().then((b) => [r.url().split('/').pop()!, b.length], () => [r.url(), 0]));
   });
   try {
-    await page.goto(server.url);
+    await page.goto(server.url + query);
     await page.waitForFunction(() => document.title !== '', undefined, { timeout: 30_000 });
     const title = JSON.parse(await page.title());
     const got = await Promise.all(wasm);
@@ -69,7 +72,8 @@ async function trainIn(dir: string): Promise<Result> {
     return result;
   } finally {
     await page.close();
-    await server.close();
+    // Chromium keeps its connections alive, so close() resolves once the browser is gone (afterAll).
+    closing.push(server.close());
   }
 }
 
@@ -103,6 +107,10 @@ describe('bundlers, with no configuration for wasmlearn', () => {
     writeFileSync(join(out, 'index.html'), HTML('./main.js'));
     copyBuilds(out);
     expectOneDownload(await trainIn(out));
+    // A pinned backend: only its build is fetched.
+    const pinned = await trainIn(out, '?backend=wasm-scalar');
+    expect(pinned).toMatchObject({ backend: 'wasm-scalar', predict: [0, 1] });
+    expect(pinned.wasmBytes).toBe(statSync(join(app, 'node_modules/wasmlearn/build/scalar.wasm')).size);
   });
 
   it('Rollup with node-resolve (browser)', async () => {
