@@ -49,7 +49,15 @@ const FILES = {
   letters: () => new URL('../../datasets/letter-recognition.data', import.meta.url),
 };
 
-async function readText(url: URL): Promise<string> {
+/** Vite's dev server pre-bundles this module into node_modules/.vite/deps/: the files stay in node_modules/wasmlearn/datasets/. */
+function located(url: URL): URL {
+  const here = import.meta.url;
+  if (!here.includes('/node_modules/.vite/deps/')) return url;
+  return new URL(`../../wasmlearn/datasets/${url.pathname.slice(url.pathname.lastIndexOf('/') + 1)}`, here);
+}
+
+async function readText(found: URL): Promise<string> {
+  const url = located(found);
   try {
     if (url.protocol === 'file:') {
       const { readFile } = await nodeFsPromises();

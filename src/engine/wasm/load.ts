@@ -17,6 +17,10 @@ const URLS: Record<WasmBuild, () => URL> = {
 };
 
 function wasmUrl(build: WasmBuild): URL {
+  // Vite's dev server pre-bundles dependencies into node_modules/.vite/deps/, away from build/,
+  // and serves the package's own folder beside it: node_modules/wasmlearn/build/.
+  const here = import.meta.url;
+  if (here.includes('/node_modules/.vite/deps/')) return new URL(`../../wasmlearn/build/${build}.wasm`, here);
   return URLS[build]();
 }
 
@@ -50,7 +54,7 @@ async function responseBytes(response: Response, where: string): Promise<Uint8Ar
   return new Uint8Array(await response.arrayBuffer());
 }
 
-/** Vite's dev server pre-bundles dependencies into .vite/deps/, away from their .wasm files. */
+/** Vite's dev server pre-bundles dependencies into .vite/deps/; in a layout other than npm's, the builds are not beside it. */
 function bundlerHint(): string {
   return import.meta.url.includes('/.vite/deps/')
     ? "; Vite pre-bundled wasmlearn away from its .wasm files: add optimizeDeps: { exclude: ['wasmlearn'] } to the Vite config, or pass init({ wasm })"
