@@ -317,6 +317,7 @@ describe('the package without a bundler', () => {
     // A browser fetches only the build init uses (#13); init({ backend }) loads another on demand.
     expect(result.available).toEqual(['wasm-relaxed', 'js']);
     expect(result.accuracy).toBeGreaterThan(0.7);
+    expect(result.digits).toEqual([3823, 1797]);
     expect(errors).toEqual([]);
     await page.close();
   });
