@@ -1,3 +1,4 @@
+import { fileReason } from '../core/file-errors.js';
 import { fail, WasmlearnError } from '../core/errors.js';
 import { nodeFs } from '../core/node-fs.js';
 
@@ -84,17 +85,6 @@ async function readStream(stream: ReadableStream<Uint8Array>, sink: ByteSink, na
   }
 }
 
-const FILE_ERRORS: Record<string, string> = {
-  ENOENT: 'no such file',
-  EISDIR: 'it is a directory',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ENOTDIR: 'a parent is not a directory',
-  ENAMETOOLONG: 'the name is too long',
-  ELOOP: 'too many symbolic links',
-  ERR_INVALID_ARG_VALUE: 'not a valid path',
-  ERR_INVALID_ARG_TYPE: 'not a valid path',
-};
 
 /** Runs an I/O step; its failure becomes PARSE_ERROR "<what>: <why>" with the original as cause. */
 async function guard<T>(step: () => Promise<T>, what: string): Promise<T> {
@@ -115,9 +105,7 @@ function guardSync<T>(step: () => T, what: string): T {
 
 function ioError(e: unknown, what: string): WasmlearnError {
   if (e instanceof WasmlearnError) return e;
-  const code = (e as { code?: unknown } | null)?.code;
-  const known = typeof code === 'string' && Object.hasOwn(FILE_ERRORS, code) ? FILE_ERRORS[code] : null;
-  let why = known;
+  let why = fileReason(e);
   if (why === null) {
     try {
       why = e instanceof Error ? e.message : String(e);
