@@ -3,12 +3,11 @@
 // engine they are w ([stride + 4] values of the model's dtype) with the intercept at w[stride].
 import { fail } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
-import { scoreProbabilities } from '../core/predictions.js';
 import { identityOrder, seedState } from '../core/rng.js';
 import type { TrainingTargets } from '../core/targets.js';
 import { floats, paddedStride, type Dtype, type Engine, type F64Buf, type FloatBuf, type Rows, type U32Buf } from '../engine/engine.js';
 import { freeRows, uploadMatrix, uploadRows } from '../engine/resident.js';
-import { batchByBatch, rowScale, scaledSigmoid, unscaled, type EpochConfig, type Objective } from './objective.js';
+import { batchByBatch, HeldOut, rowScale, scaledSigmoid, unscaled, type EpochConfig, type Objective } from './objective.js';
 
 export class BinaryLogistic implements Objective {
   readonly weightMask: Uint8Array;
@@ -18,7 +17,7 @@ export class BinaryLogistic implements Objective {
   private rows: Rows | null = null;
   private weightSum = 0;
   private grad: F64Buf | null = null;
-  private val: { X: FloatBuf; n: number; targets: TrainingTargets } | null = null;
+  private readonly val: HeldOut;
   /** The shuffling stream and row order of epochs, once startEpochs ran. */
   private stream: { config: EpochConfig; rng: U32Buf; idx: U32Buf | null } | null = null;
   rowsSeen = 0;
@@ -32,6 +31,7 @@ export class BinaryLogistic implements Objective {
     this.stride = paddedStride(d);
     this.weightMask = new Uint8Array(d + 1).fill(1, 0, d);
     this.w = floats(engine, dtype, this.stride + 4);
+    this.val = new HeldOut(engine, dtype);
   }
 
   getParameters(): Float64Array {
@@ -58,15 +58,12 @@ export class BinaryLogistic implements Objective {
   }
 
   holdValidation(X: Matrix, targets: TrainingTargets): void {
-    const { buf } = uploadMatrix(this.engine, X, 'validationData X', this.dtype);
-    if (this.val) this.engine.free(this.val.X);
-    this.val = { X: buf, n: X.rows, targets };
+    this.val.hold(X, targets);
   }
 
   release(): void {
     this.releaseRows();
-    if (this.val) this.engine.free(this.val.X);
-    this.val = null;
+    this.val.release();
   }
 
   private releaseRows(): void {
@@ -135,9 +132,7 @@ export class BinaryLogistic implements Objective {
   }
 
   validation(): { loss: number; accuracy: number } | null {
-    if (!this.val) return null;
-    const p = this.forward(this.val.X, this.val.n, true);
-    return scoreProbabilities({ data: p, rows: this.val.n, cols: 1 }, this.val.targets);
+    return this.val.score((X, n) => ({ data: this.forward(X, n, true), rows: n, cols: 1 }));
   }
 
   /** P(class 1) of every row, one column. */

@@ -3,7 +3,6 @@
 // one-layer networks; MLPClassifier's are deeper.
 import { fail } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
-import { scoreProbabilities } from '../core/predictions.js';
 import { softThreshold } from '../core/prox.js';
 import { identityOrder, seedState } from '../core/rng.js';
 import type { TrainingTargets } from '../core/targets.js';
@@ -11,7 +10,7 @@ import { floats, type Engine, type FloatBuf, type U32Buf } from '../engine/engin
 import { createNet, createOptimizer, freeNet, type LayerLayout, type Net, type NetData, type NetSpec, type OptimizerBufs } from '../engine/net.js';
 import { OPT_LR } from '../engine/formats.js';
 import { uploadMatrix, uploadValues } from '../engine/resident.js';
-import { batchByBatch, rowScale, scaledSigmoid, unscaled, type EpochConfig, type Objective } from './objective.js';
+import { batchByBatch, HeldOut, rowScale, scaledSigmoid, unscaled, type EpochConfig, type Objective } from './objective.js';
 
 /** The most rows a kernel call handles at once outside training (full-batch passes, prediction). */
 const CHUNK = 256;
@@ -23,7 +22,7 @@ export class DenseNet implements Objective {
   readonly chanceLoss: number;
   private data: NetData | null = null;
   private weightSum = 0;
-  private val: { X: FloatBuf; n: number; targets: TrainingTargets } | null = null;
+  private readonly val: HeldOut;
   private epochs: { config: EpochConfig; optimizer: OptimizerBufs; rng: U32Buf; idx: U32Buf | null } | null = null;
   rowsSeen = 0;
 
@@ -49,6 +48,7 @@ export class DenseNet implements Objective {
     if (!(bytes <= 2 ** 32)) fail('OUT_OF_MEMORY', `a network of ${count} parameters needs ${bytes} bytes of engine memory; the limit is ${2 ** 32} bytes (wasm32's 4 GiB)`);
     // The batch scratch grows to the batches the data needs (upload), never to a batchSize larger than n.
     this.net = createNet(engine, { ...spec, maxBatch: CHUNK });
+    this.val = new HeldOut(engine, this.net.dtype);
     // 1 for each weight, 0 for each bias, in getParameters() order (filled, never spread: a wide layer has millions).
     this.weightMask = new Uint8Array(this.layers.reduce((n, L) => n + L.nOut * (L.nIn + 1), 0));
     let k = 0;
@@ -129,15 +129,12 @@ export class DenseNet implements Objective {
   }
 
   holdValidation(X: Matrix, targets: TrainingTargets): void {
-    const { buf } = uploadMatrix(this.engine, X, 'validationData X', this.net.dtype);
-    if (this.val) this.engine.free(this.val.X);
-    this.val = { X: buf, n: X.rows, targets };
+    this.val.hold(X, targets);
   }
 
   release(): void {
     this.releaseRows();
-    if (this.val) this.engine.free(this.val.X);
-    this.val = null;
+    this.val.release();
   }
 
   private releaseRows(): void {
@@ -237,8 +234,7 @@ export class DenseNet implements Objective {
   }
 
   validation(): { loss: number; accuracy: number } | null {
-    if (!this.val) return null;
-    return scoreProbabilities(this.forward(this.val.X, this.val.n), this.val.targets);
+    return this.val.score((X, n) => this.forward(X, n));
   }
 
   /** Output probabilities (sigmoid or softmax) of every row of X, as a rows x K matrix. */

@@ -4,7 +4,9 @@
 import type { Matrix } from '../core/matrix.js';
 import { shuffleU32 } from '../core/rng.js';
 import type { TrainingTargets } from '../core/targets.js';
-import type { Engine, FloatBuf, U32Buf } from '../engine/engine.js';
+import type { Dtype, Engine, FloatBuf, U32Buf } from '../engine/engine.js';
+import { uploadMatrix } from '../engine/resident.js';
+import { scoreProbabilities } from '../core/predictions.js';
 import type { OptimizerConfig } from '../engine/net.js';
 
 export interface EpochConfig {
@@ -110,4 +112,30 @@ export function unscaled(z: number, scale: number): number {
 export function scaledSigmoid(z: number, scale: number): number {
   const t = z / scale;
   return t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t));
+}
+
+/** Held-out rows resident in an engine: uploaded once per fit, scored after every epoch, freed on release. */
+export class HeldOut {
+  private rows: { X: FloatBuf; n: number; targets: TrainingTargets } | null = null;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly dtype: Dtype,
+  ) {}
+
+  hold(X: Matrix, targets: TrainingTargets): void {
+    const { buf } = uploadMatrix(this.engine, X, 'validationData X', this.dtype);
+    this.release();
+    this.rows = { X: buf, n: X.rows, targets };
+  }
+
+  /** Mean log-loss and accuracy of `forward`'s probabilities for the held rows; null when none are held. */
+  score(forward: (X: FloatBuf, n: number) => Matrix): { loss: number; accuracy: number } | null {
+    return this.rows && scoreProbabilities(forward(this.rows.X, this.rows.n), this.rows.targets);
+  }
+
+  release(): void {
+    if (this.rows) this.engine.free(this.rows.X);
+    this.rows = null;
+  }
 }
