@@ -3,27 +3,16 @@
 // Each page trains in Chromium and must land on a WASM backend; the bytes it downloads are counted.
 // Vite (build and dev server) is covered by package.e2e.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { launchChromium, type Browser } from './helpers/chromium.js';
 import { serve } from './helpers/serve.js';
+import { packedApp, root, runIn } from './helpers/packed-app.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = (name: string) => join(root, 'node_modules/.bin', name);
-const app = mkdtempSync(join(tmpdir(), 'wasmlearn-bundlers-'));
-const npm = (args: string[], cwd: string) => execFileSync('npm', [...args, '--no-audit', '--no-fund', '--ignore-scripts'], { cwd, encoding: 'utf8' });
+let app = '';
 
-function run(file: string, args: string[]): string {
-  try {
-    return execFileSync(file, args, { cwd: app, encoding: 'utf8', stdio: 'pipe' });
-  } catch (e) {
-    const { stdout, stderr } = e as { stdout: string; stderr: string };
-    throw new Error(`${file} ${args.join(' ')} failed:\n${stdout}${stderr}`);
-  }
-}
+const run = (file: string, args: string[]) => runIn(app, file, args);
 
 const MAIN = `import { init, LogisticRegression } from 'wasmlearn';
 const pin = new URLSearchParams(location.search).get('backend');
@@ -37,9 +26,7 @@ let browser: Browser;
 const closing: Promise<void>[] = [];
 
 beforeAll(async () => {
-  const [{ filename }] = JSON.parse(npm(['pack', '--json', '--pack-destination', app], root));
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-  npm(['install', join(app, filename)], app);
+  app = packedApp('wasmlearn-bundlers-');
   mkdirSync(join(app, 'src'));
   writeFileSync(join(app, 'src/main.js'), MAIN);
   writeFileSync(join(app, 'src/index.html'), HTML('./main.js'));

@@ -1,29 +1,17 @@
 // The package as a user gets it: `npm pack`, installed into a fresh folder outside the repository,
 // then imported by Node (with its types), run as a command, and bundled by Vite for Chromium.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { build, createServer } from 'vite';
 import { launchChromium, type Browser } from './helpers/chromium.js';
 import { serve } from './helpers/serve.js';
+import { packedApp, runIn } from './helpers/packed-app.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const app = mkdtempSync(join(tmpdir(), 'wasmlearn-app-'));
-const npm = (args: string[], cwd: string) => execFileSync('npm', [...args, '--no-audit', '--no-fund', '--ignore-scripts'], { cwd, encoding: 'utf8' });
+let app = '';
 
-/** Runs a program in the app folder; a failure shows what it printed. */
-function run(file: string, args: string[]): string {
-  try {
-    return execFileSync(file, args, { cwd: app, encoding: 'utf8', stdio: 'pipe' });
-  } catch (e) {
-    const { stdout, stderr } = e as { stdout: string; stderr: string };
-    throw new Error(`${file} ${args.join(' ')} failed:\n${stdout}${stderr}`);
-  }
-}
+const run = (file: string, args: string[]) => runIn(app, file, args);
 
 /** The page Vite bundles: it reports the backend init chose and a prediction in its title. */
 const MAIN = `import { init, LogisticRegression } from 'wasmlearn';
@@ -35,10 +23,7 @@ document.title = JSON.stringify({ backend: info.backend, unavailable: info.unava
 let browser: Browser;
 
 beforeAll(async () => {
-  // --ignore-scripts: pack what the test run already built rather than building again.
-  const [{ filename }] = JSON.parse(npm(['pack', '--json', '--pack-destination', app], root));
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-  npm(['install', join(app, filename)], app);
+  app = packedApp('wasmlearn-app-');
   writeFileSync(join(app, 'index.html'), '<!doctype html><title></title><script type="module" src="./main.js"></script>\n');
   writeFileSync(join(app, 'main.js'), MAIN);
   browser = await launchChromium();
