@@ -26,6 +26,11 @@ export function gemv_bias_f64(X: usize, n: i32, d: i32, stride: i32, w: usize, o
 // The three products of backpropagation. Every matrix is row-major T with rows padded to a
 // multiple of 4 values (padding zero); `k` and `nOut` below are those padded sizes. Rows of A may
 // be taken through an index array (a shuffled mini-batch) with `idx` and `start`, else idx = 0.
+//
+// SIMD builds work in register tiles of eight accumulators: two FMA pipes of four to five cycles'
+// latency need eight to ten independent chains, and fifteen vector registers (V8 keeps one for
+// itself) hold eight accumulators with the operands that feed them. Each loaded vector feeds two
+// or four multiply-adds; pointers advance by constant steps so the loop is loads and FMAs.
 
 /** c[0..3] = the lane sums of s0..s3, plus bias[o..o+3] when bias is not 0. */
 // @ts-ignore: decorator
@@ -49,38 +54,74 @@ export function gemv_bias_f64(X: usize, n: i32, d: i32, stride: i32, w: usize, o
 }
 
 /**
+ * The 2 x 4 tile of A W^T: rows a and a + next (next: the second row's byte offset from the
+ * first, wrapping) by the four W rows from w, kBytes each; sums (plus bias) to c and c + cBytes.
+ */
+// @ts-ignore: decorator
+@inline function dot_tile_2x4<T>(a: usize, next: usize, w: usize, kBytes: usize, bias: usize, o: i32, c: usize, cBytes: usize): void {
+  const w2 = kBytes << 1, w3 = w2 + kBytes, end = a + kBytes;
+  let s00 = v128.splat<T>(0), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+  for (; a < end; a += 16) {
+    const x0 = v128.load(a), x1 = v128.load(a + next);
+    let v = v128.load(w);
+    s00 = madd<T>(x0, v, s00); s10 = madd<T>(x1, v, s10);
+    v = v128.load(w + kBytes);
+    s01 = madd<T>(x0, v, s01); s11 = madd<T>(x1, v, s11);
+    v = v128.load(w + w2);
+    s02 = madd<T>(x0, v, s02); s12 = madd<T>(x1, v, s12);
+    v = v128.load(w + w3);
+    s03 = madd<T>(x0, v, s03); s13 = madd<T>(x1, v, s13);
+    w += 16;
+  }
+  store_sums4<T>(c, s00, s01, s02, s03, bias, o);
+  store_sums4<T>(c + cBytes, s10, s11, s12, s13, bias, o);
+}
+
+/** The 1 x 4 tile of A W^T: row a by the four W rows from w; sums (plus bias) to c. */
+// @ts-ignore: decorator
+@inline function dot_tile_1x4<T>(a: usize, w: usize, kBytes: usize, bias: usize, o: i32, c: usize): void {
+  const w2 = kBytes << 1, w3 = w2 + kBytes, end = a + kBytes;
+  let s0 = v128.splat<T>(0), s1 = s0, s2 = s0, s3 = s0;
+  for (; a < end; a += 16) {
+    const x = v128.load(a);
+    s0 = madd<T>(x, v128.load(w), s0);
+    s1 = madd<T>(x, v128.load(w + kBytes), s1);
+    s2 = madd<T>(x, v128.load(w + w2), s2);
+    s3 = madd<T>(x, v128.load(w + w3), s3);
+    w += 16;
+  }
+  store_sums4<T>(c, s0, s1, s2, s3, bias, o);
+}
+
+/**
  * C[i][o] = A_i . W_o + bias[o]  (A W^T: a layer's forward pass), for m rows and nOut outputs;
  * W is nOut x k, bias T[nOut] or 0, C has ldc values per row.
  */
 export function gemm_nt<T>(
   A: usize, lda: i32, idx: usize, start: i32, m: i32, W: usize, nOut: i32, k: i32, bias: usize, C: usize, ldc: i32,
 ): void {
-  const aBytes = <usize>lda << alignof<T>(), kBytes = <usize>k << alignof<T>();
-  for (let i = 0; i < m; i++) {
-    const a = row_ptr(A, aBytes, idx, start + i);
-    const c = C + <usize>i * (<usize>ldc << alignof<T>());
-    for (let o = 0; o < nOut; o += 4) {
-      const w0 = W + <usize>o * kBytes;
-      if (ASC_FEATURE_SIMD) {
-        const w1 = w0 + kBytes, w2 = w1 + kBytes, w3 = w2 + kBytes;
-        let s0 = v128.splat<T>(0), s1 = v128.splat<T>(0), s2 = v128.splat<T>(0), s3 = v128.splat<T>(0);
-        for (let q: usize = 0; q < kBytes; q += 16) {
-          const av = v128.load(a + q);
-          s0 = madd<T>(av, v128.load(w0 + q), s0);
-          s1 = madd<T>(av, v128.load(w1 + q), s1);
-          s2 = madd<T>(av, v128.load(w2 + q), s2);
-          s3 = madd<T>(av, v128.load(w3 + q), s3);
-        }
-        store_sums4<T>(elem<T>(c, o), s0, s1, s2, s3, bias, o);
-      } else {
-        for (let j = 0; j < 4; j++) {
-          const w = w0 + <usize>j * kBytes;
-          let s: T = bias ? load<T>(elem<T>(bias, o + j)) : 0;
-          for (let q: usize = 0; q < kBytes; q += sizeof<T>()) s += load<T>(a + q) * load<T>(w + q);
-          store<T>(elem<T>(c, o + j), s);
-        }
+  const aBytes = <usize>lda << alignof<T>(), kBytes = <usize>k << alignof<T>(), cBytes = <usize>ldc << alignof<T>();
+  if (!ASC_FEATURE_SIMD) {
+    for (let i = 0; i < m; i++) {
+      const a = row_ptr(A, aBytes, idx, start + i), c = C + <usize>i * cBytes;
+      for (let o = 0; o < nOut; o++) {
+        const w = W + <usize>o * kBytes;
+        let s: T = bias ? load<T>(elem<T>(bias, o)) : 0;
+        for (let q: usize = 0; q < kBytes; q += sizeof<T>()) s += load<T>(a + q) * load<T>(w + q);
+        store<T>(elem<T>(c, o), s);
       }
     }
+    return;
+  }
+  let i = 0;
+  for (; i + 2 <= m; i += 2) {
+    const a = row_ptr(A, aBytes, idx, start + i), next = row_ptr(A, aBytes, idx, start + i + 1) - a;
+    const c = C + <usize>i * cBytes;
+    for (let o = 0; o < nOut; o += 4) dot_tile_2x4<T>(a, next, W + <usize>o * kBytes, kBytes, bias, o, elem<T>(c, o), cBytes);
+  }
+  if (i < m) {
+    const a = row_ptr(A, aBytes, idx, start + i), c = C + <usize>i * cBytes;
+    for (let o = 0; o < nOut; o += 4) dot_tile_1x4<T>(a, W + <usize>o * kBytes, kBytes, bias, o, elem<T>(c, o));
   }
 }
 
@@ -92,44 +133,77 @@ export function gemm_nt_f64(A: usize, lda: i32, idx: usize, start: i32, m: i32, 
 }
 
 /**
+ * The 4 x 2 tile of D^T A: gradient rows g .. g + 3 wBytes, two vectors each from g, plus the
+ * sum over m rows of D[i][0..3] (from d, dBytes apart) times A_i's two vectors at a (row i at
+ * row_ptr(A, ...) + a - A, so a carries the column offset).
+ */
+// @ts-ignore: decorator
+@inline function axpy_tile_4x2<T>(d: usize, dBytes: usize, m: i32, A: usize, aBytes: usize, idx: usize, start: i32, g: usize, wBytes: usize): void {
+  const g1 = g + wBytes, g2 = g1 + wBytes, g3 = g2 + wBytes;
+  let s00 = v128.load(g), s01 = v128.load(g, 16), s10 = v128.load(g1), s11 = v128.load(g1, 16);
+  let s20 = v128.load(g2), s21 = v128.load(g2, 16), s30 = v128.load(g3), s31 = v128.load(g3, 16);
+  for (let i = 0; i < m; i++) {
+    const a = row_ptr(A, aBytes, idx, start + i);
+    const x0 = v128.load(a), x1 = v128.load(a, 16);
+    let dv = v128.load_splat<T>(d);
+    s00 = madd<T>(x0, dv, s00); s01 = madd<T>(x1, dv, s01);
+    dv = v128.load_splat<T>(d, sizeof<T>());
+    s10 = madd<T>(x0, dv, s10); s11 = madd<T>(x1, dv, s11);
+    dv = v128.load_splat<T>(d, 2 * sizeof<T>());
+    s20 = madd<T>(x0, dv, s20); s21 = madd<T>(x1, dv, s21);
+    dv = v128.load_splat<T>(d, 3 * sizeof<T>());
+    s30 = madd<T>(x0, dv, s30); s31 = madd<T>(x1, dv, s31);
+    d += dBytes;
+  }
+  v128.store(g, s00); v128.store(g, s01, 16);
+  v128.store(g1, s10); v128.store(g1, s11, 16);
+  v128.store(g2, s20); v128.store(g2, s21, 16);
+  v128.store(g3, s30); v128.store(g3, s31, 16);
+}
+
+/** The 4 x 1 tile of D^T A: as axpy_tile_4x2, one vector per gradient row. */
+// @ts-ignore: decorator
+@inline function axpy_tile_4x1<T>(d: usize, dBytes: usize, m: i32, A: usize, aBytes: usize, idx: usize, start: i32, g: usize, wBytes: usize): void {
+  const g1 = g + wBytes, g2 = g1 + wBytes, g3 = g2 + wBytes;
+  let s0 = v128.load(g), s1 = v128.load(g1), s2 = v128.load(g2), s3 = v128.load(g3);
+  for (let i = 0; i < m; i++) {
+    const x = v128.load(row_ptr(A, aBytes, idx, start + i));
+    s0 = madd<T>(x, v128.load_splat<T>(d), s0);
+    s1 = madd<T>(x, v128.load_splat<T>(d, sizeof<T>()), s1);
+    s2 = madd<T>(x, v128.load_splat<T>(d, 2 * sizeof<T>()), s2);
+    s3 = madd<T>(x, v128.load_splat<T>(d, 3 * sizeof<T>()), s3);
+    d += dBytes;
+  }
+  v128.store(g, s0);
+  v128.store(g1, s1);
+  v128.store(g2, s2);
+  v128.store(g3, s3);
+}
+
+/**
  * dW[o] += sum_i D[i][o] A_i  (D^T A: a layer's weight gradient), for m rows; dW is nOut x k.
- * Four output rows by one vector of k are accumulated in registers across all m rows.
+ * A tile of four gradient rows by two vectors of k stays in registers across all m rows.
  */
 export function gemm_tn_acc<T>(
   D: usize, ldd: i32, m: i32, nOut: i32, A: usize, lda: i32, idx: usize, start: i32, k: i32, dW: usize,
 ): void {
   const aBytes = <usize>lda << alignof<T>(), dBytes = <usize>ldd << alignof<T>(), wBytes = <usize>k << alignof<T>();
-  for (let o = 0; o < nOut; o += 4) {
-    const g0 = dW + <usize>o * wBytes;
-    for (let q: usize = 0; q < wBytes; q += 16) {
-      if (ASC_FEATURE_SIMD) {
-        const g1 = g0 + wBytes, g2 = g1 + wBytes, g3 = g2 + wBytes;
-        let s0 = v128.load(g0 + q), s1 = v128.load(g1 + q), s2 = v128.load(g2 + q), s3 = v128.load(g3 + q);
-        for (let i = 0; i < m; i++) {
-          const av = v128.load(row_ptr(A, aBytes, idx, start + i) + q);
-          const d = D + <usize>i * dBytes + (<usize>o << alignof<T>());
-          s0 = madd<T>(av, v128.load_splat<T>(d), s0);
-          s1 = madd<T>(av, v128.load_splat<T>(d, sizeof<T>()), s1);
-          s2 = madd<T>(av, v128.load_splat<T>(d, 2 * sizeof<T>()), s2);
-          s3 = madd<T>(av, v128.load_splat<T>(d, 3 * sizeof<T>()), s3);
-        }
-        v128.store(g0 + q, s0);
-        v128.store(g1 + q, s1);
-        v128.store(g2 + q, s2);
-        v128.store(g3 + q, s3);
-      } else {
-        for (let j = 0; j < 4; j++) {
-          for (let l: usize = 0; l < 16; l += sizeof<T>()) {
-            const g = g0 + <usize>j * wBytes + q + l;
-            let s = load<T>(g);
-            for (let i = 0; i < m; i++) {
-              s += load<T>(elem<T>(D + <usize>i * dBytes, o + j)) * load<T>(row_ptr(A, aBytes, idx, start + i) + q + l);
-            }
-            store<T>(g, s);
-          }
-        }
+  if (!ASC_FEATURE_SIMD) {
+    for (let o = 0; o < nOut; o++) {
+      const g = dW + <usize>o * wBytes;
+      for (let q: usize = 0; q < wBytes; q += sizeof<T>()) {
+        let s = load<T>(g + q);
+        for (let i = 0; i < m; i++) s += load<T>(elem<T>(D + <usize>i * dBytes, o)) * load<T>(row_ptr(A, aBytes, idx, start + i) + q);
+        store<T>(g + q, s);
       }
     }
+    return;
+  }
+  for (let o = 0; o < nOut; o += 4) {
+    const d = elem<T>(D, o), g = dW + <usize>o * wBytes;
+    let q: usize = 0;
+    for (; q + 32 <= wBytes; q += 32) axpy_tile_4x2<T>(d, dBytes, m, A + q, aBytes, idx, start, g + q, wBytes);
+    if (q < wBytes) axpy_tile_4x1<T>(d, dBytes, m, A + q, aBytes, idx, start, g + q, wBytes);
   }
 }
 
@@ -140,40 +214,68 @@ export function gemm_tn_acc_f64(D: usize, ldd: i32, m: i32, nOut: i32, A: usize,
   gemm_tn_acc<f64>(D, ldd, m, nOut, A, lda, idx, start, k, dW);
 }
 
+/**
+ * The 2 x 4 tile of D W: out and out + oBytes, four vectors each, = the sums over nOut of
+ * D[i][o] (rows d and d + dBytes) times W_o's four vectors at w (rows wBytes apart).
+ */
+// @ts-ignore: decorator
+@inline function axpy_rows_2x4<T>(d: usize, dBytes: usize, nOut: i32, w: usize, wBytes: usize, out: usize, oBytes: usize): void {
+  let s00 = v128.splat<T>(0), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+  const end = d + (<usize>nOut << alignof<T>());
+  for (; d < end; d += sizeof<T>()) {
+    const d0 = v128.load_splat<T>(d), d1 = v128.load_splat<T>(d + dBytes);
+    let v = v128.load(w);
+    s00 = madd<T>(d0, v, s00); s10 = madd<T>(d1, v, s10);
+    v = v128.load(w, 16);
+    s01 = madd<T>(d0, v, s01); s11 = madd<T>(d1, v, s11);
+    v = v128.load(w, 32);
+    s02 = madd<T>(d0, v, s02); s12 = madd<T>(d1, v, s12);
+    v = v128.load(w, 48);
+    s03 = madd<T>(d0, v, s03); s13 = madd<T>(d1, v, s13);
+    w += wBytes;
+  }
+  v128.store(out, s00); v128.store(out, s01, 16); v128.store(out, s02, 32); v128.store(out, s03, 48);
+  out += oBytes;
+  v128.store(out, s10); v128.store(out, s11, 16); v128.store(out, s12, 32); v128.store(out, s13, 48);
+}
+
+/** One vector of D W for `rows` (1 or 2) rows: as axpy_rows_2x4, one vector per row. */
+// @ts-ignore: decorator
+@inline function axpy_rows_x1<T>(rows: i32, d: usize, dBytes: usize, nOut: i32, w: usize, wBytes: usize, out: usize, oBytes: usize): void {
+  let s0 = v128.splat<T>(0), s1 = s0;
+  const end = d + (<usize>nOut << alignof<T>());
+  for (; d < end; d += sizeof<T>()) {
+    const v = v128.load(w);
+    s0 = madd<T>(v128.load_splat<T>(d), v, s0);
+    if (rows == 2) s1 = madd<T>(v128.load_splat<T>(d + dBytes), v, s1);
+    w += wBytes;
+  }
+  v128.store(out, s0);
+  if (rows == 2) v128.store(out + oBytes, s1);
+}
+
 /** Out[i] = sum_o D[i][o] W[o]  (D W: the gradient passed to the layer below), for m rows. */
 export function gemm_nn<T>(D: usize, ldd: i32, m: i32, nOut: i32, W: usize, k: i32, Out: usize, ldo: i32): void {
   const dBytes = <usize>ldd << alignof<T>(), wBytes = <usize>k << alignof<T>(), oBytes = <usize>ldo << alignof<T>();
-  for (let i = 0; i < m; i++) {
-    const d = D + <usize>i * dBytes;
-    const out = Out + <usize>i * oBytes;
-    let q: usize = 0;
-    if (ASC_FEATURE_SIMD) {
-      for (; q + 64 <= wBytes; q += 64) {
-        let s0 = v128.splat<T>(0), s1 = v128.splat<T>(0), s2 = v128.splat<T>(0), s3 = v128.splat<T>(0);
-        for (let o = 0; o < nOut; o++) {
-          const dv = v128.load_splat<T>(elem<T>(d, o));
-          const w = W + <usize>o * wBytes + q;
-          s0 = madd<T>(dv, v128.load(w), s0);
-          s1 = madd<T>(dv, v128.load(w, 16), s1);
-          s2 = madd<T>(dv, v128.load(w, 32), s2);
-          s3 = madd<T>(dv, v128.load(w, 48), s3);
-        }
-        v128.store(out + q, s0);
-        v128.store(out + q, s1, 16);
-        v128.store(out + q, s2, 32);
-        v128.store(out + q, s3, 48);
-      }
-      for (; q < wBytes; q += 16) {
-        let s = v128.splat<T>(0);
-        for (let o = 0; o < nOut; o++) s = madd<T>(v128.load_splat<T>(elem<T>(d, o)), v128.load(W + <usize>o * wBytes + q), s);
-        v128.store(out + q, s);
-      }
-    } else {
-      for (; q < wBytes; q += sizeof<T>()) {
+  if (!ASC_FEATURE_SIMD) {
+    for (let i = 0; i < m; i++) {
+      const d = D + <usize>i * dBytes, out = Out + <usize>i * oBytes;
+      for (let q: usize = 0; q < wBytes; q += sizeof<T>()) {
         let s: T = 0;
         for (let o = 0; o < nOut; o++) s += load<T>(elem<T>(d, o)) * load<T>(W + <usize>o * wBytes + q);
         store<T>(out + q, s);
       }
+    }
+    return;
+  }
+  for (let i = 0; i < m; i += 2) {
+    const rows = min(2, m - i);
+    const d = D + <usize>i * dBytes, out = Out + <usize>i * oBytes;
+    let q: usize = 0;
+    if (rows == 2) for (; q + 64 <= wBytes; q += 64) axpy_rows_2x4<T>(d, dBytes, nOut, W + q, wBytes, out + q, oBytes);
+    for (; q < wBytes; q += 16) {
+      if (rows == 2) axpy_rows_x1<T>(2, d, dBytes, nOut, W + q, wBytes, out + q, oBytes);
+      else axpy_rows_x1<T>(1, d, dBytes, nOut, W + q, wBytes, out + q, oBytes);
     }
   }
 }
