@@ -101,6 +101,10 @@ function workloadTable(wl) {
     const r = wl.roofline;
     lines.push(`| roofline: SIMD sum of X (${(r.bytes / 1e6).toFixed(1)} MB) | ${fmtMs(r.stats.medianMs)} | ${r.stats.iqrPct.toFixed(1)} | ${r.stats.samples} | ${x(r.vsBest)} | 1.00x | | the time to read the data once |`);
   }
+  if (wl.compute) {
+    const c = wl.compute;
+    lines.push(`| compute roofline: ${(c.flops / 1e6).toFixed(1)} MFLOP at the f32x4 FMA peak (${c.peak.toFixed(1)} GFLOP/s) | ${fmtMs(c.ms)} | | | ${x(wl.best ? c.ms / wl.best.medianMs : null)} | | | the time to do the arithmetic once at one core's measured peak (bench/peak/fma.ts) |`);
+  }
   for (const n of wl.notes ?? []) lines.push('', n);
   lines.push('');
   return lines;

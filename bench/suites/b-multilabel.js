@@ -7,6 +7,7 @@ import { netLoss } from '../lib/reference.js';
 import { residentNet, wasmlearnBackends } from '../lib/wasmlearn.js';
 import { forEachWasmlearn, measureRoofline, notApplicable, tfTraining } from '../lib/suite.js';
 import { MultiLabelClassifier } from '../../dist/index.js';
+import { measureComputeRoofline, notePeakFractions } from '../lib/peak.js';
 
 const BATCH = 256, LR = 1e-3;
 const ADAM = { kind: 'adam', lr: LR, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
@@ -22,6 +23,8 @@ export default async function suite() {
   const layers0 = zeroLayers([d, K]);
   const evalLayers = (layers) => netLoss(layers, X, Y, 'sigmoid', 'identity');
   await measureRoofline(wl, X);
+  // The epoch's two products at the real sizes: forward X W^T and the weight gradient D^T X.
+  await measureComputeRoofline(wl, 4 * X.rows * d * K, 'forward and weight gradient, 2 n d K each');
 
   const spec = { sizes: [d, K], hidden: 'identity', output: 'sigmoid', maxBatch: BATCH };
   await forEachWasmlearn(wl, (backend) => {
@@ -58,5 +61,6 @@ export default async function suite() {
 
   await tfTraining(wl, { sizes: [d, K], hidden: 'identity', head: 'sigmoid', batch: BATCH, alpha: 0, optimizer: ADAM }, X, Y, layers0, evalLayers);
   notApplicable(wl, 'ml.js', 'ml.js', 'ml-logistic-regression has no multi-label model and no Adam');
+  notePeakFractions(wl);
   return [wl];
 }

@@ -7,6 +7,7 @@ import { netLoss } from '../lib/reference.js';
 import { residentNet, wasmlearnBackends } from '../lib/wasmlearn.js';
 import { forEachWasmlearn, measureRoofline, notApplicable, tfTraining } from '../lib/suite.js';
 import { MLPClassifier } from '../../dist/index.js';
+import { measureComputeRoofline, notePeakFractions } from '../lib/peak.js';
 
 const BATCH = 200, LR = 1e-3, ALPHA = 1e-4;
 const ADAM = { kind: 'adam', lr: LR, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
@@ -28,6 +29,9 @@ export default async function suite() {
   const layers0 = glorotLayers(sizes, 0);
   const evalLayers = (layers) => netLoss(layers, X, labels, 'softmax', 'relu');
   await measureRoofline(wl, X);
+  // Per row: both layers forward and their weight gradients (2 x 2 (64 x 64 + 64 x 10)), the gradient passed down (2 x 10 x 64).
+  const macs = sizes.slice(1).reduce((s, nOut, l) => s + sizes[l] * nOut, 0);
+  await measureComputeRoofline(wl, X.rows * (4 * macs + 2 * K * sizes[1]), 'forward, weight gradients and the hidden layer\'s delta at the real sizes');
 
   const spec = { sizes, hidden: 'relu', output: 'softmax', maxBatch: BATCH };
   await forEachWasmlearn(wl, (backend) => {
@@ -64,5 +68,6 @@ export default async function suite() {
 
   await tfTraining(wl, { sizes, hidden: 'relu', head: 'softmax', batch: BATCH, alpha: ALPHA, optimizer: ADAM }, X, labels, layers0, evalLayers);
   notApplicable(wl, 'ml.js', 'ml.js', 'ml.js has no trainable multi-layer perceptron with Adam in ml-logistic-regression');
+  notePeakFractions(wl);
   return [wl];
 }

@@ -10,6 +10,7 @@ import { relErr } from '../lib/reference.js';
 import { getEngine } from '../lib/wasmlearn.js';
 import { forEachWasmlearn, measureRoofline, notApplicable } from '../lib/suite.js';
 import { TF_BACKENDS, loadTf, tfLabel, useTfBackend } from '../lib/tf.js';
+import { measureComputeRoofline, notePeakFractions } from '../lib/peak.js';
 
 const pad = (k) => (k + 3) & ~3;
 
@@ -36,6 +37,7 @@ const KERNEL_BUDGET = { maxTimeMs: 800, warmupMs: 100 };
 async function kernel(op) {
   const wl = workload(op.id, op.title, { unit: 'ms per call', lossLabel: 'max error vs an f64 oracle, relative to the largest reference value', kernel: true, shape: op.shape });
   await measureRoofline(wl, op.input, KERNEL_BUDGET);
+  if (op.flops) await measureComputeRoofline(wl, op.flops, op.flopsWhat);
   await forEachWasmlearn(wl, (backend) => {
     let k;
     return {
@@ -65,6 +67,7 @@ async function kernel(op) {
       evaluate: () => ({ check: relErr(k.out(), op.oracle) }),
     });
   }
+  notePeakFractions(wl);
   return wl;
 }
 
@@ -97,6 +100,7 @@ function gemm(s) {
   return {
     id: `gemm-${s}`, title: `gemm C = A·Wᵀ, ${m} x ${k} by ${nOut} x ${k}`, shape: { m, k, nOut },
     input: { data: A, rows: m, cols: k }, oracle: ref,
+    flops: 2 * m * k * nOut, flopsWhat: '2 m k nOut',
     wasm: (engine) => {
       const a = upload(engine, A, m, k, ld), w = upload(engine, W, nOut, k, ld), c = engine.f32(m * ldc);
       return {
