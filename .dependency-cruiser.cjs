@@ -73,6 +73,23 @@ module.exports = {
       from: { path: '^src/layers/' },
       to: { path: TOP },
     },
+    {
+      name: 'async-imports-only-core',
+      severity: 'error',
+      comment:
+        'src/async (the worker pool, the messages, fitAsync\'s caller side) imports only src/core, ' +
+        'so that the engine can later run its threads on the same pool. Only the worker entry ' +
+        'reaches up to the models it trains.',
+      from: { path: '^src/async/', pathNot: '^src/async/worker[.]ts$' },
+      to: { path: '^src/', pathNot: '^src/(core|async)/' },
+    },
+    {
+      name: 'worker-entry-not-imported',
+      severity: 'error',
+      comment: 'src/async/worker.ts is a worker\'s entry, started by URL (spawn.ts); importing it would run it.',
+      from: { path: '^src/' },
+      to: { path: '^src/async/worker[.]ts$' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'BAD_MODEL_JSON' // a saved model that fails validation
   | 'BUSY' // a model refit or disposed from inside its own training callback
   | 'OUT_OF_MEMORY' // more engine memory than the backend can hold (wasm32: 4 GiB): the request and the limit in bytes
+  | 'ABORTED' // fitAsync cancelled by its AbortSignal (or by shutdown()) before training finished
   | 'INTERNAL'; // an invariant broke (a buffer used after free or on another engine): always a bug
 
 /** The one error class of the library: `code` says what went wrong, `message` says where. */

@@ -2,6 +2,8 @@
 // (a FinalizationRegistry only as a safety net), the solver's record, warnings and history.
 // A fit trains a fresh objective and adopts it only when training succeeded, so a failed fit
 // (bad input, DIVERGED, an exception from a callback) leaves the estimator as it was.
+import { fitInWorker } from '../async/fit-job.js';
+import { checkedValues, splitSignal, transferable } from '../async/inputs.js';
 import { isCallable } from '../core/check.js';
 import { fail } from '../core/errors.js';
 import { checkMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
@@ -68,6 +70,16 @@ export interface FitCallbacks {
    * @default undefined
    */
   onBatchEnd?: (log: BatchLog) => void;
+}
+
+/** What fitAsync takes beyond fit's options. */
+export interface AsyncFitOptions {
+  /**
+   * Aborts the fit: the worker stops at its next epoch end and frees its memory, and fitAsync
+   * rejects with ABORTED.
+   * @default undefined
+   */
+  signal?: AbortSignal;
 }
 
 /** The fit options every estimator takes; each adds its own starting weights. */
@@ -160,6 +172,55 @@ export abstract class Estimator<O extends { backend: BackendChoice; warmStart: b
       this.busy = false;
     }
     return this;
+  }
+
+  /**
+   * `fit`, trained in a worker (worker_threads in Node, a module Web Worker in Deno and browsers)
+   * so that this thread stays free; resolves with this model, fitted exactly as `fit` fits it (the
+   * same seed gives the same weights, bit for bit, on the same backend). Arguments are checked
+   * here first, with fit's errors; the data crosses to the worker once. onEpochEnd and onBatchEnd
+   * run on this thread as training goes, and returning false from onEpochEnd stops it; `signal`
+   * aborts it (rejecting with ABORTED). The model is busy until the promise settles.
+   */
+  async fitAsync(X: MatrixLike, y: Y, opts?: F & AsyncFitOptions): Promise<this> {
+    this.idle();
+    const { signal, fitOptions } = splitSignal(opts);
+    const o = this.fitOptions(fitOptions, false);
+    const Xm = checkMatrix(X, { checkFinite: false });
+    const plan = this.plan(Xm, y, o);
+    const engine = this.engine();
+    // The upload's checks, in fit's order: the training rows, then the validation rows.
+    const dtype = (this.#options as { dtype?: 'float32' | 'float64' }).dtype ?? 'float32';
+    checkedValues(plan.train.X, 'X', dtype);
+    if (plan.val) checkedValues(plan.val.X, 'validationData X', dtype);
+    const sent = transferable(Xm, Xm.data, Array.isArray(X));
+    const { onEpochEnd, onBatchEnd, ...rest } = o;
+    const warm = this.state && this.#options.warmStart ? (this as unknown as { toJSON(): unknown }).toJSON() : null;
+    const job = {
+      model: this.modelName, options: { ...this.getParams(), backend: engine.name }, warm,
+      X: sent.X, y, fitOptions: rest, onEpochEnd: onEpochEnd !== undefined, onBatchEnd: onBatchEnd !== undefined,
+    };
+    this.busy = true;
+    try {
+      const { parameters, solved } = await fitInWorker(job, sent.transfer, { onEpochEnd, onBatchEnd, signal });
+      const objective = plan.create(engine);
+      try {
+        objective.setParameters(parameters);
+      } catch (e) {
+        objective.dispose();
+        throw e;
+      }
+      this.adopt({ objective, solved: solved as SolverResult, nFeatures: plan.nFeatures, meta: plan.meta });
+    } finally {
+      this.busy = false;
+    }
+    return this;
+  }
+
+  /** The fitted parameters and the solver's record, as fitAsync's worker sends them back. @internal */
+  fittedRecord(): { parameters: Float64Array; solved: SolverResult } {
+    const { objective, solved } = this.fitted();
+    return { parameters: objective.getParameters(), solved };
   }
 
   /** fit's options, strictly: known keys, each of the type it needs. */

@@ -1,0 +1,156 @@
+// One fit in a pool worker, seen from the calling thread: the request, the epoch logs relayed to
+// the caller's callbacks, the abort, and the result or the error.
+//
+// Stopping at an epoch needs the worker to wait for the caller's answer. Where SharedArrayBuffer
+// exists (Node, Deno, Bun, cross-origin-isolated pages) it does: after each epoch it posts the log
+// and blocks on Atomics.wait until the caller stores CONTINUE or STOP in the control block, and it
+// reads the ABORT flag there at every epoch end, so an abort frees its memory and reports it. On an
+// ordinary page there is no shared memory and a worker cannot wait for a message: logs arrive as
+// training goes, and stopping (an abort, or onEpochEnd returning false) ends the worker instead.
+import { WasmlearnError } from '../core/errors.js';
+import { WorkerPool } from './pool.js';
+import { ABORT, ANSWER, CONTINUE, STOP, receiveError, type FitJob, type FromWorker, type WorkerMemory } from './protocol.js';
+import { spawnFitWorker, type PoolWorker } from './spawn.js';
+
+/** The workers fitAsync trains in. */
+export const fitPool = new WorkerPool(spawnFitWorker);
+
+/** The caller's side of a fit: its callbacks and its signal. */
+export interface FitHooks {
+  onEpochEnd?: (log: never) => unknown;
+  onBatchEnd?: (log: never) => unknown;
+  signal?: AbortSignal;
+}
+
+/** What the worker sends back: the fitted parameters, the solver's record, and its engine memory. */
+export interface FitResult {
+  parameters: Float64Array;
+  solved: unknown;
+  memory: WorkerMemory;
+}
+
+/** Runs `job` in a pool worker; `transfer` lists the buffers the request moves rather than copies. */
+export async function fitInWorker(job: FitJob, transfer: Transferable[], hooks: FitHooks): Promise<FitResult> {
+  if (hooks.signal?.aborted) throw aborted(null);
+  const worker = await fitPool.acquire();
+  return new Promise<FitResult>((resolve, reject) => new FitRun(worker, hooks, resolve, reject).start(job, transfer));
+}
+
+class FitRun {
+  readonly #control = typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(8)) : null;
+  #stopping = false;
+  /** What the caller's own callback threw: fitAsync rejects with it, as fit throws it. */
+  #thrown: { error: unknown } | null = null;
+  #settled = false;
+
+  constructor(
+    private readonly worker: PoolWorker,
+    private readonly hooks: FitHooks,
+    private readonly resolve: (r: FitResult) => void,
+    private readonly reject: (e: unknown) => void,
+  ) {}
+
+  start(job: FitJob, transfer: Transferable[]): void {
+    this.hooks.signal?.addEventListener('abort', this.#onAbort);
+    this.worker.listen((m) => this.#receive(m as FromWorker), (e) => this.#fail(e, true));
+    try {
+      this.worker.post({ type: 'fit', job, control: this.#control }, transfer);
+    } catch (e) {
+      // A value structured clone cannot copy (a function, a class instance with private state).
+      this.#fail(new WasmlearnError('BAD_OPTION', `fitAsync cannot send its arguments to the worker: ${(e as Error).message}`), true);
+    }
+  }
+
+  #receive(m: FromWorker): void {
+    if (this.#settled) return;
+    switch (m.type) {
+      case 'epoch':
+        return this.#answer(this.#call(this.hooks.onEpochEnd, m.log) === false ? STOP : CONTINUE);
+      case 'batch':
+        this.#call(this.hooks.onBatchEnd, m.log);
+        return;
+      case 'done':
+        if (this.#stopping) return this.#fail(this.#why(m.memory), false);
+        this.#settle();
+        return this.resolve({ parameters: m.parameters, solved: m.solved, memory: m.memory });
+      case 'error':
+        return this.#fail(this.#stopping ? this.#why(m.memory) : receiveError(m.error), false);
+    }
+  }
+
+  /** The caller's callback, unless training is being stopped; what it throws stops training. */
+  #call(callback: ((log: never) => unknown) | undefined, log: unknown): unknown {
+    if (!callback || this.#stopping) return undefined;
+    try {
+      return callback(log as never);
+    } catch (error) {
+      this.#thrown = { error };
+      this.#stop();
+      return undefined;
+    }
+  }
+
+  /** Tells a waiting worker to go on or stop; without shared memory a stop ends the worker. */
+  #answer(answer: typeof CONTINUE | typeof STOP): void {
+    if (this.#stopping) answer = STOP;
+    if (this.#control) {
+      Atomics.store(this.#control, ANSWER, answer);
+      Atomics.notify(this.#control, ANSWER);
+    } else if (answer === STOP) {
+      this.#stopping = true;
+      this.#fail(this.#thrown ? this.#thrown.error : stopUnsupported(), true);
+    }
+  }
+
+  /** Asks the worker to abandon the fit: it throws ABORTED at its next epoch (or batch) end and frees its memory. */
+  #stop(): void {
+    this.#stopping = true;
+    if (this.#control) {
+      Atomics.store(this.#control, ABORT, 1);
+      this.#answer(STOP);
+    } else {
+      this.#fail(this.#thrown ? this.#thrown.error : aborted(null), true);
+    }
+  }
+
+  readonly #onAbort = (): void => {
+    if (!this.#settled && !this.#stopping) this.#stop();
+  };
+
+  /** The error a stopped fit rejects with: the callback's, or ABORTED with the worker's memory. */
+  #why(memory: WorkerMemory | null): unknown {
+    return this.#thrown ? this.#thrown.error : aborted(memory);
+  }
+
+  #fail(error: unknown, endWorker: boolean): void {
+    if (this.#settled) return;
+    this.#settle(endWorker);
+    this.reject(error);
+  }
+
+  #settle(endWorker = false): void {
+    this.#settled = true;
+    this.hooks.signal?.removeEventListener('abort', this.#onAbort);
+    if (endWorker) fitPool.discard(this.worker);
+    else fitPool.release(this.worker);
+  }
+}
+
+function aborted(memory: WorkerMemory | null): WasmlearnError {
+  const freed = memory
+    ? `; the worker freed its engine memory (${memory.before} bytes in use before the fit, ${memory.after} after)`
+    : '';
+  return new WasmlearnError('ABORTED', `fitAsync was aborted before training finished${freed}`);
+}
+
+function stopUnsupported(): WasmlearnError {
+  return new WasmlearnError(
+    'ABORTED',
+    'onEpochEnd returned false, but without SharedArrayBuffer (a page that is not cross-origin isolated) the worker cannot wait for that answer, so the fit was ended; stop with an AbortSignal instead, or serve the page cross-origin isolated',
+  );
+}
+
+/** Ends every fitAsync worker; fits still running reject with ABORTED. */
+export function shutdown(): void {
+  fitPool.shutdown();
+}

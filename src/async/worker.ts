@@ -1,0 +1,87 @@
+// The fit worker's entry: for each 'fit' message, the estimator's own fit on this thread's engine
+// (the backend the caller resolved), then the fitted parameters and the solver's record back.
+// Started by spawn.ts: as a module Web Worker (Deno, Bun, browsers) or by worker_threads (Node).
+import { fail, WasmlearnError } from '../core/errors.js';
+import type { Matrix } from '../core/matrix.js';
+import { getEngine, init, type BackendName } from '../engine/index.js';
+import { LogisticRegression } from '../models/logistic.js';
+import { MLPClassifier } from '../models/mlp.js';
+import { MultiLabelClassifier } from '../models/multilabel.js';
+import { ABORT, ANSWER, PENDING, STOP, sendError, type FitJob, type FitRequest, type FromWorker, type WorkerMemory } from './protocol.js';
+
+type Post = (m: FromWorker, transfer?: Transferable[]) => void;
+
+/** What the worker needs of an estimator. */
+interface Trainable {
+  fit(X: Matrix, y: unknown, options: object): unknown;
+  fittedRecord(): { parameters: Float64Array; solved: unknown };
+  dispose(): void;
+}
+
+const MODELS: Record<string, { new (options: object): Trainable; fromJSON(obj: unknown, o: { backend: BackendName }): Trainable }> = {
+  LogisticRegression: LogisticRegression as never,
+  MLPClassifier: MLPClassifier as never,
+  MultiLabelClassifier: MultiLabelClassifier as never,
+};
+
+async function run({ job, control }: FitRequest, post: Post): Promise<void> {
+  let memory: WorkerMemory | null = null;
+  try {
+    const backend = job.options.backend as BackendName;
+    await init({ backend, quiet: true });
+    const engine = getEngine(backend);
+    const before = engine.bytesInUse;
+    const Model = MODELS[job.model] ?? fail('INTERNAL', `fitAsync has no worker for ${job.model}`);
+    const model = job.warm ? Model.fromJSON(job.warm, { backend }) : new Model(job.options);
+    try {
+      model.fit(job.X, job.y, { ...job.fitOptions, ...callbacks(job, control, post) });
+      const { parameters, solved } = model.fittedRecord();
+      model.dispose();
+      post({ type: 'done', parameters, solved, memory: { before, after: engine.bytesInUse } }, [parameters.buffer]);
+    } catch (e) {
+      model.dispose();
+      memory = { before, after: engine.bytesInUse };
+      throw e;
+    }
+  } catch (e) {
+    post({ type: 'error', error: sendError(e), memory });
+  }
+}
+
+/**
+ * The fit's callbacks here: each epoch checks the caller's abort flag; with the caller's
+ * onEpochEnd it posts the log and waits for the answer; with onBatchEnd it posts each batch's log.
+ */
+function callbacks(job: FitJob, control: Int32Array | null, post: Post): object {
+  const abortRequested = () => {
+    if (control && Atomics.load(control, ABORT) !== 0) throw new WasmlearnError('ABORTED', 'fitAsync was aborted');
+  };
+  const onEpochEnd = (log: unknown): boolean => {
+    abortRequested();
+    if (!job.onEpochEnd) return true;
+    post({ type: 'epoch', log });
+    if (!control) return true;
+    Atomics.wait(control, ANSWER, PENDING);
+    const answer = Atomics.exchange(control, ANSWER, PENDING);
+    abortRequested();
+    return answer !== STOP;
+  };
+  const onBatchEnd = (log: unknown): void => {
+    post({ type: 'batch', log });
+    abortRequested();
+  };
+  return job.onBatchEnd ? { onEpochEnd, onBatchEnd } : { onEpochEnd };
+}
+
+const WORKER_THREADS = 'node:worker_threads';
+
+if (typeof globalThis.postMessage === 'function') {
+  const post: Post = (m, transfer = []) => globalThis.postMessage(m, { transfer });
+  globalThis.addEventListener('message', (e) => void run((e as MessageEvent<FitRequest>).data, post));
+} else {
+  // No top-level await: bundlers then need no option for it. Node queues messages until the listener is on.
+  void (import(/* webpackIgnore: true */ /* @vite-ignore */ WORKER_THREADS) as Promise<typeof import('node:worker_threads')>).then(({ parentPort }) => {
+    const post: Post = (m, transfer = []) => parentPort!.postMessage(m, transfer as never);
+    parentPort!.on('message', (m: FitRequest) => void run(m, post));
+  });
+}
