@@ -1,22 +1,85 @@
-import { exp4_nonpos, exp4_neg_abs, sigmoid4_from } from '../inline/expf';
+import {
+  expConst, exp4_nonpos, exp4_nonpos_k, sigmoid4_from_k, EXP_LOG2E, EXP_MAGIC, EXP_NLN2_HI, EXP_NLN2_LO,
+  EXP_Q5, EXP_Q4, EXP_Q3, EXP_Q2, EXP_Q1, EXP_ONE, EXP_FLOOR, EXP_SIGN,
+} from '../inline/expf';
 import { exp1, sigmoid1, tanh1 } from '../inline/scalar';
 import { elem } from '../inline/simd';
 import { ACT_IDENTITY, ACT_RELU, ACT_TANH, ACT_LOGISTIC } from '../../src/engine/formats';
 
-// Elementwise kernels over n values of T. f32 takes the f32x4 exp; f64 takes NativeMath one value
-// at a time (accuracy first) and vectors only where the work is plain arithmetic.
+// Elementwise kernels over n values of T. f32 takes the f32x4 exp, its constants loaded into
+// locals before the loop (see inline/expf.ts) and loops unrolled by four vectors so the divisions
+// and polynomials of independent vectors overlap; the last 1-3 values of a row go through the same
+// lanes (loaded and stored lane by lane), so no value takes another path and nothing past the end
+// is read. f64 takes NativeMath one value at a time (accuracy first) and vectors only where the
+// work is plain arithmetic.
+
+/** The r = 1..3 f32 values at p in the low lanes; the upper lanes repeat them (masked where it matters). */
+// @ts-ignore: decorator
+@inline function load_part(p: usize, r: usize): v128 {
+  if (r == 1) return v128.load32_splat(p);
+  const v = v128.load64_splat(p);
+  return r == 2 ? v : v128.load32_lane(p + 8, v, 2);
+}
+
+/** Stores the low r = 1..3 lanes of v at p. */
+// @ts-ignore: decorator
+@inline function store_part(p: usize, v: v128, r: usize): void {
+  if (r == 1) {
+    v128.store32_lane(p, v, 0);
+  } else {
+    v128.store64_lane(p, v, 0);
+    if (r == 3) v128.store32_lane(p + 8, v, 2);
+  }
+}
+
+/** All lanes set in the low r = 0..3 lanes. */
+// @ts-ignore: decorator
+@inline function lanes_below(r: usize): v128 {
+  return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(<i32>r));
+}
+
+/** sigmoid of four values from the exp constants (EXP_CONSTS' order) and the sign bit. */
+// @ts-ignore: decorator
+@inline function sigmoid4_k(
+  x: v128, log2e: v128, magic: v128, nln2hi: v128, nln2lo: v128,
+  q5: v128, q4: v128, q3: v128, q2: v128, q1: v128, one: v128, floor: v128, sign: v128,
+): v128 {
+  const e = exp4_nonpos_k(v128.or(x, sign), log2e, magic, nln2hi, nln2lo, q5, q4, q3, q2, q1, one, floor);
+  return sigmoid4_from_k(x, e, one);
+}
+
+/** out[i] = sigmoid(z[i]) for n f32 values, four vectors at a time; out may alias z. */
+// @ts-ignore: decorator
+@inline function sigmoid_f32x4(z: usize, out: usize, n: i32): void {
+  const log2e = expConst(EXP_LOG2E), magic = expConst(EXP_MAGIC), nln2hi = expConst(EXP_NLN2_HI), nln2lo = expConst(EXP_NLN2_LO);
+  const q5 = expConst(EXP_Q5), q4 = expConst(EXP_Q4), q3 = expConst(EXP_Q3), q2 = expConst(EXP_Q2), q1 = expConst(EXP_Q1);
+  const one = expConst(EXP_ONE), floor = expConst(EXP_FLOOR), sign = expConst(EXP_SIGN);
+  const bytes = <usize>n << 2;
+  let o: usize = 0;
+  for (; o + 64 <= bytes; o += 64) {
+    const a = sigmoid4_k(v128.load(z + o), log2e, magic, nln2hi, nln2lo, q5, q4, q3, q2, q1, one, floor, sign);
+    const b = sigmoid4_k(v128.load(z + o, 16), log2e, magic, nln2hi, nln2lo, q5, q4, q3, q2, q1, one, floor, sign);
+    const c = sigmoid4_k(v128.load(z + o, 32), log2e, magic, nln2hi, nln2lo, q5, q4, q3, q2, q1, one, floor, sign);
+    const d = sigmoid4_k(v128.load(z + o, 48), log2e, magic, nln2hi, nln2lo, q5, q4, q3, q2, q1, one, floor, sign);
+    v128.store(out + o, a);
+    v128.store(out + o, b, 16);
+    v128.store(out + o, c, 32);
+    v128.store(out + o, d, 48);
+  }
+  for (; o + 16 <= bytes; o += 16) {
+    v128.store(out + o, sigmoid4_k(v128.load(z + o), log2e, magic, nln2hi, nln2lo, q5, q4, q3, q2, q1, one, floor, sign));
+  }
+  const r = (bytes - o) >> 2;
+  if (r) store_part(out + o, sigmoid4_k(load_part(z + o, r), log2e, magic, nln2hi, nln2lo, q5, q4, q3, q2, q1, one, floor, sign), r);
+}
 
 /** out[i] = sigmoid(z[i]) for n values; out may alias z. Exact 0 and 1 only in the limit. */
 export function sigmoid<T>(z: usize, out: usize, n: i32): void {
-  let i = 0;
   if (ASC_FEATURE_SIMD && sizeof<T>() == 4) {
-    for (; i + 4 <= n; i += 4) {
-      const o = <usize>i << 2;
-      const v = v128.load(z + o);
-      v128.store(out + o, sigmoid4_from(v, exp4_neg_abs(v)));
-    }
+    sigmoid_f32x4(z, out, n);
+    return;
   }
-  for (; i < n; i++) store<T>(elem<T>(out, i), sigmoid1<T>(load<T>(elem<T>(z, i))));
+  for (let i = 0; i < n; i++) store<T>(elem<T>(out, i), sigmoid1<T>(load<T>(elem<T>(z, i))));
 }
 
 export function sigmoid_f32(z: usize, out: usize, n: i32): void {
@@ -100,8 +163,72 @@ export function activation_grad_f64(kind: i32, a: usize, g: usize, out: usize, n
   activation_grad<f64>(kind, a, g, out, n);
 }
 
-/** Row-wise softmax of m rows of K logits (row strides ldz, ldp values), the row max subtracted first. */
+/** The largest of a row's values in all four lanes: `full` bytes of whole vectors, then r = 0..3 values. */
+// @ts-ignore: decorator
+@inline function row_max_f32x4(z: usize, full: usize, r: usize): v128 {
+  let mx = r ? load_part(z + full, r) : v128.load(z);
+  for (let o: usize = 0; o < full; o += 16) mx = f32x4.pmax(mx, v128.load(z + o));
+  mx = f32x4.pmax(mx, f32x4.shuffle(mx, mx, 2, 3, 0, 1));
+  return f32x4.pmax(mx, f32x4.shuffle(mx, mx, 1, 0, 3, 2));
+}
+
+/** Sum of the lanes, in all four lanes. */
+// @ts-ignore: decorator
+@inline function hsum_splat(v: v128): v128 {
+  const s = f32x4.add(v, f32x4.shuffle(v, v, 2, 3, 0, 1));
+  return f32x4.add(s, f32x4.shuffle(s, s, 1, 0, 3, 2));
+}
+
+/**
+ * out = exp(z - mx) over a row of `full` bytes of whole vectors then r = 0..3 values (keep: the low
+ * r lanes set), from the exp constants; returns the sum in all four lanes.
+ */
+// @ts-ignore: decorator
+@inline function exp_shifted_row_k(
+  z: usize, out: usize, full: usize, r: usize, keep: v128, mx: v128,
+  log2e: v128, magic: v128, nln2hi: v128, nln2lo: v128, q5: v128, q4: v128, q3: v128, q2: v128, q1: v128, one: v128, floor: v128,
+): v128 {
+  let acc = f32x4.splat(0);
+  for (let o: usize = 0; o < full; o += 16) {
+    const e = exp4_nonpos_k(f32x4.sub(v128.load(z + o), mx), log2e, magic, nln2hi, nln2lo, q5, q4, q3, q2, q1, one, floor);
+    v128.store(out + o, e);
+    acc = f32x4.add(acc, e);
+  }
+  if (r) {
+    const x = f32x4.sub(load_part(z + full, r), mx);
+    const e = v128.and(exp4_nonpos_k(x, log2e, magic, nln2hi, nln2lo, q5, q4, q3, q2, q1, one, floor), keep);
+    store_part(out + full, e, r);
+    acc = f32x4.add(acc, e);
+  }
+  return hsum_splat(acc);
+}
+
+/** Row-wise softmax of m rows of K f32 logits: a max pass, an exp-and-sum pass storing the exps, a scale pass (XNNPACK's). */
+// @ts-ignore: decorator
+@inline function softmax_rows_f32x4(Z: usize, ldz: i32, m: i32, K: i32, P: usize, ldp: i32): void {
+  const log2e = expConst(EXP_LOG2E), magic = expConst(EXP_MAGIC), nln2hi = expConst(EXP_NLN2_HI), nln2lo = expConst(EXP_NLN2_LO);
+  const q5 = expConst(EXP_Q5), q4 = expConst(EXP_Q4), q3 = expConst(EXP_Q3), q2 = expConst(EXP_Q2), q1 = expConst(EXP_Q1);
+  const one = expConst(EXP_ONE), floor = expConst(EXP_FLOOR);
+  const full = (<usize>K & ~3) << 2, r = <usize>K & 3;
+  const keep = lanes_below(r);
+  const zStep = <usize>ldz << 2, pStep = <usize>ldp << 2;
+  let z = Z, p = P;
+  for (let i = 0; i < m; i++, z += zStep, p += pStep) {
+    const mx = row_max_f32x4(z, full, r);
+    const sum = exp_shifted_row_k(z, p, full, r, keep, mx, log2e, magic, nln2hi, nln2lo, q5, q4, q3, q2, q1, one, floor);
+    const inv = f32x4.div(one, sum);
+    for (let o: usize = 0; o < full; o += 16) v128.store(p + o, f32x4.mul(v128.load(p + o), inv));
+    if (r) store_part(p + full, f32x4.mul(load_part(p + full, r), inv), r);
+  }
+}
+
+/** Row-wise softmax of m rows of K logits (row strides ldz, ldp values), the row max subtracted first. P may alias Z when ldp = ldz. */
 export function softmax_rows<T>(Z: usize, ldz: i32, m: i32, K: i32, P: usize, ldp: i32): void {
+  if (K <= 0) return;
+  if (ASC_FEATURE_SIMD && sizeof<T>() == 4) {
+    softmax_rows_f32x4(Z, ldz, m, K, P, ldp);
+    return;
+  }
   for (let i = 0; i < m; i++) {
     const z = Z + <usize>i * (<usize>ldz << alignof<T>()), p = P + <usize>i * (<usize>ldp << alignof<T>());
     const sum = exp_shifted_row<T>(z, K, row_max<T>(z, K), p);
@@ -119,6 +246,9 @@ export function softmax_rows_f64(Z: usize, ldz: i32, m: i32, K: i32, P: usize, l
 
 /** The largest of K values. */
 export function row_max<T>(z: usize, K: i32): T {
+  if (ASC_FEATURE_SIMD && sizeof<T>() == 4) {
+    return <T>f32x4.extract_lane(row_max_f32x4(z, (<usize>K & ~3) << 2, <usize>K & 3), 0);
+  }
   let mx = load<T>(z);
   for (let k = 1; k < K; k++) mx = max<T>(mx, load<T>(elem<T>(z, k)));
   return mx;
@@ -126,19 +256,17 @@ export function row_max<T>(z: usize, K: i32): T {
 
 /** out[k] = exp(z[k] - mx) for K values (all arguments <= 0); returns their sum. */
 export function exp_shifted_row<T>(z: usize, K: i32, mx: T, out: usize): T {
-  let k = 0;
-  let sum: T = 0;
   if (ASC_FEATURE_SIMD && sizeof<T>() == 4) {
-    let acc = f32x4.splat(0);
-    const shift = f32x4.splat(<f32>mx);
-    for (; k + 4 <= K; k += 4) {
-      const e = exp4_nonpos(f32x4.sub(v128.load(z + (<usize>k << 2)), shift));
-      v128.store(out + (<usize>k << 2), e);
-      acc = f32x4.add(acc, e);
-    }
-    sum = <T>(f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+    const r = <usize>K & 3;
+    const sum = exp_shifted_row_k(
+      z, out, (<usize>K & ~3) << 2, r, lanes_below(r), f32x4.splat(<f32>mx),
+      expConst(EXP_LOG2E), expConst(EXP_MAGIC), expConst(EXP_NLN2_HI), expConst(EXP_NLN2_LO), expConst(EXP_Q5),
+      expConst(EXP_Q4), expConst(EXP_Q3), expConst(EXP_Q2), expConst(EXP_Q1), expConst(EXP_ONE), expConst(EXP_FLOOR),
+    );
+    return <T>f32x4.extract_lane(sum, 0);
   }
-  for (; k < K; k++) {
+  let sum: T = 0;
+  for (let k = 0; k < K; k++) {
     const e = exp1<T>(load<T>(elem<T>(z, k)) - mx);
     store<T>(elem<T>(out, k), e);
     sum += e;
