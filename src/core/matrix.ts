@@ -15,6 +15,7 @@ export interface Matrix {
 export type MatrixLike = number[][] | Matrix;
 
 export function isMatrix(x: unknown): x is Matrix {
+  if (x instanceof RowArrays) return true;
   return (
     typeof x === 'object' && x !== null && 'data' in x && 'rows' in x && 'cols' in x &&
     ((x as Matrix).data instanceof Float32Array || (x as Matrix).data instanceof Float64Array)
@@ -23,6 +24,50 @@ export function isMatrix(x: unknown): x is Matrix {
 
 export function matrix(rows: number, cols: number, data?: Float32Array | Float64Array): Matrix {
   return { data: data ?? new Float64Array(rows * cols), rows, cols };
+}
+
+/**
+ * number[][] rows behind the Matrix interface, checked for shape: `data` is converted on first
+ * use only, so an upload into engine memory reads the rows themselves, each value once.
+ */
+class RowArrays implements Matrix {
+  #data: Float64Array | null = null;
+  constructor(
+    readonly source: readonly ArrayLike<unknown>[],
+    readonly rows: number,
+    readonly cols: number,
+    readonly name: string,
+  ) {}
+  get data(): Float64Array {
+    this.#data ??= toFloat64(this.source, this.cols, this.name);
+    return this.#data;
+  }
+  get converted(): boolean {
+    return this.#data !== null;
+  }
+}
+
+/** The rows of a number[][] input not converted yet, with the input's name; null for any other matrix. */
+export function rowArraysOf(X: Matrix): { rows: readonly ArrayLike<unknown>[]; name: string } | null {
+  return X instanceof RowArrays && !X.converted ? { rows: X.source, name: X.name } : null;
+}
+
+/** `${name}[i][j] is v, not a number`: a value of number[][] input that is not a number. */
+export function notANumber(name: string, i: number, j: number, v: unknown): never {
+  fail('NON_FINITE_INPUT', `${name}[${i}][${j}] is ${describe(v)}, not a number`);
+}
+
+function toFloat64(rows: readonly ArrayLike<unknown>[], cols: number, name: string): Float64Array {
+  const data = new Float64Array(rows.length * cols);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    for (let j = 0; j < cols; j++) {
+      const v = row[j];
+      if (typeof v !== 'number') notANumber(name, i, j, v);
+      data[i * cols + j] = v;
+    }
+  }
+  return data;
 }
 
 export interface CheckOptions {
@@ -44,7 +89,9 @@ export function checkMatrix(X: MatrixLike, opts: CheckOptions = {}): Matrix {
   const name = opts.name ?? 'X';
   const requireRows = opts.requireRows ?? true;
   let m: Matrix;
-  if (isMatrix(X)) {
+  if (X instanceof RowArrays) {
+    m = X;
+  } else if (isMatrix(X)) {
     if (!Number.isInteger(X.rows) || !Number.isInteger(X.cols) || X.rows < 0 || X.cols < 0) {
       fail('SHAPE_MISMATCH', `${name} has rows=${describe(X.rows)}, cols=${describe(X.cols)}; both must be non-negative integers`);
     }
@@ -59,19 +106,14 @@ export function checkMatrix(X: MatrixLike, opts: CheckOptions = {}): Matrix {
       fail('SHAPE_MISMATCH', `${name} must be an array of rows (number[][]) or a Matrix; row 0 is ${typeof first}`);
     }
     const cols = rows > 0 ? (first as number[]).length : 0;
-    const data = new Float64Array(rows * cols);
     for (let i = 0; i < rows; i++) {
       const row = X[i] as ArrayLike<number> | undefined;
       if (!row || typeof row !== 'object' || row.length !== cols) {
         fail('SHAPE_MISMATCH', `${name} is ragged: row ${i} has ${row?.length ?? 'no'} values, row 0 has ${cols}`);
       }
-      for (let j = 0; j < cols; j++) {
-        const v = row[j];
-        if (typeof v !== 'number') fail('NON_FINITE_INPUT', `${name}[${i}][${j}] is ${describe(v)}, not a number`);
-        data[i * cols + j] = v;
-      }
     }
-    m = { data, rows, cols };
+    // The values are checked where they are read: on conversion, or by the upload that reads them.
+    m = new RowArrays(X as ArrayLike<unknown>[], rows, cols, name);
   } else {
     return fail('SHAPE_MISMATCH', `${name} must be number[][] or a Matrix { data, rows, cols }`);
   }

@@ -117,6 +117,11 @@ export class KernelEngine<P> implements Engine {
     fits(x, 1, 0, n, 'findNonFinite x');
     return this.#ops[x.dtype].find_nonfinite(this.#p(x, x.dtype), n);
   }
+  settleRows<T extends Dtype>(X: Buf<T>, start: number, n: number, d: number, stride: number): number {
+    fits(X, start + n, stride, stride, 'settleRows X');
+    if (d > stride) misuse(`settleRows: d = ${d} is more than stride = ${stride}`);
+    return this.#ops[X.dtype].settle_rows(this.#p(X, X.dtype), start, n, d, stride);
+  }
   sigmoid<T extends Dtype>(z: Buf<T>, out: Buf<T>, n: number): void {
     const t = z.dtype;
     fits(z, 1, 0, n, 'sigmoid z');

@@ -28,6 +28,13 @@ export interface KernelOps<F, U, N, G> {
   pad_rows(X: F, n: number, d: number, stride: number): void;
   /** Index of the first NaN or Infinity among n values, or -1. */
   find_nonfinite(x: F, n: number): number;
+  // ingest
+  /**
+   * Spreads rows start..start+n, written back to back from row start's place, to rows of stride
+   * values (padding zeroed), in place; returns the index (r * stride + j, from row start) of the
+   * first NaN or Infinity among them, or -1.
+   */
+  settle_rows(X: F, start: number, n: number, d: number, stride: number): number;
   // linalg
   /** out[i] = X_i . w + w[stride] over n padded rows. */
   gemv_bias(X: F, n: number, d: number, stride: number, w: F, out: F): void;
@@ -87,6 +94,7 @@ export const KERNEL_PARAMS = {
   softmax_rows: 6,
   pad_rows: 4,
   find_nonfinite: 2,
+  settle_rows: 5,
   gemv_bias: 6,
   gemm_nt: 11,
   gemm_tn_acc: 10,
@@ -124,6 +132,11 @@ export interface Kernels {
   padRows<T extends Dtype>(X: Buf<T>, n: number, d: number, stride: number): void;
   /** Index of the first NaN or Infinity in x[0..n), or -1. */
   findNonFinite<T extends Dtype>(x: Buf<T>, n: number): number;
+  /**
+   * Rows start..start+n of X, written back to back from row start's place, settled into padded
+   * rows of `stride` in place; the index (from row start, padded) of the first NaN or Infinity, or -1.
+   */
+  settleRows<T extends Dtype>(X: Buf<T>, start: number, n: number, d: number, stride: number): number;
   /** out[i] = sigmoid(z[i]); out may be z. */
   sigmoid<T extends Dtype>(z: Buf<T>, out: Buf<NoInfer<T>>, n: number): void;
   /** Summed binary cross-entropy of logits z against 0/1 labels y. */

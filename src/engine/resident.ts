@@ -1,28 +1,95 @@
 import type { BufSize, Dtype, Engine, FloatArray, FloatBuf, Rows } from './engine.js';
 import { floats, grouped, paddedStride } from './engine.js';
-import type { Matrix } from '../core/matrix.js';
+import { notANumber, rowArraysOf, type Matrix } from '../core/matrix.js';
 import { fail } from '../core/errors.js';
+import { residentValues } from './alloc-matrix.js';
 
 /**
  * Copies X into engine memory once, converted to `dtype` and with each row zero-padded to the SIMD
- * stride; the kernels then read it in place for every epoch. The copy is checked there for NaN
- * and Infinity (including finite float64 values beyond float32's range), naming the first.
+ * stride; the kernels then read it in place for every epoch. The copy reads each value of X once,
+ * checking it on the way for NaN and Infinity (including finite float64 values beyond float32's
+ * range), and names the first.
  */
 export function uploadMatrix(engine: Engine, X: Matrix, name = 'X', dtype: Dtype = 'float32'): { buf: FloatBuf; stride: number } {
   const stride = paddedStride(X.cols);
+  const own = residentValues(X, engine, dtype);
+  if (own) {
+    // Already in place: only checked, and never freed by the model (freeUpload).
+    const k = engine.settleRows(own, 0, X.rows, X.cols, stride);
+    if (k >= 0) fail('NON_FINITE_INPUT', `${name} has ${own.view()[k]} at row ${Math.floor(k / stride)}, column ${k % stride}`);
+    borrowed.add(own);
+    return { buf: own, stride };
+  }
   engine.checkRoom(matrixWhat(name, X, dtype), [matrixSize(X, dtype)]);
   const buf = floats(engine, dtype, X.rows * stride);
-  buf.view().set(X.data);
-  engine.padRows(buf, X.rows, X.cols, stride);
-  const bad = engine.findNonFinite(buf, X.rows * stride);
-  if (bad >= 0) {
+  try {
+    const bad = writeRows(engine, buf, X, stride);
+    if (bad) {
+      const why = Number.isFinite(bad.value) ? ' (beyond float32 range)' : '';
+      fail('NON_FINITE_INPUT', `${name} has ${bad.value} at row ${bad.row}, column ${bad.col}${why}`);
+    }
+  } catch (e) {
     engine.free(buf);
-    const row = Math.floor(bad / stride), col = bad % stride;
-    const v = X.data[row * X.cols + col];
-    const why = Number.isFinite(v) ? ' (beyond float32 range)' : '';
-    fail('NON_FINITE_INPUT', `${name} has ${v} at row ${row}, column ${col}${why}`);
+    throw e;
   }
   return { buf, stride };
+}
+
+/** Buffers of allocMatrix matrices that uploads handed out as they are: the user's to free. */
+const borrowed = new WeakSet<FloatBuf>();
+
+/** Frees what uploadMatrix returned, unless it is the user's own matrix. */
+export function freeUpload(engine: Engine, buf: FloatBuf): void {
+  if (!borrowed.has(buf)) engine.free(buf);
+}
+
+/** The first value of X that is not finite once in the buffer's dtype. */
+interface Fault {
+  row: number;
+  col: number;
+  value: number;
+}
+
+/** Bytes of rows copied at a time: small enough to be settled while still in cache. */
+const CHUNK_BYTES = 1 << 18;
+
+/** Writes X into buf as rows of `stride` values; the first value not finite in buf's dtype, or null. */
+function writeRows(engine: Engine, buf: FloatBuf, X: Matrix, stride: number): Fault | null {
+  const arrays = rowArraysOf(X);
+  if (arrays) return writeArrayRows(buf.view(), arrays.rows, X.cols, stride, arrays.name);
+  // A typed array: copied (and converted) natively a chunk of rows at a time, back to back, then
+  // padded and checked in place by the engine while the chunk is in cache.
+  const { rows, cols, data } = X;
+  const step = Math.max(1, Math.floor(CHUNK_BYTES / (stride * (buf.dtype === 'float64' ? 8 : 4))));
+  for (let r = 0; r < rows; r += step) {
+    const m = Math.min(step, rows - r);
+    buf.view().set(data.subarray(r * cols, (r + m) * cols), r * stride);
+    const k = engine.settleRows(buf, r, m, cols, stride);
+    if (k >= 0) {
+      const row = r + Math.floor(k / stride), col = k % stride;
+      return { row, col, value: data[row * cols + col] };
+    }
+  }
+  return null;
+}
+
+/** number[][] rows written straight into out, each value read once and checked to be a number. */
+function writeArrayRows(out: FloatArray, rows: readonly ArrayLike<unknown>[], cols: number, stride: number, name: string): Fault | null {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i], o = i * stride;
+    // v * 0 is 0 for a finite v and NaN otherwise: one test per row, on the stored (rounded) values.
+    let check = 0;
+    for (let j = 0; j < cols; j++) {
+      const v = row[j];
+      if (typeof v !== 'number') notANumber(name, i, j, v);
+      out[o + j] = v;
+      check += out[o + j] * 0;
+    }
+    if (check !== check) {
+      for (let j = 0; j < cols; j++) if (out[o + j] - out[o + j] !== 0) return { row: i, col: j, value: row[j] as number };
+    }
+  }
+  return null;
 }
 
 /** The engine buffer of X: its rows padded to the SIMD stride. */
@@ -59,19 +126,19 @@ export function uploadRows(engine: Engine, X: Matrix, y: ArrayLike<number>, sw: 
   if (sw) sizes.push([dtype, sw.length]);
   engine.checkRoom(`the training set: ${matrixWhat('X', X, dtype)}, its targets${sw ? ' and sample weights' : ''}`, sizes);
   const { buf, stride } = uploadMatrix(engine, X, 'X', dtype);
-  const done: FloatBuf[] = [buf];
+  let yBuf: FloatBuf | null = null;
   try {
-    const yBuf = uploadValues(engine, y, dtype);
-    done.push(yBuf);
+    yBuf = uploadValues(engine, y, dtype);
     return { X: buf, y: yBuf, sw: sw && uploadValues(engine, sw, dtype), n: X.rows, d: X.cols, stride };
   } catch (e) {
-    for (const b of done) engine.free(b);
+    freeUpload(engine, buf);
+    if (yBuf) engine.free(yBuf);
     throw e;
   }
 }
 
 export function freeRows(engine: Engine, rows: Rows): void {
-  engine.free(rows.X);
+  freeUpload(engine, rows.X);
   engine.free(rows.y);
   if (rows.sw) engine.free(rows.sw);
 }

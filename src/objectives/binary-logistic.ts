@@ -6,7 +6,7 @@ import type { Matrix } from '../core/matrix.js';
 import { identityOrder, seedState } from '../core/rng.js';
 import type { TrainingTargets } from '../core/targets.js';
 import { floats, paddedStride, type Dtype, type Engine, type F64Buf, type FloatBuf, type Rows, type U32Buf } from '../engine/engine.js';
-import { freeRows, uploadMatrix, uploadRows } from '../engine/resident.js';
+import { freeRows, freeUpload, uploadMatrix, uploadRows } from '../engine/resident.js';
 import { batchByBatch, HeldOut, rowScale, scaledSigmoid, unscaled, type EpochConfig, type Objective } from './objective.js';
 
 export class BinaryLogistic implements Objective {
@@ -168,7 +168,7 @@ export class BinaryLogistic implements Objective {
     try {
       return this.forward(buf, X.rows, probability);
     } finally {
-      this.engine.free(buf);
+      freeUpload(this.engine, buf);
     }
   }
 

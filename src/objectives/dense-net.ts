@@ -9,7 +9,7 @@ import type { TrainingTargets } from '../core/targets.js';
 import { floats, type Engine, type FloatBuf, type U32Buf } from '../engine/engine.js';
 import { createNet, createOptimizer, freeNet, type LayerLayout, type Net, type NetData, type NetSpec, type OptimizerBufs } from '../engine/net.js';
 import { OPT_LR } from '../engine/formats.js';
-import { uploadMatrix, uploadValues } from '../engine/resident.js';
+import { freeUpload, uploadMatrix, uploadValues } from '../engine/resident.js';
 import { batchByBatch, HeldOut, rowScale, scaledSigmoid, unscaled, type EpochConfig, type Objective } from './objective.js';
 
 /** The most rows a kernel call handles at once outside training (full-batch passes, prediction). */
@@ -112,7 +112,7 @@ export class DenseNet implements Objective {
       this.data = { X: buf, Y, sw: sw && uploadValues(engine, sw, dtype), n: X.rows };
     } catch (e) {
       // Out of memory part way: free what this upload took.
-      engine.free(buf);
+      freeUpload(engine, buf);
       if (Y) engine.free(Y);
       throw e;
     }
@@ -139,7 +139,7 @@ export class DenseNet implements Objective {
 
   private releaseRows(): void {
     if (!this.data) return;
-    this.engine.free(this.data.X);
+    freeUpload(this.engine, this.data.X);
     this.engine.free(this.data.Y);
     if (this.data.sw) this.engine.free(this.data.sw);
     this.data = null;
@@ -244,7 +244,7 @@ export class DenseNet implements Objective {
     try {
       P = this.forward(buf, X.rows);
     } finally {
-      this.engine.free(buf);
+      freeUpload(this.engine, buf);
     }
     // Where a product overflowed the dtype, the row is computed again here in f64, scaled.
     const K = P.cols, data = P.data as Float64Array;

@@ -5,7 +5,7 @@ import type { Matrix } from '../core/matrix.js';
 import { shuffleU32 } from '../core/rng.js';
 import type { TrainingTargets } from '../core/targets.js';
 import type { Dtype, Engine, FloatBuf, U32Buf } from '../engine/engine.js';
-import { uploadMatrix } from '../engine/resident.js';
+import { freeUpload, uploadMatrix } from '../engine/resident.js';
 import { scoreProbabilities } from '../core/predictions.js';
 import type { OptimizerConfig } from '../engine/net.js';
 
@@ -135,7 +135,7 @@ export class HeldOut {
   }
 
   release(): void {
-    if (this.rows) this.engine.free(this.rows.X);
+    if (this.rows) freeUpload(this.engine, this.rows.X);
     this.rows = null;
   }
 }

@@ -1,0 +1,87 @@
+// Matrices whose values live in engine memory: fit and predict on the same engine read them in
+// place instead of copying them in.
+import { fail } from '../core/errors.js';
+import type { Matrix } from '../core/matrix.js';
+import { describe, strictOptions } from '../core/options.js';
+import { floats, paddedStride, type Dtype, type Engine, type FloatBuf } from './engine.js';
+import { getEngine, type BackendChoice } from './index.js';
+
+/** Options of {@link allocMatrix}. */
+export interface AllocMatrixOptions {
+  /**
+   * The values' type: a model of the same dtype reads them without a copy.
+   * @default 'float32'
+   */
+  dtype?: Dtype;
+  /**
+   * The engine whose memory holds the values: models on that backend read them without a copy.
+   * @default 'auto'
+   */
+  backend?: BackendChoice;
+}
+
+/**
+ * A Matrix whose values live in an engine's memory (see {@link allocMatrix}). `data` is a view of
+ * them, taken fresh at each read: a WASM memory that grows (any allocation may) detaches the
+ * views taken before, so keep the matrix, not its `data`, across calls into wasmlearn.
+ */
+export interface EngineMatrix extends Matrix {
+  /** The values' type. */
+  readonly dtype: Dtype;
+  /** Frees the values; reading `data` afterwards, or passing the matrix to a model, is a DISPOSED error. Idempotent. */
+  dispose(): void;
+}
+
+class ResidentMatrix implements EngineMatrix {
+  #disposed = false;
+  constructor(
+    readonly engine: Engine,
+    private readonly buf: FloatBuf,
+    readonly rows: number,
+    readonly cols: number,
+  ) {}
+  get data(): Float32Array | Float64Array {
+    return this.values().view();
+  }
+  /** The engine buffer, or DISPOSED once freed. */
+  values(): FloatBuf {
+    if (this.#disposed) fail('DISPOSED', `this ${this.rows} x ${this.cols} matrix was disposed`);
+    return this.buf;
+  }
+  get dtype(): Dtype {
+    return this.buf.dtype;
+  }
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.engine.free(this.buf);
+  }
+}
+
+/**
+ * A rows x cols matrix of zeros in engine memory: fill `data` (row-major) in place, as a streaming
+ * reader would, then fit and predict on it with no copy into the engine (a model of the same
+ * backend and dtype reads it where it is; with cols a multiple of 4 not even a padded copy is
+ * made, only the check for NaN and Infinity). `dispose()` frees it; until then it counts in the
+ * engine's memory.
+ */
+export function allocMatrix(rows: number, cols: number, options?: AllocMatrixOptions): EngineMatrix {
+  const o = strictOptions('allocMatrix options', options, ['dtype', 'backend']) as AllocMatrixOptions;
+  for (const [name, v] of [['rows', rows], ['cols', cols]] as const) {
+    if (!Number.isSafeInteger(v) || v < 0) fail('SHAPE_MISMATCH', `allocMatrix ${name} must be a non-negative integer; got ${describe(v)}`);
+  }
+  const dtype = o.dtype ?? 'float32';
+  if (dtype !== 'float32' && dtype !== 'float64') fail('BAD_OPTION', `dtype must be 'float32' or 'float64'; got ${describe(dtype)}`);
+  const engine = getEngine(o.backend ?? 'auto');
+  engine.checkRoom(`a ${rows} x ${cols} ${dtype} matrix`, [[dtype, rows * cols]]);
+  return new ResidentMatrix(engine, floats(engine, dtype, rows * cols), rows, cols);
+}
+
+/**
+ * X's values as rows of a padded stride in `engine`, of `dtype`, where they already are: an
+ * allocMatrix matrix of that engine and dtype whose width is its padded stride. Null otherwise.
+ */
+export function residentValues(X: Matrix, engine: Engine, dtype: Dtype): FloatBuf | null {
+  if (!(X instanceof ResidentMatrix) || X.engine !== engine || X.dtype !== dtype || paddedStride(X.cols) !== X.cols) return null;
+  return X.values();
+}
