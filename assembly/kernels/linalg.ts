@@ -134,16 +134,25 @@ export function gemm_nt_f64(A: usize, lda: i32, idx: usize, start: i32, m: i32, 
 
 /**
  * The 4 x 2 tile of D^T A: gradient rows g .. g + 3 wBytes, two vectors each from g, plus the
- * sum over m rows of D[i][0..3] (from d, dBytes apart) times A_i's two vectors at a (row i at
- * row_ptr(A, ...) + a - A, so a carries the column offset).
+ * sum over m rows of D[i][0..3] (from d, dBytes apart) times two vectors of A's row at position
+ * start + i (A already offset to the column). `gathered` is a constant at each call: rows in the
+ * order of idx, or in storage order.
  */
 // @ts-ignore: decorator
-@inline function axpy_tile_4x2<T>(d: usize, dBytes: usize, m: i32, A: usize, aBytes: usize, idx: usize, start: i32, g: usize, wBytes: usize): void {
+@inline function axpy_tile_4x2<T>(gathered: bool, d: usize, dBytes: usize, m: i32, A: usize, aBytes: usize, idx: usize, start: i32, g: usize, wBytes: usize): void {
   const g1 = g + wBytes, g2 = g1 + wBytes, g3 = g2 + wBytes;
   let s00 = v128.load(g), s01 = v128.load(g, 16), s10 = v128.load(g1), s11 = v128.load(g1, 16);
   let s20 = v128.load(g2), s21 = v128.load(g2, 16), s30 = v128.load(g3), s31 = v128.load(g3, 16);
-  for (let i = 0; i < m; i++) {
-    const a = row_ptr(A, aBytes, idx, start + i);
+  let p = idx + (<usize>start << 2), row = A + <usize>start * aBytes;
+  const end = d + <usize>m * dBytes;
+  for (; d < end; d += dBytes) {
+    let a = row;
+    if (gathered) {
+      a = A + <usize>load<u32>(p) * aBytes;
+      p += 4;
+    } else {
+      row += aBytes;
+    }
     const x0 = v128.load(a), x1 = v128.load(a, 16);
     let dv = v128.load_splat<T>(d);
     s00 = madd<T>(x0, dv, s00); s01 = madd<T>(x1, dv, s01);
@@ -153,7 +162,6 @@ export function gemm_nt_f64(A: usize, lda: i32, idx: usize, start: i32, m: i32, 
     s20 = madd<T>(x0, dv, s20); s21 = madd<T>(x1, dv, s21);
     dv = v128.load_splat<T>(d, 3 * sizeof<T>());
     s30 = madd<T>(x0, dv, s30); s31 = madd<T>(x1, dv, s31);
-    d += dBytes;
   }
   v128.store(g, s00); v128.store(g, s01, 16);
   v128.store(g1, s10); v128.store(g1, s11, 16);
@@ -163,16 +171,24 @@ export function gemm_nt_f64(A: usize, lda: i32, idx: usize, start: i32, m: i32, 
 
 /** The 4 x 1 tile of D^T A: as axpy_tile_4x2, one vector per gradient row. */
 // @ts-ignore: decorator
-@inline function axpy_tile_4x1<T>(d: usize, dBytes: usize, m: i32, A: usize, aBytes: usize, idx: usize, start: i32, g: usize, wBytes: usize): void {
+@inline function axpy_tile_4x1<T>(gathered: bool, d: usize, dBytes: usize, m: i32, A: usize, aBytes: usize, idx: usize, start: i32, g: usize, wBytes: usize): void {
   const g1 = g + wBytes, g2 = g1 + wBytes, g3 = g2 + wBytes;
   let s0 = v128.load(g), s1 = v128.load(g1), s2 = v128.load(g2), s3 = v128.load(g3);
-  for (let i = 0; i < m; i++) {
-    const x = v128.load(row_ptr(A, aBytes, idx, start + i));
+  let p = idx + (<usize>start << 2), row = A + <usize>start * aBytes;
+  const end = d + <usize>m * dBytes;
+  for (; d < end; d += dBytes) {
+    let a = row;
+    if (gathered) {
+      a = A + <usize>load<u32>(p) * aBytes;
+      p += 4;
+    } else {
+      row += aBytes;
+    }
+    const x = v128.load(a);
     s0 = madd<T>(x, v128.load_splat<T>(d), s0);
     s1 = madd<T>(x, v128.load_splat<T>(d, sizeof<T>()), s1);
     s2 = madd<T>(x, v128.load_splat<T>(d, 2 * sizeof<T>()), s2);
     s3 = madd<T>(x, v128.load_splat<T>(d, 3 * sizeof<T>()), s3);
-    d += dBytes;
   }
   v128.store(g, s0);
   v128.store(g1, s1);
@@ -202,8 +218,14 @@ export function gemm_tn_acc<T>(
   for (let o = 0; o < nOut; o += 4) {
     const d = elem<T>(D, o), g = dW + <usize>o * wBytes;
     let q: usize = 0;
-    for (; q + 32 <= wBytes; q += 32) axpy_tile_4x2<T>(d, dBytes, m, A + q, aBytes, idx, start, g + q, wBytes);
-    if (q < wBytes) axpy_tile_4x1<T>(d, dBytes, m, A + q, aBytes, idx, start, g + q, wBytes);
+    // Two copies of each loop, so the gathered rows' branch is decided once, not per row.
+    if (idx) {
+      for (; q + 32 <= wBytes; q += 32) axpy_tile_4x2<T>(true, d, dBytes, m, A + q, aBytes, idx, start, g + q, wBytes);
+      if (q < wBytes) axpy_tile_4x1<T>(true, d, dBytes, m, A + q, aBytes, idx, start, g + q, wBytes);
+    } else {
+      for (; q + 32 <= wBytes; q += 32) axpy_tile_4x2<T>(false, d, dBytes, m, A + q, aBytes, idx, start, g + q, wBytes);
+      if (q < wBytes) axpy_tile_4x1<T>(false, d, dBytes, m, A + q, aBytes, idx, start, g + q, wBytes);
+    }
   }
 }
 
