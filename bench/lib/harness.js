@@ -97,10 +97,12 @@ export function log(...args) {
  * Runs one contender of a workload: setup() returns { run, params?, loss?, check?, info?, teardown? }.
  * The harness first calls run() once from the shared initial state (its loss is what we report,
  * so nobody wins by doing less), then times run(). Any failure is recorded, not thrown: one broken
- * peer must not take the whole benchmark down.
+ * peer must not take the whole benchmark down. A run that does `perRun` units of the workload (a
+ * fit of 10 epochs) is reported per unit, so it sits beside the per-epoch rows.
  */
-export async function runContender(workload, { name, family, backend, setup, evaluate, note, budget: overrides, ...extra }) {
+export async function runContender(workload, { name, family, backend, setup, evaluate, note, budget: overrides, perRun = 1, ...extra }) {
   const entry = { name, family, backend: backend ?? null, note: note ?? null, ...extra };
+  if (perRun !== 1) entry.perRun = perRun;
   gc();
   let state;
   try {
@@ -111,7 +113,7 @@ export async function runContender(workload, { name, family, backend, setup, eva
     if (evaluate) Object.assign(entry, await evaluate(state, first));
     let plan = budgetFor(firstMs);
     if (plan && overrides && !isQuick()) plan = { ...overrides, ...plan };
-    entry.stats = plan ? await measure(state.run, plan) : { ...summarize([firstMs], 1), firstRunOnly: true };
+    entry.stats = perUnit(plan ? await measure(state.run, plan) : { ...summarize([firstMs], 1), firstRunOnly: true }, perRun);
     if (state.info) Object.assign(entry, state.info());
     log(`  ${name.padEnd(28)} ${fmtMs(entry.stats.medianMs).padStart(10)} ms  (IQR ${entry.stats.iqrPct.toFixed(1)}%, n=${entry.stats.samples})` +
       (entry.loss !== undefined ? `  loss ${entry.loss.toFixed(5)}` : ''));
@@ -127,6 +129,14 @@ export async function runContender(workload, { name, family, backend, setup, eva
   }
   workload.contenders.push(entry);
   return entry;
+}
+
+/** Stats of runs that each did `units` units of work, per unit. */
+function perUnit(stats, units) {
+  if (units === 1) return stats;
+  const s = { ...stats };
+  for (const k of ['medianMs', 'p25Ms', 'p75Ms', 'minMs', 'maxMs']) s[k] /= units;
+  return s;
 }
 
 export function fmtMs(ms) {

@@ -7,6 +7,9 @@ import { tfNet, pickFaster } from './tfnet.js';
 import { netLoss } from './reference.js';
 
 /** Times the roofline read of X for a workload and stores it. */
+/** Epochs (or iterations) of every "via fit()" row: a fit as users run it, reported per epoch beside the engine-level rows. */
+export const FIT_EPOCHS = 10;
+
 export async function measureRoofline(wl, X, budget = {}) {
   gc();
   const r = roofline(X);

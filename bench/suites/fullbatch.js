@@ -7,8 +7,9 @@
 import { runContender, workload } from '../lib/harness.js';
 import { dataA, dataC, normal } from '../lib/data.js';
 import { logisticLossGrad, relErr } from '../lib/reference.js';
-import { residentLogistic } from '../lib/wasmlearn.js';
-import { forEachWasmlearn, measureRoofline, notApplicable } from '../lib/suite.js';
+import { residentLogistic, wasmlearnBackends } from '../lib/wasmlearn.js';
+import { LogisticRegression } from '../../dist/index.js';
+import { FIT_EPOCHS, forEachWasmlearn, measureRoofline, notApplicable } from '../lib/suite.js';
 import { TF_BACKENDS, loadTf, tfLabel, useTfBackend } from '../lib/tf.js';
 import { pickFaster } from '../lib/tfnet.js';
 
@@ -46,9 +47,31 @@ async function pass(id, title, { X, y }) {
     };
   });
 
+  await fitPasses(wl, X, y);
   await tfPass(wl, X, y, w, b, refGrad);
   await mlPass(wl, X, y);
   return wl;
+}
+
+/**
+ * The public API: gradient descent ('gd') for FIT_EPOCHS iterations from w = 0, reported per
+ * iteration. Each iteration is one pass, plus one at the start for the first step's gradient.
+ */
+async function fitPasses(wl, X, y) {
+  const { backend: best } = await wasmlearnBackends();
+  let model;
+  await runContender(wl, {
+    name: `wasmlearn ${best} via fit()`, family: 'wasmlearn', backend: best, level: 'api', perRun: FIT_EPOCHS,
+    note: `LogisticRegression({ solver: "gd", maxIter: ${FIT_EPOCHS}, tol: 0, penalty: "none" }).fit(X, y), per iteration: ${FIT_EPOCHS + 1} passes (one for the first step) plus input checks, label encoding and the copy into WASM memory; mean log-loss after the ${FIT_EPOCHS} steps`,
+    setup: () => ({
+      run: () => {
+        model?.dispose();
+        model = new LogisticRegression({ solver: 'gd', maxIter: FIT_EPOCHS, tol: 0, learningRate: 0.5, penalty: 'none', backend: best }).fit(X, y);
+      },
+      teardown: () => model?.dispose(),
+    }),
+    evaluate: () => ({ loss: logisticLossGrad(X, y, model.coef.data, model.intercept[0]).loss / X.rows }),
+  });
 }
 
 /**
