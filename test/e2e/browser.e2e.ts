@@ -322,3 +322,122 @@ describe('the package without a bundler', () => {
     await page.close();
   });
 });
+
+/** A page at `path` on the package server, with `html` as its body and, when `isolated`, the cross-origin isolation headers on every response. */
+async function pageAt(path: string, html: string, isolated: boolean): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const isolation = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+  await page.route(`${pkg.url}**`, async (route) => {
+    if (route.request().url() === `${pkg.url}${path}`) return route.fulfill({ body: html, contentType: 'text/html', headers: isolated ? isolation : {} });
+    if (!isolated) return route.fallback();
+    const response = await route.fetch();
+    return route.fulfill({ response, headers: { ...response.headers(), ...isolation } });
+  });
+  await page.goto(`${pkg.url}${path}`);
+  return { page, errors };
+}
+
+/** An import-map page that trains with fitAsync; `body` is the module script's code, which sets document.title to its JSON result. */
+const fitAsyncPage = (body: string) => `<!doctype html><title></title>
+<script type="importmap">{ "imports": { "wasmlearn": "./dist/index.js" } }</script>
+<script type="module">
+import { init, MLPClassifier, LogisticRegression, makeLogistic } from 'wasmlearn';
+try {
+${body}
+} catch (e) {
+  document.title = JSON.stringify({ error: String(e && e.message || e) });
+}
+</script>`;
+
+describe('fitAsync in Chromium', () => {
+  it('trains for about 2 s in a worker while a 10 ms timer on the page never waits over 50 ms, and the fitted model predicts on the page', async () => {
+    const { page, errors } = await pageAt('fit-async-responsive.html', fitAsyncPage(`
+const info = await init();
+const { X, y } = makeLogistic(20000, 16, 3);
+const labels = Array.from(y);
+const make = (epochs) => new MLPClassifier({ hiddenLayerSizes: [32], maxIter: epochs, tol: 0, nIterNoChange: epochs, seed: 1 });
+// A first run starts the worker; a second measures the time per epoch there; the long run lasts ~2 s.
+await make(1).fitAsync(X, labels);
+const t = performance.now();
+await make(20).fitAsync(X, labels);
+let epochs = Math.max(20, Math.round((2000 * 20) / (performance.now() - t)));
+async function run() {
+  const gaps = [];
+  let last = performance.now();
+  const timer = setInterval(() => { const now = performance.now(); gaps.push(now - last); last = now; }, 10);
+  let seen = 0;
+  const t0 = performance.now();
+  const model = await make(epochs).fitAsync(X, labels, { onEpochEnd: () => { seen++; } });
+  const fitMs = performance.now() - t0;
+  clearInterval(timer);
+  return { model, epochs, nIter: model.nIter, seen, fitMs, ticks: gaps.length, maxGap: Math.max(...gaps) };
+}
+// The machine has two cores, shared with the test runner (and at times other work): a window in
+// which the OS, not the page, delayed the timer, or one that the load made short, is measured
+// again, rescaled to ~2 s, up to four windows in all.
+const runs = [];
+for (;;) {
+  const r = await run();
+  runs.push(r);
+  if ((r.maxGap < 50 && r.fitMs > 1500) || runs.length === 4) break;
+  epochs = Math.max(20, Math.round((epochs * 2000) / r.fitMs));
+}
+const { model, ...last } = runs.at(-1);
+document.title = JSON.stringify({
+  backend: info.backend, isolated: crossOriginIsolated, ...last, windows: runs.map((r) => [r.fitMs, r.maxGap]),
+  accuracy: model.score(X, labels), predict: model.predict({ data: X.data.subarray(0, 48), rows: 3, cols: 16 }),
+});
+`), false);
+    await page.waitForFunction(() => document.title !== '', undefined, { timeout: 90_000 });
+    const r = JSON.parse(await page.title());
+    console.log(`fitAsync in Chromium: ${JSON.stringify(r)}`);
+    expect(r.error).toBeUndefined();
+    expect(r.isolated).toBe(false);
+    expect(r.backend).toBe('wasm-relaxed');
+    expect(r.nIter).toBe(r.epochs);
+    // Without shared memory the logs still arrive as training goes, one per epoch.
+    expect(r.seen).toBe(r.epochs);
+    expect(r.fitMs).toBeGreaterThan(1500);
+    expect(r.ticks).toBeGreaterThan(r.fitMs / 20);
+    expect(r.maxGap).toBeLessThan(50);
+    // makeLogistic's labels are drawn from the logistic model: about 0.75 is the best any model scores.
+    expect(r.accuracy).toBeGreaterThan(0.7);
+    expect(r.predict).toHaveLength(3);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('in a cross-origin-isolated page, onEpochEnd returning false stops at the same epoch as fit, and an abort frees the worker\'s memory', async () => {
+    const { page, errors } = await pageAt('fit-async-isolated.html', fitAsyncPage(`
+await init();
+const { X, y } = makeLogistic(3000, 8, 5);
+const labels = Array.from(y);
+const make = () => new LogisticRegression({ solver: 'sgd', maxIter: 50, tol: 0, seed: 2 });
+const stop = { onEpochEnd: (log) => log.epoch < 4 };
+const sync = make().fit(X, labels, stop);
+const model = await make().fitAsync(X, labels, stop);
+const controller = new AbortController();
+let aborted = '';
+try {
+  await new MLPClassifier({ hiddenLayerSizes: [16], maxIter: 100000, tol: 0, nIterNoChange: 100000 }).fitAsync(X, labels, {
+    signal: controller.signal, onEpochEnd: (log) => { if (log.epoch === 3) controller.abort(); },
+  });
+} catch (e) {
+  aborted = e.code + ' ' + e.message;
+}
+document.title = JSON.stringify({
+  isolated: crossOriginIsolated, nIter: model.nIter, same: Array.from(model.getParameters()).every((v, i) => Object.is(v, sync.getParameters()[i])), aborted,
+});
+`), true);
+    await page.waitForFunction(() => document.title !== '', undefined, { timeout: 60_000 });
+    const r = JSON.parse(await page.title());
+    expect(r.error).toBeUndefined();
+    expect(r.isolated).toBe(true);
+    expect(r).toMatchObject({ nIter: 4, same: true });
+    expect(r.aborted).toMatch(/^ABORTED ABORTED: fitAsync was aborted before training finished; the worker freed its engine memory \((\d+) bytes in use before the fit, \1 after\)$/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
