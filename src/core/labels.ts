@@ -57,6 +57,10 @@ export function encodeClasses(y: ArrayLike<Label>, name = 'y'): { classes: Label
   const n: unknown = y?.length;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1) fail('SHAPE_MISMATCH', `${name} must be an array of labels; its length is ${describe(n)}`);
   if (y.length === 0) fail('EMPTY_INPUT', `${name} has no labels`);
+  if (ArrayBuffer.isView(y) && y.length > 0) {
+    const fast = encodeTwoNumbers(y as unknown as ArrayLike<number>);
+    if (fast) return fast;
+  }
   const kind = typeof y[0];
   // A linear scan of the few labels seen so far beats a Map lookup per row; the Map takes over
   // when there are many classes.
@@ -94,4 +98,30 @@ export function encodeClasses(y: ArrayLike<Label>, name = 'y'): { classes: Label
   classes.forEach((c, r) => (rank[firstSeen.get(c)!] = r));
   for (let i = 0; i < codes.length; i++) codes[i] = rank[codes[i]];
   return { classes, codes };
+}
+
+/**
+ * encodeClasses for a typed array of two distinct finite values (binary labels), without a
+ * branch per row: random labels would mispredict one in two, several times the cost of this
+ * loop. Null for anything else (the general path then handles it, or names a NaN).
+ */
+function encodeTwoNumbers(y: ArrayLike<number>): { classes: Label[]; codes: Uint32Array } | null {
+  const a = y[0];
+  let b = a;
+  for (let i = 1; i < y.length; i++) {
+    if (y[i] !== a) {
+      b = y[i];
+      break;
+    }
+  }
+  if (a === b || !Number.isFinite(a) || !Number.isFinite(b)) return null;
+  const [lo, hi] = a < b ? [a, b] : [b, a];
+  const codes = new Uint32Array(y.length);
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i];
+    if (+(v !== lo) & +(v !== hi)) return null;
+    codes[i] = +(v === hi);
+  }
+  // + 0: a -0 label reads 0, as the general path's Map keys do.
+  return { classes: [lo + 0, hi + 0], codes };
 }
