@@ -81,12 +81,16 @@ export function sigmoid_bce_rows<T>(
     if (ASC_FEATURE_SIMD && sizeof<T>() == 4) {
       let acc = f32x4.splat(0);
       const wv = f32x4.splat(<f32>weight);
-      for (; k + 4 <= K; k += 4) {
+      // Where every row is padded to whole vectors, the last vector runs too, its lanes past K
+      // masked to zero (a scalar exp per lane of a 10-wide row cost more than the rest of it).
+      const stop = ((K + 3) & ~3) <= min(ldz, min(ldy, ldd)) ? K : K & ~3;
+      for (; k < stop; k += 4) {
         const o = <usize>k << 2;
         const zv = v128.load(z + o), yv = v128.load(y + o);
         const e = exp4_neg_abs(zv);
-        v128.store(d + o, f32x4.mul(f32x4.sub(sigmoid4_from(zv, e), yv), wv));
-        acc = f32x4.add(acc, bce4_from(zv, yv, e));
+        const live = i32x4.lt_s(i32x4.add(i32x4.splat(k), i32x4(0, 1, 2, 3)), i32x4.splat(K));
+        v128.store(d + o, v128.and(f32x4.mul(f32x4.sub(sigmoid4_from(zv, e), yv), wv), live));
+        acc = f32x4.add(acc, v128.and(bce4_from(zv, yv, e), live));
       }
       rowLoss = <T>hsum<f32>(acc);
     }
