@@ -34,13 +34,16 @@ const PEERS = {
   'scikit-learn': (c) => c.family === 'scikit-learn',
 };
 
-/** A workload's "via fit()" row, or null. */
-const fitRow = (wl) => wl.contenders.find((c) => ok(c) && c.level === 'api') ?? null;
+/** A wasmlearn row that times the engine's kernels, not a public API call ('api': fit() on a typed array, 'api-resident': on an allocMatrix). */
+const engineLevel = (c) => !String(c.level ?? '').startsWith('api');
+
+/** A workload's "via fit()" row (of `level`), or null. */
+const fitRow = (wl, level = 'api') => wl.contenders.find((c) => ok(c) && c.level === level) ?? null;
 
 /** fit() per epoch over the engine-level epoch of the same backend: what a fit costs beyond its epochs. */
-export function fitOverEpochs(wl) {
-  const fit = fitRow(wl);
-  const epoch = fit && wl.contenders.find((c) => ok(c) && c.family === 'wasmlearn' && c.level !== 'api' && c.backend === fit.backend);
+export function fitOverEpochs(wl, level = 'api') {
+  const fit = fitRow(wl, level);
+  const epoch = fit && wl.contenders.find((c) => ok(c) && c.family === 'wasmlearn' && engineLevel(c) && c.backend === fit.backend);
   return epoch ? { ratio: fit.stats.medianMs / epoch.stats.medianMs, fit, epoch } : null;
 }
 
@@ -50,7 +53,7 @@ const cell = (s) => String(s).replace(/\|/g, '\\|');
 
 /** The fastest engine-level wasmlearn row of a workload. */
 export function bestWasmlearn(wl) {
-  const rows = wl.contenders.filter((c) => ok(c) && c.family === 'wasmlearn' && c.level !== 'api');
+  const rows = wl.contenders.filter((c) => ok(c) && c.family === 'wasmlearn' && engineLevel(c));
   return rows.reduce((a, b) => (a && a.stats.medianMs <= b.stats.medianMs ? a : b), null);
 }
 
@@ -179,7 +182,8 @@ function summaryTable(workloads) {
     });
     const roof = wl.roofline ? `${fmtMs(wl.roofline.stats.medianMs)} (best = ${x(best.stats.medianMs / wl.roofline.stats.medianMs)})` : '';
     const f = fitOverEpochs(wl);
-    const fit = f ? `${x(f.ratio)} (${fmtMs(f.fit.stats.medianMs)} ms per epoch)` : '';
+    const r = fitOverEpochs(wl, 'api-resident');
+    const fit = f ? `${x(f.ratio)} (${fmtMs(f.fit.stats.medianMs)} ms per epoch)${r ? `; on allocMatrix ${x(r.ratio)}` : ''}` : '';
     lines.push(`| ${wl.id} | ${best ? `${fmtMs(best.stats.medianMs)} ${best.backend}` : '—'} | ${cells.join(' | ')} | ${roof} | ${fit} |`);
   }
   return lines;
@@ -243,7 +247,7 @@ const COLORS = {
   'scikit-learn': '#31a354',
   roofline: '#bdbdbd',
 };
-const colorOf = (c) => COLORS[c.name] ?? (c.level === 'api' ? '#41b6c4' : '#969696');
+const colorOf = (c) => COLORS[c.name] ?? (engineLevel(c) ? '#969696' : '#41b6c4');
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** A horizontal bar chart, log-scale ms, one group per (training) workload. */
