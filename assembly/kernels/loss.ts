@@ -83,6 +83,7 @@ export function sigmoid_bce_rows<T>(
       const wv = f32x4.splat(<f32>weight);
       // Where every row is padded to whole vectors, the last vector runs too, its lanes past K
       // masked to zero (a scalar exp per lane of a 10-wide row cost more than the rest of it).
+      // The last row's read stays in its 16-byte block: buffers are 16-byte aligned and sized.
       const stop = ((K + 3) & ~3) <= min(ldz, min(ldy, ldd)) ? K : K & ~3;
       for (; k < stop; k += 4) {
         const o = <usize>k << 2;
