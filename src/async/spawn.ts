@@ -10,7 +10,11 @@ export interface PoolWorker {
   post(message: unknown, transfer?: Transferable[]): void;
   /** Routes the worker's messages, and its death (an uncaught error, an exit), to these; replaces the earlier pair. */
   listen(onMessage: (message: unknown) => void, onDeath: (e: Error) => void): void;
-  /** Whether the worker keeps a Node process alive: while it works, not while it idles. No-op elsewhere. */
+  /**
+   * Whether the worker keeps the process alive: while it works, not while it idles. Node and Bun
+   * unref an idle worker; Deno's Web Worker cannot be unref'd, so there an idle worker ends after
+   * IDLE_MS. No-op in browsers, where a page's lifetime is not the worker's to decide.
+   */
   hold(keepAlive: boolean): void;
   /** Stops the worker; `why`, when given, is what its current listener hears. */
   end(why?: Error): void;
@@ -18,6 +22,8 @@ export interface PoolWorker {
 
 const WORKER_THREADS = 'node:worker_threads';
 const WORKER_FILE = './worker.js';
+/** How long an idle worker that cannot be unref'd (Deno) waits for the next job before it ends. */
+const IDLE_MS = 1000;
 
 /** A worker running src/async/worker.ts, the fit worker. */
 export async function spawnFitWorker(): Promise<PoolWorker> {
@@ -39,8 +45,13 @@ class Listeners {
   }
 }
 
-function webWorker(worker: Worker): PoolWorker {
+/** A Web Worker as Bun has it: with Node's ref and unref. */
+type Unrefable = Worker & { ref?: () => void; unref?: () => void };
+
+function webWorker(worker: Unrefable): PoolWorker {
   const on = new Listeners();
+  const lingers = typeof worker.unref !== 'function' && 'Deno' in globalThis;
+  let idle: ReturnType<typeof setTimeout> | undefined;
   worker.addEventListener('message', (e) => on.message(e.data));
   worker.addEventListener('error', (e) => {
     e.preventDefault();
@@ -53,8 +64,14 @@ function webWorker(worker: Worker): PoolWorker {
       on.message = message;
       on.death = death;
     },
-    hold() {},
+    hold(keepAlive) {
+      clearTimeout(idle);
+      if (keepAlive) worker.ref?.();
+      else if (lingers) idle = setTimeout(() => this.end(new WasmlearnError('ABORTED', 'the idle worker ended')), IDLE_MS);
+      else worker.unref?.();
+    },
     end(why) {
+      clearTimeout(idle);
       if (why) on.die(why);
       on.ended = true;
       worker.terminate();

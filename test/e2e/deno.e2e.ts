@@ -29,5 +29,5 @@ it('deno test passes on the built package, with the same models as Node', async 
   const output = `${r.stdout}\n${r.stderr}`;
   console.log(output);
   expect(r.status, output).toBe(0);
-  expect(output).toMatch(/ok \| 3 passed \| 0 failed/);
+  expect(output).toMatch(/ok \| 5 passed \| 0 failed/);
 });
