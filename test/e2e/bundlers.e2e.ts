@@ -116,3 +116,37 @@ export default { input: 'src/main.js', output: { dir: ${JSON.stringify(out)}, fo
     expectOneDownload(await trainIn(out));
   });
 });
+
+const MAIN_ASYNC = `import { init, LogisticRegression } from 'wasmlearn';
+const info = await init();
+const model = await new LogisticRegression().fitAsync([[0], [1], [2], [3]], [0, 0, 1, 1], { onEpochEnd: () => {} });
+document.title = JSON.stringify({ backend: info.backend, unavailable: info.unavailable, predict: model.predict([[-1], [4]]) });
+`;
+
+describe('fitAsync from a bundle: the worker entry is found as the .wasm builds are', () => {
+  it('webpack 5 emits the worker from its new URL and trains in it', async () => {
+    writeFileSync(join(app, 'src/async.js'), MAIN_ASYNC);
+    const out = join(app, 'out/webpack-async');
+    const { default: webpack } = await import('webpack');
+    const stats = await new Promise<import('webpack').Stats>((ok, no) => webpack({
+      mode: 'production', context: app, entry: './src/async.js', output: { path: out, filename: 'main.js' },
+    }, (err, s) => (err ? no(err) : ok(s!))));
+    expect(stats.hasErrors(), stats.toString('errors-only')).toBe(false);
+    writeFileSync(join(out, 'index.html'), HTML('./main.js'));
+    const r = await trainIn(out);
+    expect(r).toMatchObject({ backend: 'wasm-relaxed', predict: [0, 1] });
+    // The page and its worker each load the relaxed build (webpack names its copy by hash).
+    expect(r.wasmFiles).toHaveLength(2);
+    expect(r.wasmBytes).toBe(2 * statSync(join(app, 'node_modules/wasmlearn/build/relaxed.wasm')).size);
+  });
+
+  it('esbuild: the app bundles wasmlearn/worker beside its own bundle', async () => {
+    writeFileSync(join(app, 'src/async.js'), MAIN_ASYNC);
+    const out = join(app, 'out/esbuild-async');
+    run(bin('esbuild'), ['src/async.js', '--bundle', '--format=esm', '--platform=browser', '--log-level=error', `--outfile=${join(out, 'main.js')}`]);
+    run(bin('esbuild'), ['wasmlearn/worker', '--bundle', '--format=esm', '--platform=browser', '--log-level=error', `--outfile=${join(out, 'worker.js')}`]);
+    writeFileSync(join(out, 'index.html'), HTML('./main.js'));
+    copyBuilds(out);
+    expect(await trainIn(out)).toMatchObject({ backend: 'wasm-relaxed', predict: [0, 1], wasmFiles: ['relaxed.wasm', 'relaxed.wasm'] });
+  });
+});
