@@ -2,7 +2,7 @@
 // chunks, number[][] rows directly), and allocMatrix matrices read in place.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { allocMatrix, LogisticRegression, MLPClassifier, WasmlearnError } from '../src/index.js';
+import { allocMatrix, LogisticRegression, MLPClassifier, parseCsv, readCsv, WasmlearnError, type EngineMatrix } from '../src/index.js';
 import { checkMatrix } from '../src/core/matrix.js';
 import { uploadMatrix } from '../src/engine/resident.js';
 import { engines } from './helpers/backends.js';
@@ -160,5 +160,57 @@ describe('allocMatrix arguments', () => {
     expect(caught(() => allocMatrix(2, 2, { dtype: 'int8' as 'float32' })).code).toBe('BAD_OPTION');
     expect(caught(() => allocMatrix(2, 2, { dytpe: 'float64' } as never)).message).toContain("unknown option 'dytpe'");
     expect(caught(() => allocMatrix(2 ** 20, 2 ** 20)).code).toBe('OUT_OF_MEMORY');
+  });
+});
+
+describe('readCsv and parseCsv with allocMatrix: true', () => {
+  const csv = (n: number, bad = -1) =>
+    'a,b,c,label\n' + Array.from({ length: n }, (_, i) => (i === bad ? '1,2\n' : `${i * 0.5},${-i},${i % 7},${i % 3 === 0 ? 'x' : 'y'}\n`)).join('');
+
+  it('parses X straight into engine memory: the same values and model as a plain parse', async () => {
+    const { getEngine } = await import('../src/engine/index.js');
+    const engine = getEngine();
+    const before = engine.bytesInUse;
+    const plain = parseCsv(csv(5000), { target: 'label' });
+    const resident = parseCsv(csv(5000), { target: 'label', allocMatrix: true });
+    expect(engine.bytesInUse).toBeGreaterThan(before);
+    expect(resident.y).toEqual(plain.y);
+    expect([resident.X.rows, resident.X.cols]).toEqual([5000, 3]);
+    expect(Array.from(resident.X.data)).toEqual(Array.from(plain.X.data));
+    const a = new LogisticRegression({ maxIter: 50 }).fit(resident.X, resident.y!);
+    const b = new LogisticRegression({ maxIter: 50 }).fit(plain.X, plain.y!);
+    expect(Array.from(a.coef.data)).toEqual(Array.from(b.coef.data));
+    a.dispose();
+    b.dispose();
+    (resident.X as EngineMatrix).dispose();
+    expect(engine.bytesInUse).toBe(before);
+  });
+
+  it('a stream whose chunks arrive while other code grows the memory still reads every value', async () => {
+    const { getEngine } = await import('../src/engine/index.js');
+    const engine = getEngine();
+    const bytes = new TextEncoder().encode(csv(20_000));
+    const held: ReturnType<typeof engine.f32>[] = [];
+    let at = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (at >= bytes.length) return controller.close();
+        held.push(engine.f32(1 << 20)); // 4 MiB each: the engine's memory grows between chunks
+        controller.enqueue(bytes.slice(at, (at += 4096)));
+      },
+    });
+    const { X } = await readCsv(stream, { target: 'label', allocMatrix: true });
+    expect(Array.from(X.data)).toEqual(Array.from(parseCsv(csv(20_000), { target: 'label' }).X.data));
+    for (const b of held) engine.free(b);
+    (X as EngineMatrix).dispose();
+  });
+
+  it('a read that fails part way leaves nothing allocated; a bad option is refused', async () => {
+    const { getEngine } = await import('../src/engine/index.js');
+    const engine = getEngine();
+    const before = engine.bytesInUse;
+    expect(caught(() => parseCsv(csv(3000, 2500), { target: 'label', allocMatrix: true })).code).toBe('PARSE_ERROR');
+    expect(engine.bytesInUse).toBe(before);
+    expect(caught(() => parseCsv(csv(3), { allocMatrix: 'yes' as unknown as boolean })).code).toBe('BAD_OPTION');
   });
 });

@@ -4,6 +4,8 @@ import type { FieldSink } from './csv-tokenizer.js';
 import { parseDecimal, parseNumberText, trimText } from './csv-number.js';
 import { CSV_LIMITS, cellText, type CsvLimits } from './csv-limits.js';
 import type { Label } from '../core/labels.js';
+import { residentMatrix } from '../engine/alloc-matrix.js';
+import { floats, grouped, type Engine, type FloatBuf } from '../engine/engine.js';
 
 /** A CSV column: its header name, or its 0-based index. */
 export type ColumnRef = string | number;
@@ -14,6 +16,8 @@ export interface BuildOptions {
   target: ColumnRef | undefined;
   columns: readonly ColumnRef[] | undefined;
   dtype: 'float32' | 'float64';
+  /** The engine whose memory X is read into (the allocMatrix option), or null for a typed array. */
+  engine: Engine | null;
 }
 
 /** A parsed CSV file. */
@@ -94,6 +98,8 @@ export class CsvBuilder implements FieldSink {
   private slot = new Int32Array(0);
   private nf = 0;
   private data: Float32Array | Float64Array = new Float32Array(0);
+  /** The engine buffer `data` views, with the allocMatrix option: its view is taken afresh per chunk (a memory.grow detaches it). */
+  private buf: FloatBuf | null = null;
   private rows = 0;
   private base = 0;
   private bad: string | null = null;
@@ -152,12 +158,31 @@ export class CsvBuilder implements FieldSink {
     if (this.base + this.nf > this.data.length) this.grow(line);
   }
 
+  /** Takes the engine buffer's view afresh: called before each chunk, as anything may have grown the memory in between. */
+  refresh(): void {
+    if (this.buf) this.data = this.buf.view();
+  }
+
+  /** Frees the engine buffer of a read that failed. */
+  abandon(): void {
+    if (this.buf) this.opts.engine!.free(this.buf);
+    this.buf = null;
+  }
+
   result(): CsvResult {
     if (this.prelude !== null) this.setup();
     const len = this.rows * this.nf;
-    const data = this.data.length === len ? this.data : this.data.slice(0, len);
-    const out: CsvResult = { X: { data, rows: this.rows, cols: this.nf }, columns: this.featureNames };
-    if (this.targetIndex >= 0) out.y = this.labels();
+    const y = this.targetIndex >= 0 ? this.labels() : null;
+    let X: Matrix;
+    if (this.buf) {
+      // Handed over as it is: the rows read, in the buffer they were parsed into.
+      X = residentMatrix(this.opts.engine!, this.buf, this.rows, this.nf);
+      this.buf = null;
+    } else {
+      X = { data: this.data.length === len ? this.data : this.data.slice(0, len), rows: this.rows, cols: this.nf };
+    }
+    const out: CsvResult = { X, columns: this.featureNames };
+    if (y) out.y = y;
     return out;
   }
 
@@ -292,8 +317,10 @@ export class CsvBuilder implements FieldSink {
     if (sizeHint > rowBytes && rowBytes > 0) {
       want = Math.max(Math.ceil((rows * sizeHint * 1.02) / rowBytes) + 64, rows + (rows >>> 3) + 64);
     }
+    const old = this.buf;
     const next = this.allocate(want, line);
-    next.set(this.data);
+    next.set(old ? old.view() : this.data);
+    if (old) this.opts.engine!.free(old);
     this.data = next;
   }
 
@@ -301,6 +328,12 @@ export class CsvBuilder implements FieldSink {
   private allocate(rows: number, line: number): Float32Array | Float64Array {
     const n = rows * this.nf;
     const float64 = this.opts.dtype === 'float64';
+    const engine = this.opts.engine;
+    if (engine) {
+      engine.checkRoom(`reading line ${line} of the CSV: room for ${grouped(rows)} rows of ${this.nf} ${this.opts.dtype} values`, [[this.opts.dtype, n]]);
+      this.buf = floats(engine, this.opts.dtype, n);
+      return this.buf.view();
+    }
     try {
       return float64 ? new Float64Array(n) : new Float32Array(n);
     } catch (e) {

@@ -2,6 +2,7 @@ import { fail } from '../core/errors.js';
 import { describe, strictOptions } from '../core/options.js';
 import { CsvBuilder, type ColumnRef, type CsvResult } from './csv-builder.js';
 import { CSV_LIMITS, type CsvLimits } from './csv-limits.js';
+import { getEngine } from '../engine/index.js';
 import type { ByteSink } from './csv-sources.js';
 import { CsvTokenizer } from './csv-tokenizer.js';
 
@@ -37,10 +38,17 @@ export interface CsvOptions {
    * @default 'float32'
    */
   dtype?: 'float32' | 'float64';
+  /**
+   * Parse X straight into engine memory, as an {@link allocMatrix} matrix of the default backend
+   * (call `init()` first): models on that backend then read it without a copy; `X.dispose()`
+   * frees it. The buffer keeps the room it grew to (with a file's size known, within about 2%).
+   * @default false
+   */
+  allocMatrix?: boolean;
 }
 
 const DEFAULT_MISSING = ['', '?', 'NA', 'NaN'];
-const OPTION_KEYS = ['header', 'delimiter', 'missing', 'target', 'columns', 'dtype'] as const;
+const OPTION_KEYS = ['header', 'delimiter', 'missing', 'target', 'columns', 'dtype', 'allocMatrix'] as const;
 const UTF8_BOM = 3;
 const CANDIDATES = [0x2c, 0x3b, 0x09]; // ',' ';' tab, in order of preference on a tie
 const QUOTE = 0x22;
@@ -64,7 +72,7 @@ export class CsvReader implements ByteSink {
   /** `owner` names the call in messages ('parseCsv', 'readCsv'); `limits` are smaller in tests only. */
   constructor(options: CsvOptions = {}, owner = 'parseCsv', private readonly limits: CsvLimits = CSV_LIMITS) {
     const opts = strictOptions(`${owner} options`, options, OPTION_KEYS) as CsvOptions;
-    const { header, delimiter, missing = DEFAULT_MISSING, target, columns, dtype = 'float32' } = opts;
+    const { header, delimiter, missing = DEFAULT_MISSING, target, columns, dtype = 'float32', allocMatrix = false } = opts;
     if (header !== undefined && typeof header !== 'boolean') fail('BAD_OPTION', `header must be true, false or undefined, got ${describe(header)}`);
     if (delimiter !== undefined) {
       const code = typeof delimiter === 'string' && delimiter.length === 1 ? delimiter.charCodeAt(0) : -1;
@@ -80,7 +88,9 @@ export class CsvReader implements ByteSink {
       columns.forEach((c, i) => columnRef(c, `columns[${i}]`));
     }
     if (dtype !== 'float32' && dtype !== 'float64') fail('BAD_OPTION', `dtype must be 'float32' or 'float64', got ${describe(dtype)}`);
-    this.builder = new CsvBuilder({ header, missing: [...missing], target, columns: columns && [...columns], dtype }, limits);
+    if (typeof allocMatrix !== 'boolean') fail('BAD_OPTION', `allocMatrix must be true or false, got ${describe(allocMatrix)}`);
+    const engine = allocMatrix ? getEngine() : null;
+    this.builder = new CsvBuilder({ header, missing: [...missing], target, columns: columns && [...columns], dtype, engine }, limits);
   }
 
   /** Announces the total input size in bytes (0 if unknown), so the matrix is sized ahead. */
@@ -89,6 +99,7 @@ export class CsvReader implements ByteSink {
   }
 
   push(chunk: Uint8Array): void {
+    this.builder.refresh();
     if (this.tokenizer) {
       this.tokenizer.push(chunk);
       return;
@@ -101,9 +112,15 @@ export class CsvReader implements ByteSink {
   }
 
   finish(): CsvResult {
+    this.builder.refresh();
     if (!this.tokenizer) this.begin();
     this.tokenizer!.finish();
     return this.builder.result();
+  }
+
+  /** Frees what a failed read holds in engine memory. */
+  abandon(): void {
+    this.builder.abandon();
   }
 
   /** True once a line break outside quotes has been seen: the first line is complete. */

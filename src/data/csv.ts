@@ -20,18 +20,23 @@ const TEXT_CHUNK = 1 << 16;
 export function parseCsv(text: string, options: CsvOptions = {}): CsvResult {
   if (typeof text !== 'string') fail('BAD_OPTION', `parseCsv takes the CSV text as a string, got ${describe(text)}; readCsv reads files, URLs, Blobs and streams`);
   const reader = new CsvReader(options, 'parseCsv');
-  reader.start(text.length);
-  const enc = new TextEncoder();
-  const buf = new Uint8Array((TEXT_CHUNK + 2) * 3);
-  for (let i = 0; i < text.length; ) {
-    let end = Math.min(i + TEXT_CHUNK, text.length);
-    const last = text.charCodeAt(end - 1);
-    if (last >= 0xd800 && last <= 0xdbff && end < text.length) end++; // keep a surrogate pair whole
-    const { written } = enc.encodeInto(text.slice(i, end), buf);
-    reader.push(buf.subarray(0, written));
-    i = end;
+  try {
+    reader.start(text.length);
+    const enc = new TextEncoder();
+    const buf = new Uint8Array((TEXT_CHUNK + 2) * 3);
+    for (let i = 0; i < text.length; ) {
+      let end = Math.min(i + TEXT_CHUNK, text.length);
+      const last = text.charCodeAt(end - 1);
+      if (last >= 0xd800 && last <= 0xdbff && end < text.length) end++; // keep a surrogate pair whole
+      const { written } = enc.encodeInto(text.slice(i, end), buf);
+      reader.push(buf.subarray(0, written));
+      i = end;
+    }
+    return reader.finish();
+  } catch (e) {
+    reader.abandon();
+    throw e;
   }
-  return reader.finish();
 }
 
 /**
@@ -40,6 +45,11 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvResult {
  */
 export async function readCsv(source: CsvSource, options: CsvOptions = {}): Promise<CsvResult> {
   const reader = new CsvReader(options, 'readCsv');
-  await streamSource(source, reader);
-  return reader.finish();
+  try {
+    await streamSource(source, reader);
+    return reader.finish();
+  } catch (e) {
+    reader.abandon();
+    throw e;
+  }
 }

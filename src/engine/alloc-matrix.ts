@@ -41,7 +41,9 @@ class ResidentMatrix implements EngineMatrix {
     readonly cols: number,
   ) {}
   get data(): Float32Array | Float64Array {
-    return this.values().view();
+    const v = this.values().view();
+    // A streaming reader's buffer may hold room for rows it never read.
+    return v.length === this.rows * this.cols ? v : v.subarray(0, this.rows * this.cols);
   }
   /** The engine buffer, or DISPOSED once freed. */
   values(): FloatBuf {
@@ -75,6 +77,12 @@ export function allocMatrix(rows: number, cols: number, options?: AllocMatrixOpt
   const engine = getEngine(o.backend ?? 'auto');
   engine.checkRoom(`a ${rows} x ${cols} ${dtype} matrix`, [[dtype, rows * cols]]);
   return new ResidentMatrix(engine, floats(engine, dtype, rows * cols), rows, cols);
+}
+
+/** The first rows x cols values of `buf`, a buffer of `engine` now owned by the matrix (a streaming reader's result). */
+export function residentMatrix(engine: Engine, buf: FloatBuf, rows: number, cols: number): EngineMatrix {
+  if (buf.length < rows * cols) fail('INTERNAL', `a buffer of ${buf.length} values cannot hold ${rows} x ${cols}`);
+  return new ResidentMatrix(engine, buf, rows, cols);
 }
 
 /**
