@@ -91,18 +91,41 @@ export const EXP_SIGN: usize = 44;
   );
 }
 
+/** log1p4_unit's constants, as f32 scalars at the byte offsets below (read with v128.load32_splat). */
+const LOG1P_CONSTS = memory.data<f32>([2.0, <f32>(2.0 / 11.0), <f32>(2.0 / 9.0), <f32>(2.0 / 7.0), <f32>(2.0 / 5.0), <f32>(2.0 / 3.0)]);
+export const LOG1P_TWO: usize = 0;
+export const LOG1P_C11: usize = 4;
+export const LOG1P_C9: usize = 8;
+export const LOG1P_C7: usize = 12;
+export const LOG1P_C5: usize = 16;
+export const LOG1P_C3: usize = 20;
+
+/** The constant at byte offset `at` of LOG1P_CONSTS in all four lanes. */
+// @ts-ignore: decorator
+@inline export function log1pConst(at: usize): v128 {
+  return v128.load32_splat(LOG1P_CONSTS + at);
+}
+
+/** log1p4_unit from constants loaded by log1pConst (one local each, in LOG1P_CONSTS' order). */
+// @ts-ignore: decorator
+@inline export function log1p4_unit_k(u: v128, two: v128, c11: v128, c9: v128, c7: v128, c5: v128, c3: v128): v128 {
+  const s = f32x4.div(u, f32x4.add(u, two));
+  const s2 = f32x4.mul(s, s);
+  // 2 (s + s^3/3 + ... + s^11/11); the next term is below 2e-7 relative for s <= 1/3.
+  let q = f32x4.add(f32x4.mul(s2, c11), c9);
+  q = f32x4.add(f32x4.mul(q, s2), c7);
+  q = f32x4.add(f32x4.mul(q, s2), c5);
+  q = f32x4.add(f32x4.mul(q, s2), c3);
+  q = f32x4.add(f32x4.mul(q, s2), two);
+  return f32x4.mul(q, s);
+}
+
 /** log(1 + u) for u in [0, 1]: 2 atanh(s) with s = u / (2 + u) <= 1/3, no cancellation for tiny u. */
 // @ts-ignore: decorator
 @inline export function log1p4_unit(u: v128): v128 {
-  const s = f32x4.div(u, f32x4.add(u, f32x4.splat(2.0)));
-  const s2 = f32x4.mul(s, s);
-  // 2 (s + s^3/3 + ... + s^11/11); the next term is below 2e-7 relative for s <= 1/3.
-  let q = f32x4.add(f32x4.mul(s2, f32x4.splat(<f32>(2.0 / 11.0))), f32x4.splat(<f32>(2.0 / 9.0)));
-  q = f32x4.add(f32x4.mul(q, s2), f32x4.splat(<f32>(2.0 / 7.0)));
-  q = f32x4.add(f32x4.mul(q, s2), f32x4.splat(<f32>(2.0 / 5.0)));
-  q = f32x4.add(f32x4.mul(q, s2), f32x4.splat(<f32>(2.0 / 3.0)));
-  q = f32x4.add(f32x4.mul(q, s2), f32x4.splat(2.0));
-  return f32x4.mul(q, s);
+  return log1p4_unit_k(
+    u, log1pConst(LOG1P_TWO), log1pConst(LOG1P_C11), log1pConst(LOG1P_C9), log1pConst(LOG1P_C7), log1pConst(LOG1P_C5), log1pConst(LOG1P_C3),
+  );
 }
 
 /** e^(-|z|), the one exponential both the sigmoid and the log-loss of z need. */

@@ -6,12 +6,12 @@ import { KERNEL_NAMES, SUFFIX, type KernelOps, type KernelTable, type Kernels } 
 import { activationKind, type Activation } from './kinds.js';
 import { misuse, type Buf, type BufDtype, type BufSize, type Dtype, type F32Buf, type F64Buf, type Memory, type PointerMemory, type U32Buf } from './memory.js';
 import type { Net, NetData, NetEpochOptions, OptimizerBufs } from './net.js';
-import type { Rows, SgdEpochOptions, Trainers } from './trainers.js';
+import type { BlockPositions, Blocks, Rows, SgdEpochOptions, Trainers } from './trainers.js';
 
 export type { ArrayOf, Buf, BufDtype, BufSize, Dtype, F32Buf, F64Buf, FloatArray, FloatBuf, Memory, U32Buf } from './memory.js';
 export { allocateAll, floats, grouped, paddedStride } from './memory.js';
 export type { Kernels } from './kernels.js';
-export type { Rows, SgdEpochOptions, Trainers } from './trainers.js';
+export type { BlockPositions, Blocks, Rows, SgdEpochOptions, Trainers } from './trainers.js';
 
 /** The backends, fastest first. */
 export const BACKENDS = ['wasm-relaxed', 'wasm-simd', 'wasm-scalar', 'js'] as const;
@@ -244,6 +244,39 @@ export class KernelEngine<P> implements Engine {
       this.#p(r.X, t), this.#p(r.y, t), this.#opt(r.sw, t), this.#p(idx, 'uint32'), r.n, r.d, r.stride,
       this.#p(w, t), this.#gradFor(r.stride), this.#vectorScratch(t, r.stride), this.#p(rng, 'uint32'),
       o.batch, o.lr, o.l2, o.l1, o.fitIntercept ? 1 : 0, o.shuffle ? 1 : 0,
+    );
+  }
+  #blocks<T extends Dtype>(b: Blocks<T>, w: Buf<T>): void {
+    multipleOf4(b.stride, 'blocks stride');
+    if (b.d > b.stride) misuse(`blocks: d = ${b.d} is more than stride = ${b.stride}`);
+    if (b.nb !== Math.ceil(b.n / 4)) misuse(`blocks: nb = ${b.nb} for n = ${b.n}; it must be ceil(n / 4)`);
+    fits(b.X, 1, 0, 4 * b.nb * b.d, 'blocks X');
+    fits(b.y, 1, 0, 4 * b.nb, 'blocks y');
+    if (b.sw) fits(b.sw, 1, 0, 4 * b.nb, 'blocks sw');
+    fits(w, 1, 0, b.stride + 1, 'w');
+  }
+  lossGradLogisticBlocks<T extends Dtype>(b: Blocks<T>, w: Buf<T>, grad: F64Buf): number {
+    const t = b.X.dtype;
+    this.#blocks(b, w);
+    fits(grad, 1, 0, b.stride + 1, 'grad');
+    return this.#ops[t].loss_grad_logistic_blocks(
+      this.#p(b.X, t), this.#p(b.y, t), this.#opt(b.sw, t), b.n, b.d, b.stride, this.#p(w, t), this.#p(grad, 'float64'), this.#vectorScratch(t, b.stride),
+    );
+  }
+  epochSgdLogisticBlocks<T extends Dtype>(b: Blocks<T>, order: U32Buf, w: Buf<T>, rng: U32Buf, o: SgdEpochOptions, at?: BlockPositions): number {
+    const t = b.X.dtype;
+    this.#blocks(b, w);
+    fits(order, 1, 0, b.nb, 'order');
+    fits(rng, 1, 0, 4, 'rng');
+    positive(o.batch, 'batch');
+    const { start, count } = at ?? { start: 0, count: 4 * b.nb };
+    if (!(Number.isInteger(start) && Number.isInteger(count) && start >= 0 && count >= 0 && start + count <= 4 * b.nb)) {
+      misuse(`positions ${start}..${start + count} are outside 0..${4 * b.nb}`);
+    }
+    return this.#ops[t].epoch_sgd_logistic_blocks(
+      this.#p(b.X, t), this.#p(b.y, t), this.#opt(b.sw, t), this.#p(order, 'uint32'), b.n, b.d, b.stride,
+      this.#p(w, t), this.#gradFor(b.stride), this.#vectorScratch(t, b.stride), this.#p(rng, 'uint32'),
+      start, count, o.batch, o.lr, o.l2, o.l1, o.fitIntercept ? 1 : 0, o.shuffle ? 1 : 0,
     );
   }
   /** The pointers of a net's own buffers, in its dtype. */

@@ -56,6 +56,21 @@ export interface KernelOps<F, U, N, G> {
     X: F, y: F, sw: F | N, idx: U, n: number, d: number, stride: number, w: F, grad: G, scratch: F | N, rng: U,
     batch: number, lr: number, l2: number, l1: number, fitIntercept: number, shuffle: number,
   ): number;
+  /**
+   * loss_grad_logistic over 4-row blocks (narrow data): X is ceil(n / 4) blocks of d column vectors
+   * of 4 lanes, lane l of block b data row l * ceil(n / 4) + b; y and sw one value per lane;
+   * lanes past the data are padding (src/engine/blocks.ts). scratch as above.
+   */
+  loss_grad_logistic_blocks(X: F, y: F, sw: F | N, n: number, d: number, stride: number, w: F, grad: G, scratch: F | N): number;
+  /**
+   * One SGD epoch over 4-row blocks: shuffle the block order (u32[ceil(n / 4)]) when asked, then
+   * positions start..start+count of it (4 a block) in batches of `batch` positions, each batch's
+   * mean over its data rows; returns the summed loss. count 0 only shuffles.
+   */
+  epoch_sgd_logistic_blocks(
+    X: F, y: F, sw: F | N, order: U, n: number, d: number, stride: number, w: F, grad: G, scratch: F | N, rng: U,
+    start: number, count: number, batch: number, lr: number, l2: number, l1: number, fitIntercept: number, shuffle: number,
+  ): number;
   // loss
   /** Summed binary cross-entropy of n logits against 0/1 labels. */
   bce_logits(z: F, y: F, n: number): number;
@@ -101,6 +116,8 @@ export const KERNEL_PARAMS = {
   gemm_nn: 8,
   loss_grad_logistic: 9,
   epoch_sgd_logistic: 17,
+  loss_grad_logistic_blocks: 9,
+  epoch_sgd_logistic_blocks: 19,
   bce_logits: 3,
   softmax_ce_rows: 10,
   sigmoid_bce_rows: 11,

@@ -16,6 +16,22 @@ export interface Rows<T extends Dtype = Dtype> {
   stride: number;
 }
 
+/**
+ * Training rows of narrow data resident in 4-row blocks (src/engine/blocks.ts): X holds nb =
+ * ceil(n / 4) blocks of d column vectors of 4 lanes, lane l of block b data row l * nb + b; y and
+ * sw one value per lane (4 nb), zero past the data. w and grad keep the rows' shape: `stride` is
+ * where the intercept sits.
+ */
+export interface Blocks<T extends Dtype = Dtype> extends Rows<T> {
+  nb: number;
+}
+
+/** Positions start..start+count of a block order (4 a block): one batch of an epoch run batch by batch. */
+export interface BlockPositions {
+  start: number;
+  count: number;
+}
+
 export interface SgdEpochOptions {
   batch: number;
   lr: number;
@@ -36,6 +52,15 @@ export interface Trainers {
   lossGradLogistic<T extends Dtype>(rows: Rows<T>, w: Buf<NoInfer<T>>, grad: F64Buf): number;
   /** One epoch of mini-batch SGD, updating w in place; returns the summed loss. */
   epochSgdLogistic<T extends Dtype>(rows: Rows<T>, idx: U32Buf, w: Buf<NoInfer<T>>, rng: U32Buf, opts: SgdEpochOptions): number;
+  /** lossGradLogistic over 4-row blocks. */
+  lossGradLogisticBlocks<T extends Dtype>(blocks: Blocks<T>, w: Buf<NoInfer<T>>, grad: F64Buf): number;
+  /**
+   * One SGD epoch over 4-row blocks: shuffles the block order (u32[nb]) when opts.shuffle, then
+   * takes `positions` of it (default: all 4 nb) in batches of opts.batch positions.
+   */
+  epochSgdLogisticBlocks<T extends Dtype>(
+    blocks: Blocks<T>, order: U32Buf, w: Buf<NoInfer<T>>, rng: U32Buf, opts: SgdEpochOptions, positions?: BlockPositions,
+  ): number;
   /** The full-batch summed loss, and its gradient written to net.grads. */
   netLossGrad<T extends Dtype>(net: Net<T>, data: NetData<NoInfer<T>>): number;
   /** One epoch: shuffle, then per batch gradient, penalty and optimizer step; returns the summed loss. */

@@ -1,24 +1,30 @@
-// Binary logistic regression on the dedicated binary kernels: the four-rows-per-vector layout for
-// narrow data and the whole-epoch SGD loop. Parameters pack as [w_0 .. w_d-1, intercept]; in the
-// engine they are w ([stride + 4] values of the model's dtype) with the intercept at w[stride].
+// Binary logistic regression on the dedicated binary kernels and their whole-epoch SGD loop. The
+// training rows are resident in 4-row blocks for narrow data (padded stride below 16: every lane of
+// a vector is a value; src/engine/blocks.ts), as padded rows otherwise; both dtypes alike.
+// Parameters pack as [w_0 .. w_d-1, intercept]; in the engine they are w ([stride + 4] values of
+// the model's dtype) with the intercept at w[stride].
 import { fail } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { identityOrder, seedState } from '../core/rng.js';
 import type { TrainingTargets } from '../core/targets.js';
-import { floats, paddedStride, type Dtype, type Engine, type F64Buf, type FloatBuf, type Rows, type U32Buf } from '../engine/engine.js';
+import { uploadBlocks } from '../engine/blocks.js';
+import { floats, paddedStride, type Blocks, type Dtype, type Engine, type F64Buf, type FloatBuf, type Rows, type SgdEpochOptions, type U32Buf } from '../engine/engine.js';
 import { freeRows, freeUpload, uploadMatrix, uploadRows } from '../engine/resident.js';
 import { batchByBatch, HeldOut, rowScale, scaledSigmoid, unscaled, type EpochConfig, type Objective } from './objective.js';
+
+/** Padded strides below this keep their training rows in 4-row blocks. */
+const BLOCKS_BELOW_STRIDE = 16;
 
 export class BinaryLogistic implements Objective {
   readonly weightMask: Uint8Array;
   readonly chanceLoss = Math.LN2;
   private readonly stride: number;
   private readonly w: FloatBuf;
-  private rows: Rows | null = null;
+  private rows: Rows | Blocks | null = null;
   private weightSum = 0;
   private grad: F64Buf | null = null;
   private readonly val: HeldOut;
-  /** The shuffling stream and row order of epochs, once startEpochs ran. */
+  /** The shuffling stream and row (or block) order of epochs, once startEpochs ran. */
   private stream: { config: EpochConfig; rng: U32Buf; idx: U32Buf | null } | null = null;
   rowsSeen = 0;
 
@@ -51,7 +57,9 @@ export class BinaryLogistic implements Objective {
   }
 
   upload(X: Matrix, targets: TrainingTargets, sw: Float64Array | null): void {
-    const rows = uploadRows(this.engine, X, zeroOne(targets), sw, this.dtype);
+    const rows = this.stride < BLOCKS_BELOW_STRIDE
+      ? uploadBlocks(this.engine, X, zeroOne(targets), sw, this.dtype)
+      : uploadRows(this.engine, X, zeroOne(targets), sw, this.dtype);
     this.releaseRows();
     this.rows = rows;
     this.weightSum = sw ? sw.reduce((a, b) => a + b, 0) : X.rows;
@@ -76,7 +84,7 @@ export class BinaryLogistic implements Objective {
     }
   }
 
-  private resident(): Rows {
+  private resident(): Rows | Blocks {
     if (!this.rows) fail('NOT_FITTED', 'no training data is resident');
     return this.rows;
   }
@@ -84,7 +92,7 @@ export class BinaryLogistic implements Objective {
   dataLossAndGradient(): { loss: number; gradient: Float64Array } {
     const rows = this.resident();
     this.grad ??= this.engine.f64(this.stride + 1);
-    const loss = this.engine.lossGradLogistic(rows, this.w, this.grad);
+    const loss = isBlocks(rows) ? this.engine.lossGradLogisticBlocks(rows, this.w, this.grad) : this.engine.lossGradLogistic(rows, this.w, this.grad);
     const g = this.grad.view();
     const gradient = new Float64Array(this.d + 1);
     for (let j = 0; j < this.d; j++) gradient[j] = g[j] / this.weightSum;
@@ -116,19 +124,42 @@ export class BinaryLogistic implements Objective {
     const rows = this.resident();
     if (!this.stream) fail('NOT_FITTED', 'startEpochs() must come before epoch()');
     const s = this.stream;
+    const blocks = isBlocks(rows);
     if (!s.idx) {
-      s.idx = this.engine.u32(rows.n);
+      s.idx = this.engine.u32(blocks ? rows.nb : rows.n);
       identityOrder(s.idx.view());
     }
+    const idx = s.idx;
     // Per-row coefficients: a batch's mean gradient estimates (S / n) times the objective's.
     const scale = this.weightSum / rows.n;
     const options = { batch: Math.min(s.config.batchSize, rows.n), lr, l2: l2 * scale, l1: l1 * scale, fitIntercept: this.fitIntercept, shuffle: s.config.shuffle };
     this.rowsSeen += rows.n;
-    const sum = onBatch
-      ? batchByBatch(this.engine, rows.n, options.batch, options.shuffle, s.idx, s.rng, rows.sw, 1, onBatch, (idx, count) =>
-          this.engine.epochSgdLogistic({ ...rows, n: count }, idx, this.w, s.rng, { ...options, batch: count, shuffle: false }))
-      : this.engine.epochSgdLogistic(rows, s.idx, this.w, s.rng, options);
+    let sum: number;
+    if (blocks) {
+      sum = onBatch ? this.blocksByBatch(rows, idx, s.rng, options, onBatch) : this.engine.epochSgdLogisticBlocks(rows, idx, this.w, s.rng, options);
+    } else {
+      sum = onBatch
+        ? batchByBatch(this.engine, rows.n, options.batch, options.shuffle, idx, s.rng, rows.sw, 1, onBatch, (part, count) =>
+            this.engine.epochSgdLogistic({ ...rows, n: count }, part, this.w, s.rng, { ...options, batch: count, shuffle: false }))
+        : this.engine.epochSgdLogistic(rows, idx, this.w, s.rng, options);
+    }
     return sum / this.weightSum;
+  }
+
+  /** An epoch over blocks one batch per call, reporting each batch's mean loss: the same steps as one call. */
+  private blocksByBatch(b: Blocks, order: U32Buf, rng: U32Buf, options: SgdEpochOptions, onBatch: (batch: number, loss: number) => void): number {
+    if (options.shuffle) this.engine.epochSgdLogisticBlocks(b, order, this.w, rng, options, { start: 0, count: 0 });
+    const once = { ...options, shuffle: false };
+    let total = 0;
+    for (let start = 0, k = 1; start < 4 * b.nb; start += options.batch) {
+      const count = Math.min(options.batch, 4 * b.nb - start);
+      const weight = batchWeight(b, order.view(), start, count);
+      if (weight.rows === 0) continue;
+      const sum = this.engine.epochSgdLogisticBlocks(b, order, this.w, rng, once, { start, count });
+      total += sum;
+      onBatch(k++, sum / weight.sum);
+    }
+    return total;
   }
 
   validation(): { loss: number; accuracy: number } | null {
@@ -191,6 +222,23 @@ export class BinaryLogistic implements Objective {
     this.grad = null;
     this.engine.free(this.w);
   }
+}
+
+function isBlocks(r: Rows | Blocks): r is Blocks {
+  return 'nb' in r;
+}
+
+/** The data rows at positions start..start+count of a block order, and their summed sample weight. */
+function batchWeight(b: Blocks, order: Uint32Array, start: number, count: number): { rows: number; sum: number } {
+  const sw = b.sw?.view();
+  let rows = 0, sum = 0;
+  for (let p = start; p < start + count; p++) {
+    const block = order[p >> 2], lane = p & 3;
+    if (lane * b.nb + block >= b.n) continue;
+    rows++;
+    sum += sw ? sw[4 * block + lane] : 1;
+  }
+  return { rows, sum };
 }
 
 /** A binary model's 0/1 targets, from class indices or one indicator column. */

@@ -1,7 +1,7 @@
-// Twins of assembly/kernels/logistic.ts: the same layout and contract, computed in f64 over data
+// Twins of assembly/kernels/logistic.ts: the same layouts and contracts, computed in f64 over data
 // of either dtype. There is no vector scratch to use: `scratch` is taken and ignored.
 import { softThreshold } from '../../../core/prox.js';
-import { shuffleU32 } from '../../../core/rng.js';
+import { nextU32, shuffleU32 } from '../../../core/rng.js';
 import type { ArrayOps } from '../../kernels.js';
 import type { FloatArray } from '../../memory.js';
 
@@ -52,17 +52,109 @@ export function epoch_sgd_logistic(
   batch: number, lr: number, l2: number, l1: number, fitIntercept: number, shuffle: number,
 ): number {
   if (shuffle) shuffleU32(idx, n, rng);
-  const decay = lr * l2, shrink = lr * l1;
   let loss = 0;
   for (let start = 0; start < n; start += batch) {
     const rows = Math.min(batch, n - start);
     grad.fill(0, 0, stride + 1);
     loss += logistic_rows(X, y, sw, idx, start, rows, d, stride, w, grad);
-    const scale = lr / rows;
-    for (let j = 0; j < d; j++) w[j] = softThreshold(w[j] - scale * grad[j] - decay * w[j], shrink);
-    if (fitIntercept) w[stride] -= scale * grad[stride];
+    sgdStep(w, grad, d, stride, rows, lr, l2, l1, fitIntercept);
   }
   return loss;
 }
 export const epoch_sgd_logistic_f32: F32['epoch_sgd_logistic'] = epoch_sgd_logistic;
 export const epoch_sgd_logistic_f64: F64['epoch_sgd_logistic'] = epoch_sgd_logistic;
+
+/** The SGD update from a batch's summed gradient over `rows` rows, as the kernel's sgd_step. */
+function sgdStep(w: FloatArray, grad: Float64Array, d: number, stride: number, rows: number, lr: number, l2: number, l1: number, fitIntercept: number): void {
+  const scale = lr / rows, decay = lr * l2, shrink = lr * l1;
+  for (let j = 0; j < d; j++) w[j] = softThreshold(w[j] - scale * grad[j] - decay * w[j], shrink);
+  if (fitIntercept) w[stride] -= scale * grad[stride];
+}
+
+// 4-row blocks (assembly/inline/logistic-blocks.ts): feature j of lane l of block b at X[(b d + j) 4 + l],
+// lane l of block b data row l nb + b, padding lanes (row >= n) skipped; position p is lane p % 4 of
+// block order[p / 4].
+
+/** The kernel's shuffle_blocks: Fisher–Yates from the end, j = (next * (i + 1)) >> 32, kept exact in f64. */
+function shuffleBlocks(order: Uint32Array, n: number, s: Uint32Array): void {
+  for (let i = n - 1; i > 0; i--) {
+    const r = nextU32(s), m = i + 1;
+    // (hi 2^16 + lo) m / 2^32, floored, with every product below 2^53.
+    const j = Math.floor(((r >>> 16) * m + Math.floor(((r & 0xffff) * m) / 65536)) / 65536);
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+}
+
+/** Whether lane l of block b is a data row. */
+function isRow(b: number, l: number, n: number, nb: number): boolean {
+  return l * nb + b < n;
+}
+
+/** The data rows among positions start..end of the order. */
+function liveSlots(order: Uint32Array | null, n: number, start: number, end: number): number {
+  const nb = Math.ceil(n / 4);
+  let live = 0;
+  for (let p = start; p < end; p++) if (isRow(order ? order[p >> 2] : p >> 2, p & 3, n, nb)) live++;
+  return live;
+}
+
+/** Adds the gradient of positions start..end of the block order into grad; returns their loss. */
+function logistic_blocks(
+  X: FloatArray, y: FloatArray, sw: FloatArray | null, order: Uint32Array | null, n: number, d: number, stride: number,
+  w: FloatArray, grad: Float64Array, start: number, end: number,
+): number {
+  const nb = Math.ceil(n / 4);
+  const bias = w[stride];
+  let loss = 0;
+  let gb = 0;
+  for (let p = start; p < end; p++) {
+    const b = order ? order[p >> 2] : p >> 2, l = p & 3;
+    if (!isRow(b, l, n, nb)) continue;
+    const base = b * d * 4 + l;
+    let z = bias;
+    for (let j = 0; j < d; j++) z += X[base + 4 * j] * w[j];
+    const e = Math.exp(-Math.abs(z));
+    const f = e / (1 + e);
+    const q = z > 0 ? 1 - f : f;
+    const slot = 4 * b + l;
+    const label = y[slot];
+    const weight = sw === null ? 1 : sw[slot];
+    const err = (q - label) * weight;
+    for (let j = 0; j < d; j++) grad[j] += err * X[base + 4 * j];
+    gb += err;
+    loss += (Math.max(z, 0) - z * label + Math.log1p(e)) * weight;
+  }
+  grad[stride] += gb;
+  return loss;
+}
+
+export function loss_grad_logistic_blocks(
+  X: FloatArray, y: FloatArray, sw: FloatArray | null, n: number, d: number, stride: number, w: FloatArray, grad: Float64Array, _scratch: FloatArray | null,
+): number {
+  grad.fill(0, 0, stride + 1);
+  return logistic_blocks(X, y, sw, null, n, d, stride, w, grad, 0, 4 * Math.ceil(n / 4));
+}
+export const loss_grad_logistic_blocks_f32: F32['loss_grad_logistic_blocks'] = loss_grad_logistic_blocks;
+export const loss_grad_logistic_blocks_f64: F64['loss_grad_logistic_blocks'] = loss_grad_logistic_blocks;
+
+export function epoch_sgd_logistic_blocks(
+  X: FloatArray, y: FloatArray, sw: FloatArray | null, order: Uint32Array, n: number, d: number, stride: number,
+  w: FloatArray, grad: Float64Array, _scratch: FloatArray | null, rng: Uint32Array, start: number, count: number,
+  batch: number, lr: number, l2: number, l1: number, fitIntercept: number, shuffle: number,
+): number {
+  if (shuffle) shuffleBlocks(order, Math.ceil(n / 4), rng);
+  let loss = 0;
+  for (let s = start, end = start + count; s < end; s += batch) {
+    const e = Math.min(s + batch, end);
+    const rows = liveSlots(order, n, s, e);
+    if (rows === 0) continue;
+    grad.fill(0, 0, stride + 1);
+    loss += logistic_blocks(X, y, sw, order, n, d, stride, w, grad, s, e);
+    sgdStep(w, grad, d, stride, rows, lr, l2, l1, fitIntercept);
+  }
+  return loss;
+}
+export const epoch_sgd_logistic_blocks_f32: F32['epoch_sgd_logistic_blocks'] = epoch_sgd_logistic_blocks;
+export const epoch_sgd_logistic_blocks_f64: F64['epoch_sgd_logistic_blocks'] = epoch_sgd_logistic_blocks;

@@ -1,0 +1,93 @@
+// Narrow training rows in 4-row blocks, uploaded in one pass: the layout in which every lane of
+// every SIMD load of the logistic kernels is a value (assembly/inline/logistic-blocks.ts).
+//
+// Which rows share a block: lane l of block b holds row l * nb + b (nb = ceil(n / 4)), rows a
+// quarter of the data apart. Rows that sit together in a file are often alike (sorted by class, by
+// time, repeated), and the 4 rows of a block always share an SGD batch; taking them far apart
+// gives each block rows as unrelated as the data's order allows, at the cost of nothing (the copy
+// reads 4 sequential streams). An epoch shuffles the order of the blocks, so every batch is a
+// uniformly random set of blocks and every row is seen once per epoch; the order within a batch
+// does not matter, as a batch's gradient is a sum.
+import { fail } from '../core/errors.js';
+import { notANumber, rowArraysOf, type Matrix } from '../core/matrix.js';
+import { floats, grouped, paddedStride, type BufSize, type Dtype, type Engine, type FloatArray, type FloatBuf } from './engine.js';
+import type { Blocks } from './trainers.js';
+
+/** The largest float64 that rounds to a finite float32 is below this. */
+const F32_OVERFLOW = 3.4028235677973366e38;
+
+/**
+ * Copies X, the 0/1 targets y and optional sample weights sw into engine memory as 4-row blocks
+ * of `dtype`, reading each value of X once and checking it on the way for NaN and Infinity
+ * (including finite values beyond float32's range), naming the first as uploadMatrix does. Lanes
+ * past the data are zero. Sizes are checked together before anything is allocated; should an
+ * allocation or the check fail, what was allocated is freed.
+ */
+export function uploadBlocks(engine: Engine, X: Matrix, y: ArrayLike<number>, sw: ArrayLike<number> | null, dtype: Dtype = 'float32'): Blocks {
+  const n = X.rows, d = X.cols, nb = Math.ceil(n / 4), lanes = 4 * nb;
+  const sizes: BufSize[] = [[dtype, lanes * d], [dtype, lanes]];
+  if (sw) sizes.push([dtype, lanes]);
+  const what = `X (${grouped(n)} x ${grouped(d)} ${dtype} values)`;
+  engine.checkRoom(`the training set: ${what}, its targets${sw ? ' and sample weights' : ''}`, sizes);
+  const done: FloatBuf[] = [];
+  try {
+    const xb = floats(engine, dtype, lanes * d);
+    done.push(xb);
+    const yb = floats(engine, dtype, lanes);
+    done.push(yb);
+    const sb = sw && floats(engine, dtype, lanes);
+    if (sb) done.push(sb);
+    // Views only now: an allocation may grow the memory, which detaches earlier views.
+    writeBlocks(xb.view(), X, nb, dtype === 'float32' ? F32_OVERFLOW : Infinity);
+    spreadLanes(yb.view(), y, n, nb);
+    if (sb && sw) spreadLanes(sb.view(), sw, n, nb);
+    return { X: xb, y: yb, sw: sb, n, d, nb, stride: paddedStride(d) };
+  } catch (e) {
+    for (const b of done) engine.free(b);
+    throw e;
+  }
+}
+
+/** X's values in blocks, checked: |v| < limit (NaN fails too). */
+function writeBlocks(out: FloatArray, X: Matrix, nb: number, limit: number): void {
+  const n = X.rows, d = X.cols;
+  const rows = rowArraysOf(X)?.rows;
+  const data = rows ? null : X.data;
+  let k = 0;
+  for (let b = 0; b < nb; b++) {
+    for (let j = 0; j < d; j++) {
+      for (let l = 0, r = b; l < 4; l++, r += nb, k++) {
+        if (r >= n) {
+          out[k] = 0;
+          continue;
+        }
+        const v = data ? data[r * d + j] : (rows as readonly ArrayLike<unknown>[])[r][j];
+        if (typeof v !== 'number' || !(Math.abs(v) < limit)) firstFault(X, limit);
+        out[k] = v;
+      }
+    }
+  }
+}
+
+/** Fails naming the first value of X, row by row, that is not a number or not below the limit. */
+function firstFault(X: Matrix, limit: number): never {
+  const src = rowArraysOf(X);
+  for (let i = 0; i < X.rows; i++) {
+    for (let j = 0; j < X.cols; j++) {
+      const v = src ? src.rows[i][j] : X.data[i * X.cols + j];
+      if (typeof v !== 'number') notANumber(src?.name ?? 'X', i, j, v);
+      if (!(Math.abs(v) < limit)) {
+        const why = Number.isFinite(v) ? ' (beyond float32 range)' : '';
+        fail('NON_FINITE_INPUT', `X has ${v} at row ${i}, column ${j}${why}`);
+      }
+    }
+  }
+  return fail('INTERNAL', 'a value of X failed the check, then passed it');
+}
+
+/** One value per row spread to its lane (row r: lane r / nb of block r % nb), zero past the data. */
+function spreadLanes(out: FloatArray, v: ArrayLike<number>, n: number, nb: number): void {
+  for (let b = 0, k = 0; b < nb; b++) {
+    for (let l = 0, r = b; l < 4; l++, r += nb, k++) out[k] = r < n ? v[r] : 0;
+  }
+}
