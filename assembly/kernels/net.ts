@@ -13,7 +13,7 @@ import { activation, activation_grad, sigmoid, softmax_rows } from './activation
 import { softmax_ce_rows, sigmoid_bce_rows } from './loss';
 import { optimizer_step } from './optim';
 import { shuffle_u32 } from '../inline/rng';
-import { soft_threshold, elem } from '../inline/simd';
+import { soft_threshold, elem, madd } from '../inline/simd';
 import {
   NET_LAYERS, NET_HIDDEN, NET_OUTPUT, NET_OUTPUTS, NET_PARAMS, NET_Y_STRIDE, NET_MAX_BATCH, NET_NO_BIAS, NET_HEADER_WORDS,
   LAYER_IN, LAYER_OUT, LAYER_W, LAYER_B, LAYER_ACT, LAYER_DELTA, LAYER_REAL_OUT, LAYER_WORDS,
@@ -159,13 +159,24 @@ function shrink_weights<T>(desc: usize, params: usize, t: T): void {
 
 /** grads *= scale everywhere, then grads += decay * params on the weights of every layer. */
 function scale_and_penalize<T>(desc: usize, params: usize, grads: usize, scale: T, decay: T): void {
-  const bytes = <usize>word(desc, NET_PARAMS) << alignof<T>();
-  for (let o: usize = 0; o < bytes; o += sizeof<T>()) store<T>(grads + o, load<T>(grads + o) * scale);
+  scale_add<T>(grads, scale, 0, 0, <usize>word(desc, NET_PARAMS) << alignof<T>());
   if (decay == 0) return;
   for (let l = 0, L = word(desc, NET_LAYERS); l < L; l++) {
-    const off = <usize>layer(desc, l, LAYER_W) << alignof<T>(), end = off + (<usize>(layer(desc, l, LAYER_IN) * layer(desc, l, LAYER_OUT)) << alignof<T>());
-    for (let o = off; o < end; o += sizeof<T>()) store<T>(grads + o, load<T>(grads + o) + decay * load<T>(params + o));
+    const off = <usize>layer(desc, l, LAYER_W) << alignof<T>(), bytes = <usize>(layer(desc, l, LAYER_IN) * layer(desc, l, LAYER_OUT)) << alignof<T>();
+    scale_add<T>(grads + off, 1, decay, params + off, bytes);
   }
+}
+
+/** y = a y + b x over `bytes` bytes of T (x unread when b is 0). */
+function scale_add<T>(y: usize, a: T, b: T, x: usize, bytes: usize): void {
+  let o: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    const va = v128.splat<T>(a), vb = v128.splat<T>(b);
+    if (b == 0) for (; o + 16 <= bytes; o += 16) v128.store(y + o, v128.mul<T>(v128.load(y + o), va));
+    else for (; o + 16 <= bytes; o += 16) v128.store(y + o, madd<T>(vb, v128.load(x + o), v128.mul<T>(v128.load(y + o), va)));
+  }
+  if (b == 0) for (; o < bytes; o += sizeof<T>()) store<T>(y + o, load<T>(y + o) * a);
+  else for (; o < bytes; o += sizeof<T>()) store<T>(y + o, load<T>(y + o) * a + b * load<T>(x + o));
 }
 
 /** Output probabilities (sigmoid or softmax of the last layer) of rows start..start+count, count <= desc[NET_MAX_BATCH], into out (ldo values per row). */
