@@ -1,8 +1,9 @@
-// The page: reads the form, hands the training to one worker per lane (two when racing), and
-// draws what they report. Nothing heavy runs here, so the page answers while models train.
-import type { BackendName, InitInfo } from 'wasmlearn';
+// The page: reads the form, trains one model per lane (two when racing) with fitAsync, which runs
+// each fit in wasmlearn's own worker, and draws the epochs as they come. Nothing heavy runs here,
+// so the page answers while models train.
+import { init, type BackendName, type EpochLog, type InitInfo, type WasmlearnError } from 'wasmlearn';
 import { COLORS, drawBoundary, drawLoss, drawMessage, type Series } from './plots.js';
-import type { DataSummary, DatasetSpec, FromWorker, ModelSpec, TrainRequest } from './protocol.js';
+import { train as trainLane, type DataSummary, type DatasetSpec, type ModelSpec, type TrainResult } from './training.js';
 
 const $ = <T extends HTMLElement>(selector: string, root: ParentNode = document): T => root.querySelector<T>(selector)!;
 const value = (id: string) => $<HTMLInputElement>(`#${id}`).value;
@@ -15,14 +16,20 @@ const SOLVERS: Record<string, { solvers: string[]; lr: number }> = {
   mlp: { solvers: ['adam', 'sgd', 'lbfgs'], lr: 0.01 },
 };
 
+/** Epoch counts and times are written to the lane at most this often. */
+const SHOW_EVERY_MS = 40;
+
+/** init() on the page: the default backend, and each backend a lane picks by name, loaded on demand. */
+const ready = init();
+
 class Lane {
   readonly el: HTMLElement;
   readonly series: Series;
-  worker!: Worker;
-  ready!: Promise<InitInfo>;
   busy = false;
   private data: DataSummary | null = null;
   private epochMs = 0;
+  private lastShown = 0;
+  private run: AbortController | null = null;
 
   constructor(index: number, private readonly changed: () => void) {
     const tpl = $<HTMLTemplateElement>('#lane').content.firstElementChild!;
@@ -31,23 +38,11 @@ class Lane {
     $('#lanes').append(this.el);
     this.series = { name: '', color: COLORS[index]!, losses: [], times: [] };
     $('.badge', this.el).style.background = this.series.color;
-    this.spawn();
   }
 
-  /** A fresh worker; Stop ends the old one mid-fit, since a busy worker reads no messages. */
-  spawn(): void {
-    this.worker?.terminate();
-    this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-    this.ready = new Promise((resolve) => {
-      this.worker.onmessage = (e: MessageEvent<FromWorker>) => {
-        if (e.data.type === 'ready') resolve(e.data);
-        else this.receive(e.data);
-      };
-    });
-  }
-
-  /** Clears the lane and sends the request once the worker is ready. */
-  async start(req: TrainRequest): Promise<void> {
+  /** Clears the lane and trains; Stop aborts the fit. */
+  async start(dataset: DatasetSpec, model: ModelSpec, pick: 'auto' | BackendName): Promise<void> {
+    const run = (this.run = new AbortController());
     this.busy = true;
     this.data = null;
     this.epochMs = 0;
@@ -57,46 +52,60 @@ class Lane {
     drawMessage($('.boundary', this.el), ['reading the data…']);
     this.el.dataset.state = 'training';
     this.show({ badge: '…', state: 'training…', accuracy: '–', logloss: '–', epochs: '0', 'per-epoch': '–', fit: '–', data: '–' });
-    const info = await this.ready;
-    this.series.name = req.backend === 'auto' ? info.backend : req.backend;
-    this.show({ badge: this.series.name });
-    this.worker.postMessage(req);
+    try {
+      const info = await ready;
+      const backend = pick === 'auto' ? info.backend : pick;
+      // A browser fetches only the build init() picks: a backend chosen by name is loaded on demand.
+      if (!info.available.includes(backend)) await init({ backend });
+      this.series.name = backend;
+      this.show({ badge: backend });
+      const result = await trainLane(dataset, model, backend, { onData: (d) => this.showData(d), onEpochEnd: (log) => this.epoch(log), signal: run.signal });
+      if (this.run === run) this.done(result);
+    } catch (e) {
+      if (this.run !== run || (e as WasmlearnError).code === 'ABORTED') return;
+      if (!this.data) drawMessage($('.boundary', this.el), ['Nothing to draw: the run failed', '(the message is above).']);
+      this.finish('error', (e as Error).message);
+    }
   }
 
   stop(): void {
     if (!this.busy) return;
-    this.spawn();
+    this.run?.abort();
+    this.run = null;
     this.finish('stopped', 'stopped');
   }
 
-  private receive(m: FromWorker): void {
-    if (m.type === 'data') {
-      this.data = m;
-      this.show({ data: `${m.rows.toLocaleString('en')} rows × ${m.features} columns: ${m.nTrain.toLocaleString('en')} to train, ${m.nTest.toLocaleString('en')} to test` });
-      if (m.bounds) drawBoundary($('.boundary', this.el), null, m.points, m.labels, m.bounds);
-      else drawMessage($('.boundary', this.el), ['No decision boundary to draw:', `the data has ${m.features} feature columns,`, 'and only 2-D data can be drawn.', 'The metrics on the right still apply.']);
-    } else if (m.type === 'epochs') {
-      for (const p of m.points) {
-        this.series.losses.push(p.loss);
-        this.epochMs += p.ms;
-        this.series.times.push(this.epochMs);
-      }
-      const n = this.series.losses.length;
-      this.show({ epochs: String(n), 'per-epoch': `${(this.epochMs / n).toFixed(2)} ms` });
-      this.changed();
-    } else if (m.type === 'done') {
-      this.show({
-        accuracy: m.accuracy.toFixed(4), logloss: m.logLoss.toFixed(4), epochs: String(m.epochs),
-        'per-epoch': `${m.msPerEpoch.toFixed(2)} ms`, fit: `${m.fitMs.toFixed(0)} ms`,
-      });
-      $('.state', this.el).title = m.stopReason;
-      const d = this.data;
-      if (d?.bounds) drawBoundary($('.boundary', this.el), m.grid, d.points, d.labels, d.bounds);
-      this.finish('done', 'done');
-    } else if (m.type === 'error') {
-      if (!this.data) drawMessage($('.boundary', this.el), ['Nothing to draw: the run failed', '(the message is above).']);
-      this.finish('error', m.message);
-    }
+  private showData(d: DataSummary): void {
+    this.data = d;
+    this.show({ data: `${d.rows.toLocaleString('en')} rows × ${d.features} columns: ${d.nTrain.toLocaleString('en')} to train, ${d.nTest.toLocaleString('en')} to test` });
+    if (d.bounds) drawBoundary($('.boundary', this.el), null, d.points, d.labels, d.bounds);
+    else drawMessage($('.boundary', this.el), ['No decision boundary to draw:', `the data has ${d.features} feature columns,`, 'and only 2-D data can be drawn.', 'The metrics on the right still apply.']);
+  }
+
+  private epoch(log: EpochLog): void {
+    this.series.losses.push(log.loss);
+    this.epochMs += log.ms;
+    this.series.times.push(this.epochMs);
+    if (performance.now() - this.lastShown > SHOW_EVERY_MS) this.showEpochs();
+    this.changed();
+  }
+
+  private showEpochs(): void {
+    const n = this.series.losses.length;
+    this.lastShown = performance.now();
+    if (n > 0) this.show({ epochs: String(n), 'per-epoch': `${(this.epochMs / n).toFixed(2)} ms` });
+  }
+
+  private done(m: TrainResult): void {
+    this.showEpochs();
+    this.show({
+      accuracy: m.accuracy.toFixed(4), logloss: m.logLoss.toFixed(4), epochs: String(m.epochs),
+      'per-epoch': `${(this.epochMs / Math.max(1, m.epochs)).toFixed(2)} ms`, fit: `${m.fitMs.toFixed(0)} ms`,
+    });
+    $('.state', this.el).title = m.stopReason;
+    const d = this.data;
+    if (d?.bounds) drawBoundary($('.boundary', this.el), m.grid, d.points, d.labels, d.bounds);
+    this.finish('done', 'done');
   }
 
   private finish(state: string, text: string): void {
@@ -160,12 +169,13 @@ function model(): ModelSpec {
 
 async function train(): Promise<void> {
   const picks = [value('backend'), ...(checked('race') ? [value('backend2')] : [])] as ('auto' | BackendName)[];
-  const req = { type: 'train' as const, dataset: dataset(), model: model() };
+  const data = dataset();
+  const spec = model();
   lanes.forEach((l, i) => (l.el.hidden = i >= picks.length));
   // Racing the same model, the curves against epochs coincide: against time the faster one leads.
   $<HTMLSelectElement>('#loss-x').value = picks.length > 1 ? 'time' : 'epoch';
   $('#status').textContent = 'training…';
-  const started = picks.map((backend, i) => lane(i).start({ ...req, backend }));
+  const started = picks.map((backend, i) => lane(i).start(data, spec, backend));
   changed();
   await Promise.all(started);
 }
@@ -213,7 +223,8 @@ async function setup(): Promise<void> {
   for (const id of ['#loss-log', '#loss-x']) $(id).addEventListener('change', scheduleDraw);
   addEventListener('resize', scheduleDraw);
   scheduleDraw();
-  const info = await lane(0).ready;
+  lane(0);
+  const info: InitInfo = await ready;
   for (const select of [$<HTMLSelectElement>('#backend'), $<HTMLSelectElement>('#backend2')]) {
     for (const name of ['wasm-relaxed', 'wasm-simd', 'wasm-scalar', 'js'] as BackendName[]) {
       const why = info.unavailable[name];

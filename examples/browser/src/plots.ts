@@ -1,5 +1,5 @@
 // The two pictures: the loss curves, and the decision boundary under the data points.
-import { GRID } from './protocol.js';
+import { GRID } from './training.js';
 
 export const COLORS = ['#2563eb', '#db2777'];
 const CLASS_RGB: [number, number, number][] = [[37, 99, 235], [234, 88, 12]];
