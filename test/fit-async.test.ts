@@ -154,6 +154,14 @@ describe('fitAsync abort, errors and lifecycle', () => {
     expect(performance.now() - t0).toBeLessThan(5_000);
   });
 
+  it('an abort while the worker is starting still stops the fit', async () => {
+    lib.shutdown();
+    const controller = new AbortController();
+    const p = new lib.MLPClassifier({ hiddenLayerSizes: [8], maxIter: 100_000, tol: 0, nIterNoChange: 100_000 }).fitAsync(X, labels, { signal: controller.signal });
+    controller.abort();
+    expect((await rejection(p)).message).toMatch(/^ABORTED: fitAsync was aborted before training finished; the worker freed its engine memory \((\d+) bytes in use before the fit, \1 after\)$/);
+  });
+
   it('an already aborted signal rejects before a worker starts', async () => {
     lib.shutdown();
     const e = await rejection(new lib.LogisticRegression().fitAsync(X, labels, { signal: AbortSignal.abort() }));

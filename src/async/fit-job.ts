@@ -59,6 +59,8 @@ class FitRun {
       // A value structured clone cannot copy (a function, a class instance with private state).
       this.#fail(new WasmlearnError('BAD_OPTION', `fitAsync cannot send its arguments to the worker: ${(e as Error).message}`), true);
     }
+    // Aborted while the worker was starting: the event has passed.
+    if (this.hooks.signal?.aborted) this.#onAbort();
   }
 
   #receive(m: FromWorker): void {
