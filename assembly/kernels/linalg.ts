@@ -31,6 +31,7 @@ export function gemv_bias_f64(X: usize, n: i32, d: i32, stride: i32, w: usize, o
 // latency need eight to ten independent chains, and fifteen vector registers (V8 keeps one for
 // itself) hold eight accumulators with the operands that feed them. Each loaded vector feeds two
 // or four multiply-adds; pointers advance by constant steps so the loop is loads and FMAs.
+// (Tiles of twelve accumulators, 3 x 4 or 4 x 3, spilled under V8 and ran at half the speed.)
 
 /** c[0..3] = the lane sums of s0..s3, plus bias[o..o+3] when bias is not 0. */
 // @ts-ignore: decorator
