@@ -78,6 +78,19 @@ describe.each(engines)('%s: sigmoid and softmax against f64', (_name, engine) =>
       }
     });
 
+    it('a negative count is no values: sigmoid, the activations and softmax write nothing', () => {
+      const z = floatsOf(engine, dtype, [1, 2, 3, 4, 5, 6, 7, 8]);
+      const out = withSentinel(engine, dtype, [], 8);
+      engine.sigmoid(z, out, -1);
+      for (const kind of ['relu', 'tanh', 'logistic', 'identity'] as const) {
+        engine.activation(kind, z, out, -5);
+        engine.activationGrad(kind, z, z, out, -5);
+      }
+      engine.softmaxRows(z, 4, 2, -3, out, 4);
+      engine.softmaxRows(z, 4, -2, 3, out, 4);
+      expect(Array.from(out.view())).toEqual(new Array(8).fill(SENTINEL));
+    });
+
     /** Softmax of m rows of width K stored with row strides ld, P exactly as long as the kernel may write. */
     function softmaxCase(rows: number[][], K: number, ld: number, inPlace: boolean) {
       const m = rows.length;

@@ -54,7 +54,7 @@ import { ACT_IDENTITY, ACT_RELU, ACT_TANH, ACT_LOGISTIC } from '../../src/engine
   const log2e = expConst(EXP_LOG2E), magic = expConst(EXP_MAGIC), nln2hi = expConst(EXP_NLN2_HI), nln2lo = expConst(EXP_NLN2_LO);
   const q5 = expConst(EXP_Q5), q4 = expConst(EXP_Q4), q3 = expConst(EXP_Q3), q2 = expConst(EXP_Q2), q1 = expConst(EXP_Q1);
   const one = expConst(EXP_ONE), floor = expConst(EXP_FLOOR), sign = expConst(EXP_SIGN);
-  const bytes = <usize>n << 2;
+  const bytes = <usize>max(n, 0) << 2; // n < 0 is no values, not 4 GiB of them
   let o: usize = 0;
   for (; o + 64 <= bytes; o += 64) {
     const a = sigmoid4_k(v128.load(z + o), log2e, magic, nln2hi, nln2lo, q5, q4, q3, q2, q1, one, floor, sign);
@@ -100,7 +100,7 @@ export function sigmoid_f64(z: usize, out: usize, n: i32): void {
 
 /** out = act(x) elementwise over n values (out may alias x); kind an ACT_* of src/engine/formats.ts. */
 export function activation<T>(kind: i32, x: usize, out: usize, n: i32): void {
-  const bytes = <usize>n << alignof<T>();
+  const bytes = <usize>max(n, 0) << alignof<T>();
   if (kind == ACT_IDENTITY) {
     if (out != x) memory.copy(out, x, bytes);
     return;
@@ -133,7 +133,7 @@ export function activation_f64(kind: i32, x: usize, out: usize, n: i32): void {
  * a (as scikit-learn does): relu a > 0, tanh 1 - a^2, logistic a (1 - a), identity 1. out may alias g.
  */
 export function activation_grad<T>(kind: i32, a: usize, g: usize, out: usize, n: i32): void {
-  const bytes = <usize>n << alignof<T>();
+  const bytes = <usize>max(n, 0) << alignof<T>();
   if (kind == ACT_IDENTITY) {
     if (out != g) memory.copy(out, g, bytes);
     return;

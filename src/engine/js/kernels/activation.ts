@@ -16,7 +16,7 @@ export const sigmoid_f64: F64['sigmoid'] = sigmoid;
 
 export function activation(kind: number, x: FloatArray, out: FloatArray, n: number): void {
   if (kind === ACT_IDENTITY) {
-    if (out !== x) out.set(x.subarray(0, n));
+    if (out !== x) out.set(x.subarray(0, Math.max(n, 0))); // subarray(0, -5) would be all but 5
   } else if (kind === ACT_LOGISTIC) {
     sigmoid(x, out, n);
   } else if (kind === ACT_RELU) {
@@ -33,7 +33,7 @@ export const activation_f64: F64['activation'] = activation;
 
 export function activation_grad(kind: number, a: FloatArray, g: FloatArray, out: FloatArray, n: number): void {
   if (kind === ACT_IDENTITY) {
-    if (out !== g) out.set(g.subarray(0, n));
+    if (out !== g) out.set(g.subarray(0, Math.max(n, 0)));
   } else if (kind === ACT_RELU) {
     for (let i = 0; i < n; i++) out[i] = a[i] > 0 ? g[i] : 0;
   } else if (kind === ACT_TANH) {
