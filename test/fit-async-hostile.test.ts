@@ -20,7 +20,7 @@ const MODELS = {
 };
 
 /** One value of X made bad: NaN, an infinity, beyond float32, or not a number at all. */
-const badValue = fc.constantFrom<unknown>(NaN, Infinity, -Infinity, 1e39, -3e40, '1', null, undefined, {});
+const badValue = fc.constantFrom<unknown>(NaN, Infinity, -Infinity, 1e39, -3e40, 3.4028235677973366e38, -3.4028235677973366e38, '1', null, undefined, {});
 const fault = fc.record({ row: fc.nat(ROWS - 1), col: fc.nat(COLS - 1), value: badValue, typed: fc.boolean(), dtype: fc.constantFrom('float32', 'float64') });
 
 /** Arguments fit refuses for reasons other than X's values. */

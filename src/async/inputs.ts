@@ -7,12 +7,19 @@ import type { Matrix } from '../core/matrix.js';
 
 type FloatArray = Float32Array | Float64Array;
 
+/**
+ * The magnitude from which a number rounds to Infinity in float32: halfway between its largest
+ * value, (2 - 2^-23) 2^127, and 2^128.
+ */
+const FLOAT32_OVERFLOW = (2 - 2 ** -24) * 2 ** 127;
+
 /** X's values, checked as the upload checks them: the first value that is not finite once stored in `dtype` is refused. */
 export function checkedValues(X: Matrix, name: string, dtype: 'float32' | 'float64'): FloatArray {
-  const round = dtype === 'float32' ? Math.fround : (v: number) => v;
+  // One comparison per value, false for NaN too.
+  const limit = dtype === 'float32' ? FLOAT32_OVERFLOW : Infinity;
   const { data, cols } = X;
   for (let k = 0; k < data.length; k++) {
-    if (!Number.isFinite(round(data[k]))) nonFinite(name, Math.floor(k / cols), k % cols, data[k]);
+    if (!(Math.abs(data[k]) < limit)) nonFinite(name, Math.floor(k / cols), k % cols, data[k]);
   }
   return data;
 }
