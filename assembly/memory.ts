@@ -135,10 +135,12 @@ function find(size: usize): usize {
 }
 
 /**
- * `bytes` zeroed bytes, 16-byte aligned, or 0 when memory cannot hold them (wasm32's 4 GiB, the
- * host's limit or fragmentation): the caller reports it; nothing has changed then.
+ * `bytes` bytes, 16-byte aligned, zeroed when `zeroed` is set (else they hold whatever a freed
+ * block left: for a caller that writes every byte first, such as an upload), or 0 when memory
+ * cannot hold them (wasm32's 4 GiB, the host's limit or fragmentation): the caller reports it;
+ * nothing has changed then.
  */
-export function alloc(bytes: usize): usize {
+export function alloc(bytes: usize, zeroed: bool): usize {
   if (bytes > MAX_REQUEST) return 0;
   if (!brk) brk = (__heap_base + 15) & ~15;
   const size = max<usize>(MIN_BLOCK, ((bytes + 15) & ~15) + HEADER);
@@ -158,7 +160,7 @@ export function alloc(bytes: usize): usize {
       const next = b + whole;
       if (next != brk) store<u32>(next, info(next) & ~PREV_FREE);
     }
-    memory.fill(b + HEADER, 0, bytes);
+    if (zeroed) memory.fill(b + HEADER, 0, bytes);
     return b + HEADER;
   }
   // Carved at the end: from the free block that ends there (too small by itself), then the
@@ -178,7 +180,7 @@ export function alloc(bytes: usize): usize {
   brk = end;
   // Only the part that was a freed block can hold old values; the wilderness is still zero.
   const payload = b + HEADER;
-  if (payload < dirtyEnd) memory.fill(payload, 0, min<usize>(bytes, dirtyEnd - payload));
+  if (zeroed && payload < dirtyEnd) memory.fill(payload, 0, min<usize>(bytes, dirtyEnd - payload));
   return payload;
 }
 

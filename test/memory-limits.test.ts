@@ -130,7 +130,7 @@ describe.each(wasmBackends)('memory of %s', (name) => {
     expect(e.code).toBe('INTERNAL');
     expect(e.message).toContain(`${build}.wasm sum_f32`);
     expect(e.message).toMatch(/RuntimeError/);
-    expect(exports.sum_f32(exports.alloc(64) >>> 0, 16)).toBe(0);
+    expect(exports.sum_f32(exports.alloc(64, 1) >>> 0, 16)).toBe(0);
   });
 });
 

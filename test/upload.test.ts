@@ -49,6 +49,21 @@ describe.each(engines)('upload on %s', (_name, engine) => {
     });
   }
 
+  it('uploads reuse freed memory without clearing it first, and still pad with zeros', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const dirty = engine.blank(dtype, 4096);
+      dirty.view().fill(7);
+      engine.free(dirty);
+      const data = values(600, 5);
+      for (const X of [{ data, rows: 600, cols: 5 }, checkMatrix(rowsOf(data, 600, 5), { checkFinite: false })]) {
+        const up = uploadMatrix(engine, X, 'X', dtype);
+        const v = up.buf.view();
+        for (let i = 0; i < 600; i++) expect(Array.from(v.subarray(i * 8 + 5, i * 8 + 8))).toEqual([0, 0, 0]);
+        engine.free(up.buf);
+      }
+    }
+  });
+
   it('number[][]: a value that is not a number is named where it is, and nothing stays allocated', () => {
     const before = engine.bytesInUse;
     for (const v of ['1', null, undefined, true, {}]) {

@@ -71,6 +71,9 @@ export class KernelEngine<P> implements Engine {
   u32(length: number): U32Buf {
     return this.#mem.u32(length);
   }
+  blank<D extends Dtype>(dtype: D, length: number): Buf<D> {
+    return this.#mem.blank(dtype, length);
+  }
   free(buf: Buf): void {
     this.#mem.free(buf);
   }

@@ -42,6 +42,11 @@ export interface Memory {
   f32(length: number): F32Buf;
   f64(length: number): F64Buf;
   u32(length: number): U32Buf;
+  /**
+   * A buffer whose values are whatever the memory held (WASM reuses freed blocks without clearing
+   * them): for a caller that writes every value before reading any, such as an upload.
+   */
+  blank<D extends Dtype>(dtype: D, length: number): Buf<D>;
   /** Releases buf; using it afterwards, or freeing it again, is an error. */
   free(buf: Buf): void;
   /** Bytes in this engine's live buffers: what a leak check watches. */
@@ -143,8 +148,8 @@ export abstract class PointerMemory<P> implements Memory {
   /** `backend` names the engine in messages. */
   constructor(readonly backend: string) {}
 
-  /** A new zeroed buffer, or null when the backend could not find the memory (within its limit). */
-  protected abstract allocate<D extends BufDtype>(dtype: D, length: number): OwnedBuf<D, P> | null;
+  /** A new buffer, zeroed if asked, or null when the backend could not find the memory (within its limit). */
+  protected abstract allocate<D extends BufDtype>(dtype: D, length: number, zeroed: boolean): OwnedBuf<D, P> | null;
   protected abstract release(buf: OwnedBuf<BufDtype, P>): void;
   /** Why `sizes` can never be held here, with `inUse` bytes taken (the limit, in words), or null when they may fit. */
   protected abstract beyondLimit(sizes: readonly BufSize[], inUse: number): string | null;
@@ -152,13 +157,16 @@ export abstract class PointerMemory<P> implements Memory {
   protected abstract whyFailed(inUse: number): string;
 
   f32(length: number): F32Buf {
-    return this.#allocate('float32', length);
+    return this.#allocate('float32', length, true);
   }
   f64(length: number): F64Buf {
-    return this.#allocate('float64', length);
+    return this.#allocate('float64', length, true);
   }
   u32(length: number): U32Buf {
-    return this.#allocate('uint32', length);
+    return this.#allocate('uint32', length, true);
+  }
+  blank<D extends Dtype>(dtype: D, length: number): Buf<D> {
+    return this.#allocate(dtype, length, false);
   }
   free(buf: Buf): void {
     const b = this.own(buf, buf.dtype);
@@ -179,11 +187,11 @@ export abstract class PointerMemory<P> implements Memory {
     if (why !== null) outOfMemory(what, bytesOf(sizes), why);
   }
 
-  #allocate<D extends BufDtype>(dtype: D, length: number): OwnedBuf<D, P> {
+  #allocate<D extends BufDtype>(dtype: D, length: number, zeroed: boolean): OwnedBuf<D, P> {
     if (!(Number.isSafeInteger(length) && length >= 0)) misuse(`a ${dtype} buffer of ${String(length)} values was asked for`);
     const what = `a ${dtype} buffer of ${grouped(length)} values`;
     this.checkRoom(what, [[dtype, length]]);
-    const buf = this.allocate(dtype, length);
+    const buf = this.allocate(dtype, length, zeroed);
     const bytes = length * BYTES_PER_VALUE[dtype];
     if (buf === null) outOfMemory(what, bytes, this.whyFailed(this.#inUse));
     this.#inUse += bytes;

@@ -1,5 +1,5 @@
 import type { BufSize, Dtype, Engine, FloatArray, FloatBuf, Rows } from './engine.js';
-import { floats, grouped, paddedStride } from './engine.js';
+import { grouped, paddedStride } from './engine.js';
 import { notANumber, rowArraysOf, type Matrix } from '../core/matrix.js';
 import { fail } from '../core/errors.js';
 import { residentValues } from './alloc-matrix.js';
@@ -21,7 +21,8 @@ export function uploadMatrix(engine: Engine, X: Matrix, name = 'X', dtype: Dtype
     return { buf: own, stride };
   }
   engine.checkRoom(matrixWhat(name, X, dtype), [matrixSize(X, dtype)]);
-  const buf = floats(engine, dtype, X.rows * stride);
+  // Not cleared first: writeRows writes every value, padding included.
+  const buf = engine.blank(dtype, X.rows * stride);
   try {
     const bad = writeRows(engine, buf, X, stride);
     if (bad) {
@@ -85,6 +86,7 @@ function writeArrayRows(out: FloatArray, rows: readonly ArrayLike<unknown>[], co
       out[o + j] = v;
       check += out[o + j] * 0;
     }
+    for (let j = cols; j < stride; j++) out[o + j] = 0;
     if (check !== check) {
       for (let j = 0; j < cols; j++) if (out[o + j] - out[o + j] !== 0) return { row: i, col: j, value: row[j] as number };
     }
@@ -111,7 +113,7 @@ export function valuesIn(dtype: Dtype, values: ArrayLike<number>): FloatArray {
 
 /** Values in a new engine buffer of `dtype`. */
 export function uploadValues(engine: Engine, values: ArrayLike<number>, dtype: Dtype): FloatBuf {
-  const buf = floats(engine, dtype, values.length);
+  const buf = engine.blank(dtype, values.length);
   buf.view().set(values);
   return buf;
 }

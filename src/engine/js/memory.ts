@@ -38,6 +38,7 @@ export class JsMemory extends PointerMemory<JsPtr> {
   constructor() {
     super('js');
   }
+  /** Typed arrays are always zeroed, asked or not. */
   protected allocate<D extends BufDtype>(dtype: D, length: number): ArrayBuf<D> | null {
     try {
       return new ArrayBuf(this, dtype, new CTORS[dtype](length) as ArrayOf[D]);

@@ -12,13 +12,13 @@ export type WasmBuild = 'relaxed' | 'simd' | 'scalar';
 export type WasmKernels = KernelTable<number, number, number, number, number>;
 
 export interface WasmMemoryExports {
-  alloc(bytes: number): number;
+  alloc(bytes: number, zeroed: number): number;
   free(ptr: number): void;
 }
 
 export type WasmExports = WasmMemoryExports & WasmKernels & { memory: WebAssembly.Memory };
 
-const MEMORY_PARAMS = { alloc: 1, free: 1 } as const satisfies ParamCounts<WasmMemoryExports>;
+const MEMORY_PARAMS = { alloc: 2, free: 1 } as const satisfies ParamCounts<WasmMemoryExports>;
 
 function kernelParams(): ParamCounts<WasmKernels> {
   const table: Record<string, number> = {};

@@ -34,14 +34,14 @@ export class WasmMemory extends PointerMemory<number> {
   constructor(
     backend: string,
     readonly memory: WebAssembly.Memory,
-    private readonly k: { alloc(bytes: number): number; free(ptr: number): void },
+    private readonly k: { alloc(bytes: number, zeroed: number): number; free(ptr: number): void },
   ) {
     super(backend);
   }
-  protected allocate<D extends BufDtype>(dtype: D, length: number): WasmBuf<D> | null {
+  protected allocate<D extends BufDtype>(dtype: D, length: number, zeroed: boolean): WasmBuf<D> | null {
     // At least 16 bytes so that no two buffers share an address, even empty ones. beyondLimit
     // has kept the request below 2^32, so it reaches alloc's u32 parameter unwrapped.
-    const ptr = this.k.alloc(Math.max(16, length * BYTES_PER_VALUE[dtype])) >>> 0;
+    const ptr = this.k.alloc(Math.max(16, length * BYTES_PER_VALUE[dtype]), zeroed ? 1 : 0) >>> 0;
     return ptr === 0 ? null : new WasmBuf(this, dtype, length, ptr);
   }
   protected release(buf: WasmBuf<BufDtype>): void {
