@@ -10,8 +10,8 @@
 //   grad     f64[stride + 1]: gradient accumulated into (not zeroed), intercept at grad[stride]
 //   scratch  16-byte aligned, 32 * stride + 16 bytes, for vector accumulators
 //
-// Narrow data (stride < 16) puts 4 rows in one vector, one vector per feature, so every lane does
-// useful work at d = 5; wide data vectorizes along each row and takes 4 rows one after another.
+// Vectorized along each row, 4 rows at a time, read one after another (sequential streams the
+// prefetcher follows). Narrow data trains in 4-row blocks instead (logistic-blocks.ts).
 // logistic-f64.ts is the f64 twin (X, y, sw and w in f64, no scratch); logistic-row.ts serves both.
 
 import { madd, hsum, gather4 } from './simd';
@@ -22,7 +22,6 @@ import { logistic_row } from './logistic-row';
 
 /** Rows folded into the f64 gradient at a time: bounds the f32 accumulators' rounding error. */
 const BLOCK: i32 = 256;
-const NARROW_STRIDE: i32 = 16;
 
 /** Lanes: the f32 values of rows r0..r3 of a per-row array (labels, weights). */
 // @ts-ignore: decorator
@@ -48,55 +47,10 @@ export function logistic_rows_f32(
     const m = min(BLOCK, end - b);
     if (!ASC_FEATURE_SIMD) {
       for (let k = b; k < b + m; k++) loss += logistic_row<f32>(X, y, sw, row_index(idx, k), d, stride, w, grad);
-    } else if (stride < NARROW_STRIDE) {
-      loss += rows_narrow(X, y, sw, idx, b, m, d, stride, w, grad, scratch);
     } else {
       loss += rows_wide(X, y, sw, idx, b, m, d, stride, w, grad, scratch);
     }
   }
-  return loss;
-}
-
-/** Up to BLOCK rows, 4 rows per vector: lane i of feature j's vector is row i's x_j. */
-function rows_narrow(
-  X: usize, y: usize, sw: usize, idx: usize, start: i32, count: i32,
-  d: i32, stride: i32, w: usize, grad: usize, scratch: usize,
-): f64 {
-  const rowBytes = <usize>stride << 2;
-  const block = scratch; // the 4 rows' features, one vector per feature
-  const acc = scratch + (<usize>stride << 4); // per-feature gradient vectors
-  memory.fill(acc, 0, <usize>d << 4);
-  const bias = v128.load32_splat(w + rowBytes);
-  let lossAcc = f32x4.splat(0), errAcc = f32x4.splat(0);
-  let k = start;
-  const end = start + count;
-  for (; k + 4 <= end; k += 4) {
-    const r0 = row_index(idx, k), r1 = row_index(idx, k + 1), r2 = row_index(idx, k + 2), r3 = row_index(idx, k + 3);
-    const x0 = X + r0 * rowBytes, x1 = X + r1 * rowBytes, x2 = X + r2 * rowBytes, x3 = X + r3 * rowBytes;
-    let z = bias;
-    for (let j = 0; j < d; j++) {
-      const o = <usize>j << 2;
-      const xj = gather4(x0 + o, x1 + o, x2 + o, x3 + o);
-      v128.store(block + (<usize>j << 4), xj);
-      z = madd<f32>(xj, v128.load32_splat(w + o), z);
-    }
-    const labels = rows4(y, r0, r1, r2, r3);
-    const weights = sw ? rows4(sw, r0, r1, r2, r3) : f32x4.splat(1);
-    const e = exp4_neg_abs(z);
-    const err = f32x4.mul(f32x4.sub(sigmoid4_from(z, e), labels), weights);
-    lossAcc = madd<f32>(bce4_from(z, labels, e), weights, lossAcc);
-    errAcc = f32x4.add(errAcc, err);
-    for (let j = 0; j < d; j++) {
-      const a = acc + (<usize>j << 4);
-      v128.store(a, madd<f32>(err, v128.load(block + (<usize>j << 4)), v128.load(a)));
-    }
-  }
-  for (let j = 0; j < d; j++) {
-    const gj = grad + (<usize>j << 3);
-    store<f64>(gj, load<f64>(gj) + <f64>hsum<f32>(v128.load(acc + (<usize>j << 4))));
-  }
-  let loss = fold_intercept_and_loss(grad, stride, errAcc, lossAcc);
-  for (; k < end; k++) loss += logistic_row<f32>(X, y, sw, row_index(idx, k), d, stride, w, grad);
   return loss;
 }
 
@@ -115,6 +69,8 @@ function rows_wide(
   for (; k + 4 <= end; k += 4) {
     const r0 = row_index(idx, k), r1 = row_index(idx, k + 1), r2 = row_index(idx, k + 2), r3 = row_index(idx, k + 3);
     const x0 = X + r0 * rowBytes, x1 = X + r1 * rowBytes, x2 = X + r2 * rowBytes, x3 = X + r3 * rowBytes;
+    // Each row's logit read start to end: 4 rows in lockstep (one load of w for 4 rows) measured
+    // 3x slower on 256-wide rows streamed from RAM.
     let z = f32x4.splat(dot_padded<f32>(x0, w, stride));
     z = f32x4.replace_lane(z, 1, dot_padded<f32>(x1, w, stride));
     z = f32x4.replace_lane(z, 2, dot_padded<f32>(x2, w, stride));
