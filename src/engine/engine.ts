@@ -111,15 +111,6 @@ export class KernelEngine<P> implements Engine {
   }
 
   // Kernels
-  padRows<T extends Dtype>(X: Buf<T>, n: number, d: number, stride: number): void {
-    fits(X, n, stride, stride, 'padRows X');
-    if (d > stride) misuse(`padRows: d = ${d} is more than stride = ${stride}`);
-    this.#ops[X.dtype].pad_rows(this.#p(X, X.dtype), n, d, stride);
-  }
-  findNonFinite<T extends Dtype>(x: Buf<T>, n: number): number {
-    fits(x, 1, 0, n, 'findNonFinite x');
-    return this.#ops[x.dtype].find_nonfinite(this.#p(x, x.dtype), n);
-  }
   settleRows<T extends Dtype>(X: Buf<T>, start: number, n: number, d: number, stride: number): number {
     fits(X, start + n, stride, stride, 'settleRows X');
     if (d > stride) misuse(`settleRows: d = ${d} is more than stride = ${stride}`);

@@ -23,11 +23,6 @@ export interface KernelOps<F, U, N, G> {
   activation_grad(kind: number, a: F, g: F, out: F, n: number): void;
   /** Row-wise softmax of m rows of K logits (row strides ldz, ldp). */
   softmax_rows(Z: F, ldz: number, m: number, K: number, P: F, ldp: number): void;
-  // layout
-  /** Spreads n rows of d values, stored back to back, to rows of stride values (padding zeroed), in place. */
-  pad_rows(X: F, n: number, d: number, stride: number): void;
-  /** Index of the first NaN or Infinity among n values, or -1. */
-  find_nonfinite(x: F, n: number): number;
   // ingest
   /**
    * Spreads rows start..start+n, written back to back from row start's place, to rows of stride
@@ -107,8 +102,6 @@ export const KERNEL_PARAMS = {
   activation: 4,
   activation_grad: 5,
   softmax_rows: 6,
-  pad_rows: 4,
-  find_nonfinite: 2,
   settle_rows: 5,
   gemv_bias: 6,
   gemm_nt: 11,
@@ -145,10 +138,6 @@ export type ArrayOps<F extends FloatArray> = KernelOps<F, Uint32Array, null, Flo
  * take whole buffers, rows in order; the matrices are row-major with rows padded to multiples of 4.
  */
 export interface Kernels {
-  /** Spreads n rows of d values, stored back to back, to padded rows of `stride`, in place. */
-  padRows<T extends Dtype>(X: Buf<T>, n: number, d: number, stride: number): void;
-  /** Index of the first NaN or Infinity in x[0..n), or -1. */
-  findNonFinite<T extends Dtype>(x: Buf<T>, n: number): number;
   /**
    * Rows start..start+n of X, written back to back from row start's place, settled into padded
    * rows of `stride` in place; the index (from row start, padded) of the first NaN or Infinity, or -1.
