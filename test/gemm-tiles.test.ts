@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { engines } from './helpers/backends.js';
 import { floatsOf } from './helpers/buffers.js';
 import { normals } from './helpers/random.js';
+import { randomData, randomNet } from './helpers/nets.js';
 import { floats, type Dtype } from '../src/engine/engine.js';
+import { getEngine } from '../src/engine/index.js';
+import type { NetSpec } from '../src/engine/net.js';
 
 const pad = (n: number) => (n + 3) & ~3;
 const tol: Record<Dtype, number> = { float32: 2e-6, float64: 1e-14 };
@@ -24,6 +27,14 @@ function expectNear(got: ArrayLike<number>, want: Float64Array, scale: number, t
   for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
   expect(worst).toBeLessThanOrEqual(t * scale);
 }
+
+// Networks whose weight gradients take the two-row tiles (real outputs 2 mod 4: 10, 18, 6) over
+// inputs of one to several vectors, checked against the js backend's gradient of the same net.
+const nets: [string, NetSpec][] = [
+  ['multi-label 37 -> 10', { sizes: [37, 10], hidden: 'identity', output: 'sigmoid', maxBatch: 16 }],
+  ['MLP 21 -> 18 (relu) -> 10, softmax', { sizes: [21, 18, 10], hidden: 'relu', output: 'softmax', maxBatch: 16 }],
+  ['MLP 3 -> 6 (logistic) -> 2, sigmoid', { sizes: [3, 6, 2], hidden: 'logistic', output: 'sigmoid', maxBatch: 16 }],
+];
 
 // [m, k, nOut] real sizes: single rows, odd row counts, k of one vector or an odd count of them,
 // output counts of one tile and not, a full-size case.
@@ -94,6 +105,16 @@ describe.each(engines)('gemm tiles on %s', (_name, engine) => {
       for (let i = 0; i < m; i++) for (let o = outReal; o < nOut; o++) expect(C.view()[i * (nOut + 4) + o]).toBe(0);
       for (let o = 0; o < nOut; o++) for (let q = kReal; q < k; q++) expect(dW.view()[o * k + q]).toBe(0);
       for (const buf of [A, W, bias, D, dW, C, Out]) engine.free(buf);
+    });
+
+    it.each(nets)('%s: the weight gradient of the two-row tiles equals the js backend\'s', (_label, spec) => {
+      const grads = [engine, getEngine('js')].map((e) => {
+        const net = randomNet(e, spec, 21, dtype);
+        e.netLossGrad(net, randomData(e, spec, 37, 22, true, dtype));
+        return Float64Array.from(net.grads.view());
+      });
+      const scale = Math.max(...Array.from(grads[1], Math.abs));
+      grads[0].forEach((g, i) => expect(Math.abs(g - grads[1][i])).toBeLessThanOrEqual(scale * (dtype === 'float32' ? 1e-5 : 1e-13)));
     });
   });
 });

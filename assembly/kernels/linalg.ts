@@ -198,8 +198,78 @@ export function gemm_nt_f64(A: usize, lda: i32, idx: usize, start: i32, m: i32, 
 }
 
 /**
+ * The 2 x 4 tile of D^T A for an output count that is 2 mod 4: two gradient rows, four vectors
+ * each from g, as axpy_tile_4x2.
+ */
+// @ts-ignore: decorator
+@inline function axpy_tile_2x4<T>(gathered: bool, d: usize, dBytes: usize, m: i32, A: usize, aBytes: usize, idx: usize, start: i32, g: usize, wBytes: usize): void {
+  const g1 = g + wBytes;
+  let s00 = v128.load(g), s01 = v128.load(g, 16), s02 = v128.load(g, 32), s03 = v128.load(g, 48);
+  let s10 = v128.load(g1), s11 = v128.load(g1, 16), s12 = v128.load(g1, 32), s13 = v128.load(g1, 48);
+  let p = idx + (<usize>start << 2), row = A + <usize>start * aBytes;
+  const end = d + <usize>m * dBytes;
+  for (; d < end; d += dBytes) {
+    let a = row;
+    if (gathered) {
+      a = A + <usize>load<u32>(p) * aBytes;
+      p += 4;
+    } else {
+      row += aBytes;
+    }
+    const d0 = v128.load_splat<T>(d), d1 = v128.load_splat<T>(d, sizeof<T>());
+    let x = v128.load(a);
+    s00 = madd<T>(x, d0, s00); s10 = madd<T>(x, d1, s10);
+    x = v128.load(a, 16);
+    s01 = madd<T>(x, d0, s01); s11 = madd<T>(x, d1, s11);
+    x = v128.load(a, 32);
+    s02 = madd<T>(x, d0, s02); s12 = madd<T>(x, d1, s12);
+    x = v128.load(a, 48);
+    s03 = madd<T>(x, d0, s03); s13 = madd<T>(x, d1, s13);
+  }
+  v128.store(g, s00); v128.store(g, s01, 16); v128.store(g, s02, 32); v128.store(g, s03, 48);
+  v128.store(g1, s10); v128.store(g1, s11, 16); v128.store(g1, s12, 32); v128.store(g1, s13, 48);
+}
+
+/** The 2 x 1 tile of D^T A: as axpy_tile_2x4, one vector per gradient row. */
+// @ts-ignore: decorator
+@inline function axpy_tile_2x1<T>(gathered: bool, d: usize, dBytes: usize, m: i32, A: usize, aBytes: usize, idx: usize, start: i32, g: usize, wBytes: usize): void {
+  let s0 = v128.load(g), s1 = v128.load(g + wBytes);
+  let p = idx + (<usize>start << 2), row = A + <usize>start * aBytes;
+  const end = d + <usize>m * dBytes;
+  for (; d < end; d += dBytes) {
+    let a = row;
+    if (gathered) {
+      a = A + <usize>load<u32>(p) * aBytes;
+      p += 4;
+    } else {
+      row += aBytes;
+    }
+    const x = v128.load(a);
+    s0 = madd<T>(x, v128.load_splat<T>(d), s0);
+    s1 = madd<T>(x, v128.load_splat<T>(d, sizeof<T>()), s1);
+  }
+  v128.store(g, s0);
+  v128.store(g + wBytes, s1);
+}
+
+/** The gradient rows o..o+3 of gemm_tn_acc, or o..o+1 when `pair` (both constants at each call). */
+// @ts-ignore: decorator
+@inline function axpy_rows<T>(gathered: bool, pair: bool, d: usize, dBytes: usize, m: i32, A: usize, aBytes: usize, idx: usize, start: i32, g: usize, wBytes: usize): void {
+  let q: usize = 0;
+  if (pair) {
+    for (; q + 64 <= wBytes; q += 64) axpy_tile_2x4<T>(gathered, d, dBytes, m, A + q, aBytes, idx, start, g + q, wBytes);
+    for (; q < wBytes; q += 16) axpy_tile_2x1<T>(gathered, d, dBytes, m, A + q, aBytes, idx, start, g + q, wBytes);
+  } else {
+    for (; q + 32 <= wBytes; q += 32) axpy_tile_4x2<T>(gathered, d, dBytes, m, A + q, aBytes, idx, start, g + q, wBytes);
+    if (q < wBytes) axpy_tile_4x1<T>(gathered, d, dBytes, m, A + q, aBytes, idx, start, g + q, wBytes);
+  }
+}
+
+/**
  * dW[o] += sum_i D[i][o] A_i  (D^T A: a layer's weight gradient), for m rows; dW is nOut x k.
- * A tile of four gradient rows by two vectors of k stays in registers across all m rows.
+ * A tile of four gradient rows by two vectors of k stays in registers across all m rows. nOut
+ * may also be 2 mod 4 (a layer's real outputs rounded up to even, its padding rows left as they
+ * are): the last two rows then take a tile of two rows by four vectors.
  */
 export function gemm_tn_acc<T>(
   D: usize, ldd: i32, m: i32, nOut: i32, A: usize, lda: i32, idx: usize, start: i32, k: i32, dW: usize,
@@ -218,14 +288,13 @@ export function gemm_tn_acc<T>(
   }
   for (let o = 0; o < nOut; o += 4) {
     const d = elem<T>(D, o), g = dW + <usize>o * wBytes;
-    let q: usize = 0;
-    // Two copies of each loop, so the gathered rows' branch is decided once, not per row.
-    if (idx) {
-      for (; q + 32 <= wBytes; q += 32) axpy_tile_4x2<T>(true, d, dBytes, m, A + q, aBytes, idx, start, g + q, wBytes);
-      if (q < wBytes) axpy_tile_4x1<T>(true, d, dBytes, m, A + q, aBytes, idx, start, g + q, wBytes);
+    // Copies of the loops for each case, so the branches are decided once, not per row.
+    if (o + 4 <= nOut) {
+      if (idx) axpy_rows<T>(true, false, d, dBytes, m, A, aBytes, idx, start, g, wBytes);
+      else axpy_rows<T>(false, false, d, dBytes, m, A, aBytes, idx, start, g, wBytes);
     } else {
-      for (; q + 32 <= wBytes; q += 32) axpy_tile_4x2<T>(false, d, dBytes, m, A + q, aBytes, idx, start, g + q, wBytes);
-      if (q < wBytes) axpy_tile_4x1<T>(false, d, dBytes, m, A + q, aBytes, idx, start, g + q, wBytes);
+      if (idx) axpy_rows<T>(true, true, d, dBytes, m, A, aBytes, idx, start, g, wBytes);
+      else axpy_rows<T>(false, true, d, dBytes, m, A, aBytes, idx, start, g, wBytes);
     }
   }
 }

@@ -69,7 +69,9 @@ function net_batch_grad<T>(
     const nIn = layer(desc, l, LAYER_IN), nOut = layer(desc, l, LAYER_OUT);
     const delta = elem<T>(scratch, layer(desc, l, LAYER_DELTA));
     const src = l == 0 ? X : elem<T>(scratch, layer(desc, l - 1, LAYER_ACT));
-    gemm_tn_acc<T>(delta, nOut, count, nOut, src, nIn, l == 0 ? idx : 0, l == 0 ? start : 0, nIn, elem<T>(grads, layer(desc, l, LAYER_W)));
+    // The weight gradient of the real outputs only (rounded up to even): padding rows stay zero.
+    const gradRows = (layer(desc, l, LAYER_REAL_OUT) + 1) & ~1;
+    gemm_tn_acc<T>(delta, nOut, count, gradRows, src, nIn, l == 0 ? idx : 0, l == 0 ? start : 0, nIn, elem<T>(grads, layer(desc, l, LAYER_W)));
     if (!word(desc, NET_NO_BIAS)) add_rows<T>(delta, nOut, count, elem<T>(grads, layer(desc, l, LAYER_B)));
     if (l > 0) {
       const below = elem<T>(scratch, layer(desc, l - 1, LAYER_DELTA));

@@ -75,9 +75,10 @@ function net_batch_grad(
     ? softmax_ce_rows(top.act, kPad, count, K, Y as Uint32Array, idx, start, sw, top.delta, kPad)
     : sigmoid_bce_rows(top.act, kPad, count, K, Y as FloatArray, desc[NET_Y_STRIDE], idx, start, sw, top.delta, kPad);
   for (let l = Ls.length - 1; l >= 0; l--) {
-    const { nIn, nOut, W, dW, db, delta } = Ls[l];
+    const { nIn, nOut, real, W, dW, db, delta } = Ls[l];
     const first = l === 0;
-    gemm_tn_acc(delta, nOut, count, nOut, first ? X : Ls[l - 1].act, nIn, first ? idx : null, first ? start : 0, nIn, dW);
+    // The weight gradient of the real outputs only (rounded up to even): padding rows stay zero.
+    gemm_tn_acc(delta, nOut, count, (real + 1) & ~1, first ? X : Ls[l - 1].act, nIn, first ? idx : null, first ? start : 0, nIn, dW);
     if (!desc[NET_NO_BIAS]) add_rows(delta, nOut, count, db);
     if (!first) {
       const below = Ls[l - 1];
