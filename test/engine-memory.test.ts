@@ -82,6 +82,7 @@ describe.each(engines)('allocation on %s', (name, engine) => {
       f32: (n) => (++calls === 3 ? fail('OUT_OF_MEMORY', 'no more') : (made.push(engine.f32(n)), made[made.length - 1] as F32Buf)),
       f64: (n) => engine.f64(n),
       u32: (n) => engine.u32(n),
+      blank: (dtype, n) => engine.blank(dtype, n),
       free: (b) => engine.free(b),
       get bytesInUse() {
         return engine.bytesInUse;

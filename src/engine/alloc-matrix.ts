@@ -32,31 +32,41 @@ export interface EngineMatrix extends Matrix {
   dispose(): void;
 }
 
+// The engine and the buffer are private fields (#): only rows and cols are the matrix's own keys.
 class ResidentMatrix implements EngineMatrix {
+  readonly #engine: Engine;
+  readonly #buf: FloatBuf;
   #disposed = false;
   constructor(
-    readonly engine: Engine,
-    private readonly buf: FloatBuf,
+    engine: Engine,
+    buf: FloatBuf,
     readonly rows: number,
     readonly cols: number,
-  ) {}
+  ) {
+    this.#engine = engine;
+    this.#buf = buf;
+  }
   get data(): Float32Array | Float64Array {
     const v = this.values().view();
     // A streaming reader's buffer may hold room for rows it never read.
     return v.length === this.rows * this.cols ? v : v.subarray(0, this.rows * this.cols);
   }
-  /** The engine buffer, or DISPOSED once freed. */
-  values(): FloatBuf {
-    if (this.#disposed) fail('DISPOSED', `this ${this.rows} x ${this.cols} matrix was disposed`);
-    return this.buf;
-  }
   get dtype(): Dtype {
-    return this.buf.dtype;
+    return this.#buf.dtype;
   }
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.engine.free(this.buf);
+    this.#engine.free(this.#buf);
+  }
+  /** The engine buffer, or DISPOSED once freed. */
+  values(): FloatBuf {
+    if (this.#disposed) fail('DISPOSED', `this ${this.rows} x ${this.cols} matrix was disposed`);
+    return this.#buf;
+  }
+  /** Whether the values are in `engine`, as `dtype`. */
+  isIn(engine: Engine, dtype: Dtype): boolean {
+    return this.#engine === engine && this.#buf.dtype === dtype;
   }
 }
 
@@ -90,6 +100,6 @@ export function residentMatrix(engine: Engine, buf: FloatBuf, rows: number, cols
  * allocMatrix matrix of that engine and dtype whose width is its padded stride. Null otherwise.
  */
 export function residentValues(X: Matrix, engine: Engine, dtype: Dtype): FloatBuf | null {
-  if (!(X instanceof ResidentMatrix) || X.engine !== engine || X.dtype !== dtype || paddedStride(X.cols) !== X.cols) return null;
+  if (!(X instanceof ResidentMatrix) || !X.isIn(engine, dtype) || paddedStride(X.cols) !== X.cols) return null;
   return X.values();
 }

@@ -7,6 +7,18 @@ import { checkOutputs, checkParameters, EST_NAMES, estimatorClass, taskAfterFit,
 import { Typed, UserError, type Ctx } from '../outcome.js';
 import type { Env, Surface } from '../surface.js';
 import { hostileNumber, hostileValue, setOwn, typedArray, typedSpec, unknownKey, type TypedSpec } from '../values.js';
+import { allocMatrix, type BackendName } from '../../../../src/index.js';
+
+/** A well-formed float Matrix copied into an allocMatrix (owned by the case), anything else as it is. */
+function inEngine(ctx: Ctx, v: unknown, o: { dtype: 'float32' | 'float64'; backend: BackendName }): unknown {
+  const m = v as { data?: unknown; rows?: unknown; cols?: unknown } | null;
+  if (!m || !(m.data instanceof Float32Array || m.data instanceof Float64Array)) return v;
+  const { rows, cols, data } = m as { data: Float32Array | Float64Array; rows: number; cols: number };
+  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0 || data.length !== rows * cols) return v;
+  const X = ctx.own(allocMatrix(rows, cols, { dtype: o.dtype, backend: o.backend }));
+  X.data.set(data);
+  return X;
+}
 
 /** Small, fast configurations of each estimator (every solver family). */
 const CONFIGS: Record<EstName, Record<string, unknown>[]> = {
@@ -66,6 +78,8 @@ export interface InputsCase {
   start: { as: 'none' } | { as: 'valid'; scale: number } | { as: 'matrix'; coef: MatrixSpec; intercept: MatrixSpec } | { as: 'value'; coef: unknown; intercept: unknown };
   extraKey: null | [string, unknown];
   steps: Step[];
+  /** X, where it is a well-formed Matrix, handed over in an allocMatrix of the case's backend and dtype. */
+  resident: boolean;
 }
 
 const targets = (est: EstName): fc.Arbitrary<Targets> => {
@@ -158,6 +172,7 @@ function caseArb(est: EstName, env: Env): fc.Arbitrary<InputsCase> {
     ),
     extraKey: fc.oneof({ weight: 15, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.tuple(unknownKey, hostileValue) }),
     steps: fc.array(step, { maxLength: 3 }),
+    resident: fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
   });
 }
 
@@ -190,7 +205,7 @@ export const inputs: Surface<InputsCase> = {
     const Est = estimatorClass(name);
     const options = { ...CONFIGS[name][c.config], dtype: c.dtype, backend: env.available[c.backend] };
     const model = ctx.own(ctx.call(`new ${name}`, [options], () => new Est(options)));
-    const X = buildMatrix(c.X);
+    const X = c.resident ? inEngine(ctx, buildMatrix(c.X), options) : buildMatrix(c.X);
     const y = buildTargets(c.y, c.X.rows);
     const opts: Record<string, unknown> = {};
     const sw = buildWeights(c.sampleWeight, c.X.rows);
