@@ -103,6 +103,39 @@ describe('fitAsync callbacks', () => {
     expect(b).toEqual(a);
   });
 
+  it('the data crosses once: one message to the worker, X transferred in it; each epoch\'s answer goes through shared memory', async () => {
+    const sent: { message: unknown; transfer: Transferable[]; bytes: number[] }[] = [];
+    const pool = fitPool as unknown as { acquire(): Promise<{ post(m: unknown, t?: Transferable[]): void }> };
+    const acquire = pool.acquire.bind(pool);
+    pool.acquire = async () => {
+      const worker = await acquire();
+      const post = worker.post;
+      worker.post = (message, transfer = []) => {
+        sent.push({ message, transfer, bytes: transfer.map((b) => (b as ArrayBuffer).byteLength) });
+        worker.post = post;
+        post(message, transfer);
+      };
+      return worker;
+    };
+    try {
+      let epochs = 0;
+      const rows = rowsOf(X);
+      await new lib.LogisticRegression({ solver: 'sgd', maxIter: 20, tol: 0 }).fitAsync(rows, labels, { onEpochEnd: () => void epochs++ });
+      expect(epochs).toBe(20);
+      expect(sent).toHaveLength(1);
+      const [{ message, transfer, bytes }] = sent;
+      const job = (message as { job: { X: lib.Matrix } }).job;
+      expect(transfer).toHaveLength(1);
+      expect(transfer[0]).toBe(job.X.data.buffer);
+      expect(bytes).toEqual([600 * 5 * 8]);
+      // Transferred: the converted copy is gone from this thread, the caller's rows untouched.
+      expect(job.X.data.length).toBe(0);
+      expect(rows[0]).toEqual(Array.from(X.data.subarray(0, 5)));
+    } finally {
+      delete (pool as { acquire?: unknown }).acquire;
+    }
+  });
+
   it('returning false from onEpochEnd stops at the same epoch as fit', async () => {
     const make = () => new lib.LogisticRegression({ solver: 'sgd', maxIter: 50, tol: 0, seed: 1 });
     const stopAt3 = { onEpochEnd: (l: lib.EpochLog) => l.epoch < 3 };
