@@ -18,12 +18,16 @@ export function encodeTargets(y: Targets, rows: number): EncodedTargets {
     if (labels.length !== rows) fail('SHAPE_MISMATCH', `X has ${rows} rows but y has ${labels.length} labels`);
     return { kind: 'classes', ...encodeClasses(labels) };
   }
-  const m = checkMatrix(y as MatrixLike, { name: 'y' });
+  // Only 0 and 1 pass the check below, so the generic scan for NaN and Infinity is not needed.
+  const m = checkMatrix(y as MatrixLike, { name: 'y', checkFinite: false });
   if (m.rows !== rows) fail('SHAPE_MISMATCH', `X has ${rows} rows but y has ${m.rows}`);
-  const bad = m.data.findIndex((v) => v !== 0 && v !== 1);
-  if (bad >= 0) {
-    const i = Math.floor(bad / m.cols);
-    fail('BAD_LABEL', `y[${i}][${bad - i * m.cols}] is ${m.data[bad]}; an indicator matrix holds only 0 and 1`);
+  const data = m.data;
+  for (let k = 0; k < data.length; k++) {
+    const v = data[k];
+    if (v !== 0 && v !== 1) {
+      const i = Math.floor(k / m.cols);
+      fail('BAD_LABEL', `y[${i}][${k - i * m.cols}] is ${v}; an indicator matrix holds only 0 and 1`);
+    }
   }
   return { kind: 'indicators', indicators: m };
 }
