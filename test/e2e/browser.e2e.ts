@@ -409,6 +409,35 @@ document.title = JSON.stringify({
     await page.close();
   });
 
+  it('in an ordinary page (no SharedArrayBuffer), an abort or onEpochEnd returning false ends the worker and rejects with ABORTED, and the next fit still matches fit', async () => {
+    const { page, errors } = await pageAt('fit-async-ordinary.html', fitAsyncPage(`
+await init();
+const { X, y } = makeLogistic(3000, 8, 5);
+const labels = Array.from(y);
+const long = () => new MLPClassifier({ hiddenLayerSizes: [16], maxIter: 100000, tol: 0, nIterNoChange: 100000 });
+const reason = (p) => p.then(() => 'resolved', (e) => e.code + ' ' + e.message);
+const controller = new AbortController();
+const aborted = reason(long().fitAsync(X, labels, { signal: controller.signal, onEpochEnd: (log) => { if (log.epoch === 3) controller.abort(); } }));
+const stopped = reason(long().fitAsync(X, labels, { onEpochEnd: (log) => log.epoch < 3 }));
+const make = () => new LogisticRegression({ solver: 'sgd', maxIter: 20, seed: 2 });
+const sync = make().fit(X, labels);
+const model = await make().fitAsync(X, labels);
+document.title = JSON.stringify({
+  sab: typeof SharedArrayBuffer, aborted: await aborted, stopped: await stopped,
+  same: Array.from(model.getParameters()).every((v, i) => Object.is(v, sync.getParameters()[i])),
+});
+`), false);
+    await page.waitForFunction(() => document.title !== '', undefined, { timeout: 60_000 });
+    const r = JSON.parse(await page.title());
+    expect(r.error).toBeUndefined();
+    expect(r.sab).toBe('undefined');
+    expect(r.aborted).toBe('ABORTED ABORTED: fitAsync was aborted before training finished');
+    expect(r.stopped).toMatch(/^ABORTED ABORTED: onEpochEnd returned false, but without SharedArrayBuffer/);
+    expect(r.same).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('in a cross-origin-isolated page, onEpochEnd returning false stops at the same epoch as fit, and an abort frees the worker\'s memory', async () => {
     const { page, errors } = await pageAt('fit-async-isolated.html', fitAsyncPage(`
 await init();
