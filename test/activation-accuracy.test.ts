@@ -1,7 +1,8 @@
 // sigmoid and softmax against a plain f64 oracle of the same stored inputs, on every backend: a
 // dense sweep and the extremes (+-88, +-1e30, the largest float, +-Infinity), lengths and row widths
 // that leave vector tails, rows stored with and without padding, in place, and nothing written past
-// a row's K values. Also the softmax cross-entropy head, which shares the row max and exp-sum pass.
+// a row's K values. Also the softmax cross-entropy head, which shares the row max and exp-sum pass,
+// and relu's answer for NaN and -0.
 import { describe, expect, it } from 'vitest';
 import { engines } from './helpers/backends.js';
 import { floatsOf } from './helpers/buffers.js';
@@ -76,6 +77,14 @@ describe.each(engines)('%s: sigmoid and softmax against f64', (_name, engine) =>
         for (let i = 0; i < n; i++) expect(Math.abs(p[i] - sigmoidOf(z[i]))).toBeLessThanOrEqual(tol * sigmoidOf(z[i]));
         expect(Array.from(p.subarray(n))).toEqual([SENTINEL, SENTINEL, SENTINEL, SENTINEL]);
       }
+    });
+
+    it('relu is 0 for NaN, -0 and negatives in the vector lanes and the tail alike, as the JS twin gives it', () => {
+      const z = [NaN, -0, -1, 2, -1e30, 1e30, 0.5, NaN, -0];
+      const out = withSentinel(engine, dtype, [], z.length);
+      engine.activation('relu', floatsOf(engine, dtype, z), out, z.length);
+      expect(Array.from(out.view())).toEqual([0, 0, 0, 2, 0, round(1e30), 0.5, 0, 0]);
+      expect(Array.from(out.view()).every((v) => !Object.is(v, -0))).toBe(true);
     });
 
     it('a negative count is no values: sigmoid, the activations and softmax write nothing', () => {

@@ -111,7 +111,9 @@ export function activation<T>(kind: i32, x: usize, out: usize, n: i32): void {
   }
   let o: usize = 0;
   if (ASC_FEATURE_SIMD && kind == ACT_RELU) {
-    for (; o + 16 <= bytes; o += 16) v128.store(out + o, v128.max<T>(v128.load(x + o), v128.splat<T>(0)));
+    // pmax(0, v) = 0 < v ? v : 0, one instruction where max is six (NaN and -0 handling), and the
+    // scalar tail's and the JS twin's answer for NaN and -0 too.
+    for (; o + 16 <= bytes; o += 16) v128.store(out + o, v128.pmax<T>(v128.splat<T>(0), v128.load(x + o)));
   } else if (ASC_FEATURE_SIMD && sizeof<T>() == 4) {
     for (; o + 16 <= bytes; o += 16) v128.store(out + o, tanh4(v128.load(x + o)));
   }
