@@ -21,8 +21,8 @@ import { exp1, sigmoid_from1, bce_from1 } from './scalar';
 import { row_index } from './rows';
 import { rng_next_u32 } from './rng';
 
-/** Blocks folded into the f64 gradient at a time (256 rows): bounds the f32 accumulators' rounding error. */
-const FOLD_BLOCKS: i32 = 64;
+/** Blocks folded into the f64 gradient at a time (128 rows): bounds the f32 accumulators' rounding error. */
+const FOLD_BLOCKS: i32 = 32;
 
 /** Whether lane l of block b is a data row: row l * nb + b is below n. */
 // @ts-ignore: decorator
@@ -81,10 +81,22 @@ export function logistic_blocks<T>(
   return v128.and(weights, live_lanes(b, k, n, nb, start, end));
 }
 
+/** (sigmoid(z) - y) s from e = e^(-|z|): the error of 4 rows, weighted. */
+// @ts-ignore: decorator
+@inline function err4(z: v128, y: v128, e: v128, s: v128, one: v128): v128 {
+  return f32x4.mul(f32x4.sub(sigmoid4_from_k(z, e, one), y), s);
+}
+
+/** Binary cross-entropy of 4 rows in the stable form max(z, 0) - z y + log1p(e), constants as loaded. */
+// @ts-ignore: decorator
+@inline function bce4_k(z: v128, y: v128, e: v128, zero: v128, two: v128, c11: v128, c9: v128, c7: v128, c5: v128, c3: v128): v128 {
+  return f32x4.add(f32x4.sub(f32x4.max(z, zero), f32x4.mul(z, y)), log1p4_unit_k(e, two, c11, c9, c7, c5, c3));
+}
+
 /**
- * f32x4: two blocks per step, their 8 rows in the lanes of two vectors that share each load of a
- * weight and each update of a gradient accumulator (per-feature accumulators in scratch). An odd
- * block out pairs with itself at weight zero.
+ * f32x4: four blocks per step, their 16 rows in the lanes of four vectors that share each load of
+ * a weight and each update of a gradient accumulator (per-feature accumulators in scratch). Blocks
+ * past the range stand in as the step's first block at weight zero.
  */
 function blocks_f32x4(
   X: usize, y: usize, sw: usize, order: usize, n: i32, d: i32, stride: i32,
@@ -109,31 +121,41 @@ function blocks_f32x4(
     const kStop = min(k + FOLD_BLOCKS, kEnd);
     memory.fill(acc, 0, blockBytes);
     let lossAcc = zero, errAcc = zero;
-    for (; k < kStop; k += 2) {
-      const pair = k + 1 < kStop;
-      const b0 = <i32>row_index(order, k), b1 = pair ? <i32>row_index(order, k + 1) : b0;
-      const x0 = X + <usize>b0 * blockBytes, x1 = X + <usize>b1 * blockBytes;
-      let z0 = bias, z1 = bias;
+    for (; k < kStop; k += 4) {
+      const b0 = <i32>row_index(order, k);
+      const b1 = k + 1 < kStop ? <i32>row_index(order, k + 1) : b0;
+      const b2 = k + 2 < kStop ? <i32>row_index(order, k + 2) : b0;
+      const b3 = k + 3 < kStop ? <i32>row_index(order, k + 3) : b0;
+      const x0 = X + <usize>b0 * blockBytes, x1 = X + <usize>b1 * blockBytes, x2 = X + <usize>b2 * blockBytes, x3 = X + <usize>b3 * blockBytes;
+      let z0 = bias, z1 = bias, z2 = bias, z3 = bias;
       for (let o: usize = 0; o < blockBytes; o += 16) {
         const wj = v128.load(ws + o);
         z0 = madd<f32>(v128.load(x0 + o), wj, z0);
         z1 = madd<f32>(v128.load(x1 + o), wj, z1);
+        z2 = madd<f32>(v128.load(x2 + o), wj, z2);
+        z3 = madd<f32>(v128.load(x3 + o), wj, z3);
       }
       const s0 = lane_weights(sw, one, b0, k, n, nb, start, end);
-      const s1 = pair ? lane_weights(sw, one, b1, k + 1, n, nb, start, end) : zero;
+      const s1 = k + 1 < kStop ? lane_weights(sw, one, b1, k + 1, n, nb, start, end) : zero;
+      const s2 = k + 2 < kStop ? lane_weights(sw, one, b2, k + 2, n, nb, start, end) : zero;
+      const s3 = k + 3 < kStop ? lane_weights(sw, one, b3, k + 3, n, nb, start, end) : zero;
       const y0 = v128.load(y + (<usize>b0 << 4)), y1 = v128.load(y + (<usize>b1 << 4));
+      const y2 = v128.load(y + (<usize>b2 << 4)), y3 = v128.load(y + (<usize>b3 << 4));
       // e^(-|z|), the one exponential both the sigmoid and the log-loss need.
       const e0 = exp4_nonpos_k(v128.or(z0, sign), log2e, magic, nln2hi, nln2lo, q5, q4, q3, q2, q1, one, floor);
       const e1 = exp4_nonpos_k(v128.or(z1, sign), log2e, magic, nln2hi, nln2lo, q5, q4, q3, q2, q1, one, floor);
-      const err0 = f32x4.mul(f32x4.sub(sigmoid4_from_k(z0, e0, one), y0), s0);
-      const err1 = f32x4.mul(f32x4.sub(sigmoid4_from_k(z1, e1, one), y1), s1);
-      // Binary cross-entropy in the stable form max(z, 0) - z y + log1p(e).
-      const l0 = f32x4.add(f32x4.sub(f32x4.max(z0, zero), f32x4.mul(z0, y0)), log1p4_unit_k(e0, two, c11, c9, c7, c5, c3));
-      const l1 = f32x4.add(f32x4.sub(f32x4.max(z1, zero), f32x4.mul(z1, y1)), log1p4_unit_k(e1, two, c11, c9, c7, c5, c3));
-      lossAcc = madd<f32>(l0, s0, madd<f32>(l1, s1, lossAcc));
-      errAcc = f32x4.add(errAcc, f32x4.add(err0, err1));
+      const e2 = exp4_nonpos_k(v128.or(z2, sign), log2e, magic, nln2hi, nln2lo, q5, q4, q3, q2, q1, one, floor);
+      const e3 = exp4_nonpos_k(v128.or(z3, sign), log2e, magic, nln2hi, nln2lo, q5, q4, q3, q2, q1, one, floor);
+      const err0 = err4(z0, y0, e0, s0, one), err1 = err4(z1, y1, e1, s1, one);
+      const err2 = err4(z2, y2, e2, s2, one), err3 = err4(z3, y3, e3, s3, one);
+      lossAcc = madd<f32>(bce4_k(z0, y0, e0, zero, two, c11, c9, c7, c5, c3), s0, lossAcc);
+      lossAcc = madd<f32>(bce4_k(z1, y1, e1, zero, two, c11, c9, c7, c5, c3), s1, lossAcc);
+      lossAcc = madd<f32>(bce4_k(z2, y2, e2, zero, two, c11, c9, c7, c5, c3), s2, lossAcc);
+      lossAcc = madd<f32>(bce4_k(z3, y3, e3, zero, two, c11, c9, c7, c5, c3), s3, lossAcc);
+      errAcc = f32x4.add(errAcc, f32x4.add(f32x4.add(err0, err1), f32x4.add(err2, err3)));
       for (let o: usize = 0; o < blockBytes; o += 16) {
-        v128.store(acc + o, madd<f32>(err0, v128.load(x0 + o), madd<f32>(err1, v128.load(x1 + o), v128.load(acc + o))));
+        const g = madd<f32>(err1, v128.load(x1 + o), madd<f32>(err0, v128.load(x0 + o), v128.load(acc + o)));
+        v128.store(acc + o, madd<f32>(err3, v128.load(x3 + o), madd<f32>(err2, v128.load(x2 + o), g)));
       }
     }
     for (let j = 0; j < d; j++) {

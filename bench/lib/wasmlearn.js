@@ -4,6 +4,8 @@
 import { init, getEngine } from '../../dist/engine/index.js';
 import { createNet, createOptimizer } from '../../dist/engine/net.js';
 import { uploadMatrix, uploadRows } from '../../dist/engine/resident.js';
+import { uploadBlocks } from '../../dist/engine/blocks.js';
+import { paddedStride } from '../../dist/engine/memory.js';
 import { seedState } from '../../dist/core/rng.js';
 
 let info = null;
@@ -36,28 +38,37 @@ export function roofline(X) {
   };
 }
 
-/** A binary problem resident in one engine: rows, weights w (f32[stride + 4], intercept at w[stride]). */
+/**
+ * A binary problem resident in one engine as BinaryLogistic keeps it (narrow data, padded stride
+ * below 16, in 4-row blocks; padded rows otherwise): weights w (f32[stride + 4], intercept at w[stride]).
+ */
 export function residentLogistic(backend, X, y) {
   const engine = getEngine(backend);
-  const rows = uploadRows(engine, X, y, null);
+  const blocked = paddedStride(X.cols) < 16;
+  const rows = blocked ? uploadBlocks(engine, X, y, null) : uploadRows(engine, X, y, null);
   const w = engine.f32(rows.stride + 4);
   const bufs = [rows.X, rows.y, w];
-  const idx = engine.u32(rows.n);
+  const idx = engine.u32(blocked ? rows.nb : rows.n);
   const rng = engine.u32(4);
   bufs.push(idx, rng);
   return {
     engine, rows, w,
-    /** Weights and intercept from plain arrays; resets the row order and the shuffling stream. */
+    /** Weights and intercept from plain arrays; resets the row (block) order and the shuffling stream. */
     reset(wv, b, seed = 1) {
       const v = w.view();
       v.fill(0);
       v.set(wv);
       v[rows.stride] = b;
-      idx.view().set(Uint32Array.from({ length: rows.n }, (_, i) => i));
+      idx.view().set(Uint32Array.from({ length: idx.length }, (_, i) => i));
       seedState(seed, rng.view());
     },
     epoch(opts) {
-      return engine.epochSgdLogistic(rows, idx, w, rng, { l1: 0, ...opts });
+      const o = { l1: 0, ...opts };
+      return blocked ? engine.epochSgdLogisticBlocks(rows, idx, w, rng, o) : engine.epochSgdLogistic(rows, idx, w, rng, o);
+    },
+    /** The full-batch loss, returned, and gradient into grad (f64[stride + 1]). */
+    lossGrad(grad) {
+      return blocked ? engine.lossGradLogisticBlocks(rows, w, grad) : engine.lossGradLogistic(rows, w, grad);
     },
     /** [{ nIn: d, nOut: 1, W, b }] of the current weights. */
     layers() {

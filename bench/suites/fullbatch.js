@@ -38,7 +38,7 @@ async function pass(id, title, { X, y }) {
         r = residentLogistic(backend, X, y);
         r.reset(w, b);
         grad = r.engine.f64(r.rows.stride + 1);
-        return { run: () => r.engine.lossGradLogistic(r.rows, r.w, grad), teardown: () => { r.engine.free(grad); r.free(); } };
+        return { run: () => r.lossGrad(grad), teardown: () => { r.engine.free(grad); r.free(); } };
       },
       evaluate: (_s, loss) => {
         const g = grad.view();
