@@ -67,6 +67,15 @@ describe.each(engines)('%s: sigmoid and softmax against f64', (_name, engine) =>
       expect([at(0), at(-0), at(Infinity), at(-Infinity), at(1e30), at(-1e30)]).toEqual([0.5, 0.5, 1, 0, 1, 0]);
     });
 
+    it.runIf(dtype === 'float32')('sigmoid near 1 is within 0.7 ulp, so 1 - sigmoid (the other class) keeps its digits', () => {
+      const z = Array.from({ length: 4001 }, (_, i) => round(2 + i / 250));
+      const out = floatsOf(engine, dtype, new Float64Array(z.length));
+      engine.sigmoid(floatsOf(engine, dtype, z), out, z.length);
+      const p = out.view();
+      const worst = Math.max(...z.map((v, i) => Math.abs(p[i] - sigmoidOf(v))));
+      expect(worst).toBeLessThanOrEqual(0.7 * 2 ** -24);
+    });
+
     it.each([1, 2, 3, 4, 5, 7, 8, 13, 17, 63, 64, 65])('sigmoid of %i values: every tail value right, in place too, nothing past n written', (n) => {
       const z = Array.from(normals(n, n), (v) => round(8 * v));
       const out = withSentinel(engine, dtype, [], n + 4);
