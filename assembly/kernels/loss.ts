@@ -42,21 +42,52 @@ export function softmax_ce_rows<T>(
   Z: usize, ldz: i32, m: i32, K: i32, labels: usize, idx: usize, start: i32, sw: usize, D: usize, ldd: i32,
 ): f64 {
   let total: f64 = 0;
+  // Without sample weights, sum_i log(sum_i) is the log of a product: one log per ROWS_PER_LOG
+  // rows (each row's sum lies in [1, K], so the product stays far inside f64's range).
+  let product: f64 = 1;
   for (let i = 0; i < m; i++) {
     const z = Z + <usize>i * (<usize>ldz << alignof<T>()), d = D + <usize>i * (<usize>ldd << alignof<T>());
     const r = row_index(idx, start + i);
     const weight: T = sw ? load<T>(sw + (r << alignof<T>())) : 1;
     const mx = row_max<T>(z, K);
     const sum = exp_shifted_row<T>(z, K, mx, d);
-    const scale = weight / sum;
-    for (let k = 0; k < K; k++) store<T>(elem<T>(d, k), load<T>(elem<T>(d, k)) * scale);
+    scale_row<T>(d, K, weight / sum);
     const y = <i32>load<u32>(labels + (r << 2));
     store<T>(elem<T>(d, y), load<T>(elem<T>(d, y)) - weight);
     for (let k = K; k < ldd; k++) store<T>(elem<T>(d, k), 0);
     // -log p_y = log(sum) + max - z_y
-    total += <f64>weight * (Math.log(<f64>sum) + <f64>mx - <f64>load<T>(elem<T>(z, y)));
+    const shifted = <f64>mx - <f64>load<T>(elem<T>(z, y));
+    if (sw) {
+      total += <f64>weight * (Math.log(<f64>sum) + shifted);
+    } else {
+      total += shifted;
+      product *= <f64>sum;
+      if ((i & (ROWS_PER_LOG - 1)) == ROWS_PER_LOG - 1) {
+        total += Math.log(product);
+        product = 1;
+      }
+    }
   }
-  return total;
+  return total + Math.log(product);
+}
+
+/** Rows whose softmax sums are multiplied before one log: 26 classes give at most 26^16 < 2^76. */
+// @ts-ignore: decorator
+@inline const ROWS_PER_LOG: i32 = 16;
+
+/** d[k] *= scale for K values, a vector at a time where whole vectors fit. */
+// @ts-ignore: decorator
+@inline function scale_row<T>(d: usize, K: i32, scale: T): void {
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    const s = v128.splat<T>(scale);
+    const step = 16 >> alignof<T>();
+    for (; k + step <= K; k += step) {
+      const p = elem<T>(d, k);
+      v128.store(p, v128.mul<T>(v128.load(p), s));
+    }
+  }
+  for (; k < K; k++) store<T>(elem<T>(d, k), load<T>(elem<T>(d, k)) * scale);
 }
 
 export function softmax_ce_rows_f32(Z: usize, ldz: i32, m: i32, K: i32, labels: usize, idx: usize, start: i32, sw: usize, D: usize, ldd: i32): f64 {
