@@ -120,7 +120,7 @@ function blocks_f32x4(
   while (k < kEnd) {
     const kStop = min(k + FOLD_BLOCKS, kEnd);
     memory.fill(acc, 0, blockBytes);
-    let lossAcc = zero, errAcc = zero;
+    let errAcc = zero;
     for (; k < kStop; k += 4) {
       const b0 = <i32>row_index(order, k);
       const b1 = k + 1 < kStop ? <i32>row_index(order, k + 1) : b0;
@@ -148,10 +148,13 @@ function blocks_f32x4(
       const e3 = exp4_nonpos_k(v128.or(z3, sign), log2e, magic, nln2hi, nln2lo, q5, q4, q3, q2, q1, one, floor);
       const err0 = err4(z0, y0, e0, s0, one), err1 = err4(z1, y1, e1, s1, one);
       const err2 = err4(z2, y2, e2, s2, one), err3 = err4(z3, y3, e3, s3, one);
-      lossAcc = madd<f32>(bce4_k(z0, y0, e0, zero, two, c11, c9, c7, c5, c3), s0, lossAcc);
-      lossAcc = madd<f32>(bce4_k(z1, y1, e1, zero, two, c11, c9, c7, c5, c3), s1, lossAcc);
-      lossAcc = madd<f32>(bce4_k(z2, y2, e2, zero, two, c11, c9, c7, c5, c3), s2, lossAcc);
-      lossAcc = madd<f32>(bce4_k(z3, y3, e3, zero, two, c11, c9, c7, c5, c3), s3, lossAcc);
+      let l = f32x4.mul(bce4_k(z0, y0, e0, zero, two, c11, c9, c7, c5, c3), s0);
+      l = madd<f32>(bce4_k(z1, y1, e1, zero, two, c11, c9, c7, c5, c3), s1, l);
+      l = madd<f32>(bce4_k(z2, y2, e2, zero, two, c11, c9, c7, c5, c3), s2, l);
+      l = madd<f32>(bce4_k(z3, y3, e3, zero, two, c11, c9, c7, c5, c3), s3, l);
+      // The loss goes to f64 every 16 rows: L-BFGS's line search and stopping rule compare losses
+      // of nearby weights, where f32 sums over many rows blur the difference.
+      loss += <f64>hsum<f32>(l);
       errAcc = f32x4.add(errAcc, f32x4.add(f32x4.add(err0, err1), f32x4.add(err2, err3)));
       for (let o: usize = 0; o < blockBytes; o += 16) {
         const g = madd<f32>(err1, v128.load(x1 + o), madd<f32>(err0, v128.load(x0 + o), v128.load(acc + o)));
@@ -164,7 +167,6 @@ function blocks_f32x4(
     }
     const gb = grad + (<usize>stride << 3);
     store<f64>(gb, load<f64>(gb) + <f64>hsum<f32>(errAcc));
-    loss += <f64>hsum<f32>(lossAcc);
   }
   return loss;
 }
