@@ -22,14 +22,29 @@ export interface PoolWorker {
 
 const WORKER_THREADS = 'node:worker_threads';
 const WORKER_FILE = './worker.js';
+const VITE_DEPS_WORKER = '../../wasmlearn/dist/async/worker.js';
 /** How long an idle worker that cannot be unref'd (Deno) waits for the next job before it ends. */
 const IDLE_MS = 1000;
 
 /** A worker running src/async/worker.ts, the fit worker. */
 export async function spawnFitWorker(): Promise<PoolWorker> {
-  if (typeof Worker === 'function') return webWorker(new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
+  if (typeof Worker === 'function') {
+    const prebundled = viteDepsWorker();
+    return webWorker(prebundled ? new Worker(prebundled, { type: 'module' }) : new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
+  }
   const threads: typeof import('node:worker_threads') = await import(/* webpackIgnore: true */ /* @vite-ignore */ WORKER_THREADS);
   return nodeWorker(new threads.Worker(new URL(WORKER_FILE, import.meta.url)));
+}
+
+/**
+ * Vite's dev server pre-bundles dependencies into node_modules/.vite/deps/, where no worker.js is;
+ * it serves the package's own folder beside it, so the worker module is taken from there, as
+ * load.ts takes the builds. A constant, not a literal or a template (which Vite reads as a glob),
+ * so that no bundler resolves it.
+ */
+function viteDepsWorker(): URL | null {
+  const here = import.meta.url;
+  return here.includes('/node_modules/.vite/deps/') ? new URL(VITE_DEPS_WORKER, here) : null;
 }
 
 /** Listeners that a worker's end silences. */

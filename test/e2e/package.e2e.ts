@@ -118,3 +118,39 @@ export { info, p };
     expect(await titleOnDevServer(['wasmlearn'])).toMatchObject({ backend: 'wasm-relaxed', predict: [0, 1] });
   });
 });
+
+/** A second page of the app: it trains with fitAsync, in the package's worker. */
+const MAIN_ASYNC = `import { init, LogisticRegression } from 'wasmlearn';
+const info = await init();
+const model = await new LogisticRegression().fitAsync([[0], [1], [2], [3]], [0, 0, 1, 1]);
+document.title = JSON.stringify({ backend: info.backend, unavailable: info.unavailable, predict: model.predict([[-1], [4]]) });
+`;
+
+describe('fitAsync in the packed package, bundled by Vite', () => {
+  beforeAll(() => {
+    writeFileSync(join(app, 'async.html'), '<!doctype html><title></title><script type="module" src="./async.js"></script>\n');
+    writeFileSync(join(app, 'async.js'), MAIN_ASYNC);
+  });
+
+  it('vite build emits the worker and the page trains in it', async () => {
+    await build({ root: app, logLevel: 'error', build: { target: 'es2022', outDir: 'dist-async', rollupOptions: { input: join(app, 'async.html') } } });
+    const server = await serve(join(app, 'dist-async'));
+    try {
+      expect(await titleOf(`${server.url}async.html`)).toMatchObject({ backend: 'wasm-relaxed', predict: [0, 1], unavailable: {} });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("Vite's dev server, pre-bundled or not", async () => {
+    for (const exclude of [[], ['wasmlearn']]) {
+      const dev = await createServer({ root: app, logLevel: 'error', server: { host: '127.0.0.1', port: 0 }, optimizeDeps: { exclude } });
+      await dev.listen();
+      try {
+        expect(await titleOf(`${dev.resolvedUrls!.local[0]!}async.html`)).toMatchObject({ backend: 'wasm-relaxed', predict: [0, 1] });
+      } finally {
+        await dev.close();
+      }
+    }
+  });
+});
