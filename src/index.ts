@@ -4,7 +4,7 @@ export { WasmlearnError, type ErrorCode } from './core/errors.js';
 export type { Matrix, MatrixLike } from './core/matrix.js';
 export { LogisticRegression, type LogisticRegressionOptions, type FitOptions, type EpochLog } from './models/logistic.js';
 export { clone, type FitWarning, type FitCallbacks, type AsyncFitOptions } from './models/estimator.js';
-export { shutdown } from './async/fit-job.js';
+export { shutdown } from './async/pool.js';
 export type { BatchLog, StopReason } from './solvers/solve.js';
 export type { LinearOptions, LinearFitOptions } from './models/linear-options.js';
 export type { Label } from './core/labels.js';

@@ -151,8 +151,3 @@ function stopUnsupported(): WasmlearnError {
     'onEpochEnd returned false, but without SharedArrayBuffer (a page that is not cross-origin isolated) the worker cannot wait for that answer, so the fit was ended; stop with an AbortSignal instead, or serve the page cross-origin isolated',
   );
 }
-
-/** Ends every fitAsync worker; fits still running reject with ABORTED. */
-export function shutdown(): void {
-  fitPool.shutdown();
-}

@@ -7,6 +7,14 @@ import type { PoolWorker } from './spawn.js';
 /** Idle workers kept for the next jobs; more are ended when released. */
 const MAX_IDLE = 4;
 
+/** Every pool, for shutdown(). */
+const pools = new Set<WorkerPool>();
+
+/** Ends the workers of every pool (fitAsync's, and any other); work still running rejects with ABORTED. */
+export function shutdown(): void {
+  for (const pool of pools) pool.shutdown();
+}
+
 export class WorkerPool {
   readonly #spawn: () => Promise<PoolWorker>;
   #idle: PoolWorker[] = [];
@@ -14,6 +22,7 @@ export class WorkerPool {
 
   constructor(spawn: () => Promise<PoolWorker>) {
     this.#spawn = spawn;
+    pools.add(this);
   }
 
   /** An idle worker, or a new one; it is the caller's until release or discard. */
