@@ -15,7 +15,7 @@ import { ACT_IDENTITY, ACT_RELU, ACT_TANH, ACT_LOGISTIC } from '../../src/engine
 
 /** The r = 1..3 f32 values at p in the low lanes; the upper lanes repeat them (masked where it matters). */
 // @ts-ignore: decorator
-@inline function load_part(p: usize, r: usize): v128 {
+@inline export function load_part(p: usize, r: usize): v128 {
   if (r == 1) return v128.load32_splat(p);
   const v = v128.load64_splat(p);
   return r == 2 ? v : v128.load32_lane(p + 8, v, 2);
@@ -23,7 +23,7 @@ import { ACT_IDENTITY, ACT_RELU, ACT_TANH, ACT_LOGISTIC } from '../../src/engine
 
 /** Stores the low r = 1..3 lanes of v at p. */
 // @ts-ignore: decorator
-@inline function store_part(p: usize, v: v128, r: usize): void {
+@inline export function store_part(p: usize, v: v128, r: usize): void {
   if (r == 1) {
     v128.store32_lane(p, v, 0);
   } else {
@@ -34,7 +34,7 @@ import { ACT_IDENTITY, ACT_RELU, ACT_TANH, ACT_LOGISTIC } from '../../src/engine
 
 /** All lanes set in the low r = 0..3 lanes. */
 // @ts-ignore: decorator
-@inline function lanes_below(r: usize): v128 {
+@inline export function lanes_below(r: usize): v128 {
   return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(<i32>r));
 }
 
@@ -167,7 +167,7 @@ export function activation_grad_f64(kind: i32, a: usize, g: usize, out: usize, n
 
 /** The largest of a row's values in all four lanes: `full` bytes of whole vectors, then r = 0..3 values. */
 // @ts-ignore: decorator
-@inline function row_max_f32x4(z: usize, full: usize, r: usize): v128 {
+@inline export function row_max_f32x4(z: usize, full: usize, r: usize): v128 {
   let mx = r ? load_part(z + full, r) : v128.load(z);
   for (let o: usize = 0; o < full; o += 16) mx = f32x4.pmax(mx, v128.load(z + o));
   mx = f32x4.pmax(mx, f32x4.shuffle(mx, mx, 2, 3, 0, 1));
@@ -185,7 +185,7 @@ export function activation_grad_f64(kind: i32, a: usize, g: usize, out: usize, n
  * r lanes set), from the exp constants; returns their sum.
  */
 // @ts-ignore: decorator
-@inline function exp_shifted_row_k(
+@inline export function exp_shifted_row_k(
   z: usize, out: usize, full: usize, r: usize, keep: v128, mx: v128,
   log2e: v128, magic: v128, nln2hi: v128, nln2lo: v128, q5: v128, q4: v128, q3: v128, q2: v128, q1: v128, one: v128, floor: v128,
 ): f64 {

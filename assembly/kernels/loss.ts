@@ -1,6 +1,8 @@
-import { exp4_neg_abs, bce4_from, sigmoid4_from } from '../inline/expf';
 import { bce1, sigmoid1 } from '../inline/scalar';
-import { row_max, exp_shifted_row } from './activation';
+import { row_max, exp_shifted_row, exp_shifted_row_k, lanes_below, load_part, row_max_f32x4, store_part } from './activation';
+import {
+  exp4_neg_abs, bce4_from, sigmoid4_from, expConst, EXP_LOG2E, EXP_MAGIC, EXP_NLN2_HI, EXP_NLN2_LO, EXP_Q5, EXP_Q4, EXP_Q3, EXP_Q2, EXP_Q1, EXP_ONE, EXP_FLOOR,
+} from '../inline/expf';
 import { row_index } from '../inline/rows';
 import { hsum, elem } from '../inline/simd';
 
@@ -41,6 +43,7 @@ export function bce_logits_f64(z: usize, y: usize, n: i32): f64 {
 export function softmax_ce_rows<T>(
   Z: usize, ldz: i32, m: i32, K: i32, labels: usize, idx: usize, start: i32, sw: usize, D: usize, ldd: i32,
 ): f64 {
+  if (ASC_FEATURE_SIMD && sizeof<T>() == 4 && K > 0) return softmax_ce_rows_f32x4(Z, ldz, m, K, labels, idx, start, sw, D, ldd);
   let total: f64 = 0;
   // Without sample weights, sum_i log(sum_i) is the log of a product: one log per ROWS_PER_LOG
   // rows (each row's sum lies in [1, K], so the product stays far inside f64's range).
@@ -62,6 +65,44 @@ export function softmax_ce_rows<T>(
     } else {
       total += shifted;
       product *= <f64>sum;
+      if ((i & (ROWS_PER_LOG - 1)) == ROWS_PER_LOG - 1) {
+        total += Math.log(product);
+        product = 1;
+      }
+    }
+  }
+  return total + Math.log(product);
+}
+
+/** softmax_ce_rows in f32 vectors: the exp constants loaded once per call, not once per row (softmax_rows' row code). */
+// @ts-ignore: decorator
+@inline function softmax_ce_rows_f32x4(
+  Z: usize, ldz: i32, m: i32, K: i32, labels: usize, idx: usize, start: i32, sw: usize, D: usize, ldd: i32,
+): f64 {
+  const log2e = expConst(EXP_LOG2E), magic = expConst(EXP_MAGIC), nln2hi = expConst(EXP_NLN2_HI), nln2lo = expConst(EXP_NLN2_LO);
+  const q5 = expConst(EXP_Q5), q4 = expConst(EXP_Q4), q3 = expConst(EXP_Q3), q2 = expConst(EXP_Q2), q1 = expConst(EXP_Q1);
+  const one = expConst(EXP_ONE), floor = expConst(EXP_FLOOR);
+  const full = (<usize>K & ~3) << 2, r = <usize>K & 3;
+  const keep = lanes_below(r);
+  let total: f64 = 0, product: f64 = 1;
+  for (let i = 0; i < m; i++) {
+    const z = Z + <usize>i * (<usize>ldz << 2), d = D + <usize>i * (<usize>ldd << 2);
+    const row = row_index(idx, start + i);
+    const weight: f32 = sw ? load<f32>(sw + (row << 2)) : 1;
+    const mx = row_max_f32x4(z, full, r);
+    const sum = exp_shifted_row_k(z, d, full, r, keep, mx, log2e, magic, nln2hi, nln2lo, q5, q4, q3, q2, q1, one, floor);
+    const scale = f32x4.splat(<f32>(<f64>weight / sum));
+    for (let o: usize = 0; o < full; o += 16) v128.store(d + o, f32x4.mul(v128.load(d + o), scale));
+    if (r) store_part(d + full, f32x4.mul(load_part(d + full, r), scale), r);
+    const y = <usize>load<u32>(labels + (row << 2)) << 2;
+    store<f32>(d + y, load<f32>(d + y) - weight);
+    for (let k = K; k < ldd; k++) store<f32>(d + (<usize>k << 2), 0);
+    const shifted = <f64>f32x4.extract_lane(mx, 0) - <f64>load<f32>(z + y);
+    if (sw) {
+      total += <f64>weight * (Math.log(sum) + shifted);
+    } else {
+      total += shifted;
+      product *= sum;
       if ((i & (ROWS_PER_LOG - 1)) == ROWS_PER_LOG - 1) {
         total += Math.log(product);
         product = 1;
