@@ -136,6 +136,16 @@ describe('fitAsync callbacks', () => {
     }
   });
 
+  it('an allocMatrix X (in engine memory) is copied to the worker, left as it was, and reaches fit\'s model', async () => {
+    const A = lib.allocMatrix(X.rows, X.cols);
+    A.data.set(X.data);
+    const make = () => new lib.LogisticRegression({ solver: 'sgd', maxIter: 6, seed: 4 });
+    const model = await make().fitAsync(A, labels);
+    expect(Array.from(A.data)).toEqual(Array.from(Float32Array.from(X.data)));
+    expect(fitted(model, X)).toEqual(fitted(make().fit(A, labels), X));
+    A.dispose();
+  });
+
   it('returning false from onEpochEnd stops at the same epoch as fit', async () => {
     const make = () => new lib.LogisticRegression({ solver: 'sgd', maxIter: 50, tol: 0, seed: 1 });
     const stopAt3 = { onEpochEnd: (l: lib.EpochLog) => l.epoch < 3 };
