@@ -4,6 +4,7 @@
 export { alloc, free } from './memory';
 export { sigmoid_f32, sigmoid_f64, activation_f32, activation_f64, activation_grad_f32, activation_grad_f64, softmax_rows_f32, softmax_rows_f64 } from './kernels/activation';
 export { settle_rows_f32, settle_rows_f64 } from './kernels/ingest';
+export { fill_blocks_f32, fill_blocks_f64 } from './kernels/blocks';
 export { gemv_bias_f32, gemv_bias_f64, gemm_nt_f32, gemm_nt_f64, gemm_tn_acc_f32, gemm_tn_acc_f64, gemm_nn_f32, gemm_nn_f64 } from './kernels/linalg';
 export {
   loss_grad_logistic_f32, loss_grad_logistic_f64, epoch_sgd_logistic_f32, epoch_sgd_logistic_f64,

@@ -37,8 +37,14 @@ export function uploadBlocks(engine: Engine, X: Matrix, y: ArrayLike<number>, sw
     done.push(yb);
     const sb = sw && floats(engine, dtype, lanes);
     if (sb) done.push(sb);
+    const limit = dtype === 'float32' ? F32_OVERFLOW : Infinity;
+    const rows = rowArraysOf(X)?.rows;
+    if (rows) {
+      if (!blocksFromRows(xb.view(), rows, n, d, nb, limit)) firstFault(X, limit);
+    } else {
+      fillFromData(engine, X, xb, nb, limit);
+    }
     // Views only now: an allocation may grow the memory, which detaches earlier views.
-    writeBlocks(xb.view(), X, nb, dtype === 'float32' ? F32_OVERFLOW : Infinity);
     spreadLanes(yb.view(), y, n, nb);
     if (sb && sw) spreadLanes(sb.view(), sw, n, nb);
     return { X: xb, y: yb, sw: sb, n, d, nb, stride: paddedStride(d) };
@@ -48,25 +54,45 @@ export function uploadBlocks(engine: Engine, X: Matrix, y: ArrayLike<number>, sw
   }
 }
 
-/** X's values in blocks, checked: |v| < limit (NaN fails too). */
-function writeBlocks(out: FloatArray, X: Matrix, nb: number, limit: number): void {
-  const n = X.rows, d = X.cols;
-  const rows = rowArraysOf(X)?.rows;
-  const data = rows ? null : X.data;
+/** Values of a chunk of rows copied at a time: small enough to be blocked while still in cache. */
+const CHUNK_VALUES = 1 << 14;
+
+/**
+ * Typed-array X into blocks: c rows of each quarter copied into engine memory (converted to the
+ * dtype by the copy), then blocked and checked there by the fill_blocks kernel, chunk by chunk.
+ */
+function fillFromData(engine: Engine, X: Matrix, dst: FloatBuf, nb: number, limit: number): void {
+  const n = X.rows, d = X.cols, data = X.data;
+  const chunk = Math.max(1, Math.min(nb, Math.floor(CHUNK_VALUES / Math.max(1, d))));
+  const Q = floats(engine, dst.dtype, 4 * chunk * d);
+  try {
+    for (let b0 = 0; b0 < nb; b0 += chunk) {
+      const c = Math.min(chunk, nb - b0);
+      const q = Q.view();
+      for (let l = 0; l < 4; l++) {
+        const r0 = l * nb + b0, r1 = Math.min(r0 + c, n);
+        if (r1 > r0) q.set(data.subarray(r0 * d, r1 * d), l * c * d);
+      }
+      if (engine.fillBlocks(Q, c, d, n, nb, b0, dst) !== 1) firstFault(X, limit);
+    }
+  } finally {
+    engine.free(Q);
+  }
+}
+
+/** number[][] X into blocks; false if a value is not a number or fails the check. */
+function blocksFromRows(out: FloatArray, rows: readonly ArrayLike<unknown>[], n: number, d: number, nb: number, limit: number): boolean {
   let k = 0;
   for (let b = 0; b < nb; b++) {
     for (let j = 0; j < d; j++) {
       for (let l = 0, r = b; l < 4; l++, r += nb, k++) {
-        if (r >= n) {
-          out[k] = 0;
-          continue;
-        }
-        const v = data ? data[r * d + j] : (rows as readonly ArrayLike<unknown>[])[r][j];
-        if (typeof v !== 'number' || !(Math.abs(v) < limit)) firstFault(X, limit);
+        const v = r < n ? rows[r][j] : 0;
+        if (typeof v !== 'number' || !(Math.abs(v) < limit)) return false;
         out[k] = v;
       }
     }
   }
+  return true;
 }
 
 /** Fails naming the first value of X, row by row, that is not a number or not below the limit. */

@@ -111,6 +111,13 @@ export class KernelEngine<P> implements Engine {
   }
 
   // Kernels
+  fillBlocks<T extends Dtype>(Q: Buf<T>, c: number, d: number, n: number, nb: number, b0: number, dst: Buf<T>): number {
+    const t = Q.dtype;
+    if (nb !== Math.ceil(n / 4) || b0 < 0 || c < 0 || b0 + c > nb) misuse(`fillBlocks: blocks ${b0}..${b0 + c} of ${nb} for n = ${n}`);
+    fits(Q, 1, 0, 4 * c * d, 'fillBlocks Q');
+    fits(dst, 1, 0, 4 * nb * d, 'fillBlocks dst');
+    return this.#ops[t].fill_blocks(this.#p(Q, t), c, d, n, nb, b0, this.#p(dst, t));
+  }
   settleRows<T extends Dtype>(X: Buf<T>, start: number, n: number, d: number, stride: number): number {
     fits(X, start + n, stride, stride, 'settleRows X');
     if (d > stride) misuse(`settleRows: d = ${d} is more than stride = ${stride}`);

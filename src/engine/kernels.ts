@@ -30,6 +30,12 @@ export interface KernelOps<F, U, N, G> {
    * first NaN or Infinity among them, or -1.
    */
   settle_rows(X: F, start: number, n: number, d: number, stride: number): number;
+  // blocks
+  /**
+   * Blocks b0..b0+c of a 4-row-blocked X (lane l of block b: data row l * nb + b) from Q, c rows of
+   * d values of each quarter of the data back to back; lanes past n zeroed. 1 if all are finite, else 0.
+   */
+  fill_blocks(Q: F, c: number, d: number, n: number, nb: number, b0: number, dst: F): number;
   // linalg
   /** out[i] = X_i . w + w[stride] over n padded rows. */
   gemv_bias(X: F, n: number, d: number, stride: number, w: F, out: F): void;
@@ -103,6 +109,7 @@ export const KERNEL_PARAMS = {
   activation_grad: 5,
   softmax_rows: 6,
   settle_rows: 5,
+  fill_blocks: 7,
   gemv_bias: 6,
   gemm_nt: 11,
   gemm_tn_acc: 10,
@@ -143,6 +150,8 @@ export interface Kernels {
    * rows of `stride` in place; the index (from row start, padded) of the first NaN or Infinity, or -1.
    */
   settleRows<T extends Dtype>(X: Buf<T>, start: number, n: number, d: number, stride: number): number;
+  /** Blocks b0..b0+c of a 4-row-blocked X from c rows of each quarter of the data in Q; 1 if all are finite, else 0. */
+  fillBlocks<T extends Dtype>(Q: Buf<T>, c: number, d: number, n: number, nb: number, b0: number, dst: Buf<NoInfer<T>>): number;
   /** out[i] = sigmoid(z[i]); out may be z. */
   sigmoid<T extends Dtype>(z: Buf<T>, out: Buf<NoInfer<T>>, n: number): void;
   /** Summed binary cross-entropy of logits z against 0/1 labels y. */

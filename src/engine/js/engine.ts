@@ -2,6 +2,7 @@ import { KernelEngine } from '../engine.js';
 import { guarded } from '../guard.js';
 import type { KernelTable } from '../kernels.js';
 import * as activation from './kernels/activation.js';
+import * as blocks from './kernels/blocks.js';
 import * as ingest from './kernels/ingest.js';
 import * as linalg from './kernels/linalg.js';
 import * as logistic from './kernels/logistic.js';
@@ -13,7 +14,7 @@ import { JsMemory, type JsPtr } from './memory.js';
 
 /** Every twin kernel under its export's name, each typed for its own dtype's arrays. */
 const TWINS: KernelTable<Float32Array, Float64Array, Uint32Array, null, Float64Array> = {
-  ...activation, ...ingest, ...linalg, ...logistic, ...loss, ...net, ...optim, ...reduce,
+  ...activation, ...blocks, ...ingest, ...linalg, ...logistic, ...loss, ...net, ...optim, ...reduce,
 };
 
 /** The twins as the engine calls them: an exception from one (always a bug) is an INTERNAL error naming it. */
