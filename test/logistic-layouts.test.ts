@@ -37,36 +37,45 @@ const rowOf = (blocks: Blocks, b: number, l: number) => l * blocks.nb + b;
 describe.each(engines)('4-row blocks on %s', (_name, engine) => {
   describe.each(dtypes)('in $dtype', ({ dtype, lossTol, gradTol, fdTol, h, sgdTol }) => {
     it('puts row l nb + b in lane l of block b, feature by feature, zero past the data', () => {
-      for (const [n, d] of [[1, 1], [5, 3], [38, 5], [40, 13]]) {
+      // The last spans several of the upload's chunks, the last one partial, with padding lanes.
+      for (const [n, d] of [[1, 1], [5, 3], [38, 5], [40, 13], [40001, 3]]) {
         const { X, y, sw } = logisticProblem(n, d, 7 + n, dtype);
         const blocks = uploadBlocks(engine, { data: X, rows: n, cols: d }, y, sw, dtype);
         expect(blocks.nb).toBe(Math.ceil(n / 4));
         expect(blocks.stride).toBe(paddedStride(d));
-        const xv = blocks.X.view(), yv = blocks.y.view(), sv = blocks.sw!.view();
-        expect(xv).toBeInstanceOf(dtype === 'float32' ? Float32Array : Float64Array);
+        expect(blocks.X.view()).toBeInstanceOf(dtype === 'float32' ? Float32Array : Float64Array);
+        const wantX = new Float64Array(4 * blocks.nb * d), wantY = new Float64Array(4 * blocks.nb), wantS = new Float64Array(4 * blocks.nb);
         for (let b = 0; b < blocks.nb; b++) {
           for (let l = 0; l < 4; l++) {
             const r = rowOf(blocks, b, l);
-            for (let j = 0; j < d; j++) expect(xv[(b * d + j) * 4 + l]).toBe(r < n ? X[r * d + j] : 0);
-            expect(yv[4 * b + l]).toBe(r < n ? y[r] : 0);
-            expect(sv[4 * b + l]).toBe(r < n ? sw[r] : 0);
+            if (r >= n) continue;
+            for (let j = 0; j < d; j++) wantX[(b * d + j) * 4 + l] = X[r * d + j];
+            wantY[4 * b + l] = y[r];
+            wantS[4 * b + l] = sw[r];
           }
         }
+        expect(Float64Array.from(blocks.X.view())).toEqual(wantX);
+        expect(Float64Array.from(blocks.y.view())).toEqual(wantY);
+        expect(Float64Array.from(blocks.sw!.view())).toEqual(wantS);
         freeRows(engine, blocks);
       }
     });
 
     it('names the first non-finite value row by row, as uploadMatrix does, and frees what it took', () => {
-      const n = 37, d = 5;
-      const data = Float64Array.from({ length: n * d }, (_, k) => k + 0.5);
-      const bad: [number, number, number][] = [[0, 0, NaN], [17, 4, Infinity], [36, 1, -Infinity]];
+      const n = 40037, d = 5;
+      const data = Float64Array.from({ length: n * d }, (_, k) => (k % 1000) + 0.5);
+      // 40037 rows are more than one chunk of the upload: a bad value in a later chunk too.
+      const bad: [number, number, number][] = [[0, 0, NaN], [17, 4, Infinity], [36, 1, -Infinity], [30001, 3, NaN]];
       if (dtype === 'float32') bad.push([20, 2, 1e39]);
       const before = engine.bytesInUse;
       for (const [row, col, value] of bad) {
         const copy = Float64Array.from(data);
         copy[row * d + col] = value;
-        // Later row by row, but met first in the blocks' order where it sits in a lower block (row 36: block 6).
+        // A later one must not be reported first, even where the blocks' order meets it first:
+        // row nb + b - 1 sits in block b - 1, before row b's block.
         if (row * d + col < n * d - 1) copy[n * d - 1] = NaN;
+        const nb = Math.ceil(n / 4);
+        if (row > 0 && row < nb) copy[(nb + row - 1) * d] = NaN;
         let err: unknown;
         try {
           uploadBlocks(engine, { data: copy, rows: n, cols: d }, new Float64Array(n), null, dtype);
