@@ -11,7 +11,7 @@ import { freeRows } from '../src/engine/resident.js';
 import { checkMatrix } from '../src/core/matrix.js';
 import { WasmlearnError } from '../src/core/errors.js';
 import { seedState } from '../src/core/rng.js';
-import { LogisticRegression } from '../src/index.js';
+import { allocMatrix, LogisticRegression } from '../src/index.js';
 import { floats, paddedStride, type Blocks, type Dtype, type Engine, type FloatBuf } from '../src/engine/engine.js';
 
 const widths = [1, 3, 4, 5, 7, 8, 13, 256];
@@ -269,6 +269,23 @@ describe('4-row blocks agree across backends', () => {
       }
     });
   }
+
+  it('an allocMatrix matrix trains as its copy does, though the upload grows the memory its values are in', () => {
+    const n = 90001, d = 5;
+    const { X, y } = logisticProblem(n, d, 21, 'float32');
+    for (const [backend] of engines) {
+      const A = allocMatrix(n, d, { backend });
+      A.data.set(X);
+      const fit = (M: typeof A | { data: Float64Array; rows: number; cols: number }) => {
+        const m = new LogisticRegression({ solver: 'sgd', maxIter: 1, seed: 3, backend }).fit(M, Array.from(y));
+        const w = Array.from(m.coef.data);
+        m.dispose();
+        return w;
+      };
+      expect(fit(A)).toEqual(fit({ data: X, rows: n, cols: d }));
+      A.dispose();
+    }
+  });
 
   it('LogisticRegression on narrow data: callbacks per batch change nothing, and every backend fits alike', () => {
     for (const d of [3, 5]) {

@@ -62,10 +62,13 @@ const CHUNK_VALUES = 1 << 14;
  * dtype by the copy), then blocked and checked there by the fill_blocks kernel, chunk by chunk.
  */
 function fillFromData(engine: Engine, X: Matrix, dst: FloatBuf, nb: number, limit: number): void {
-  const n = X.rows, d = X.cols, data = X.data;
+  const n = X.rows, d = X.cols;
   const chunk = Math.max(1, Math.min(nb, Math.floor(CHUNK_VALUES / Math.max(1, d))));
   const Q = floats(engine, dst.dtype, 4 * chunk * d);
   try {
+    // Read only now: an allocMatrix matrix's values are a view of engine memory, which an
+    // allocation may have grown (detaching the views taken before).
+    const data = X.data;
     for (let b0 = 0; b0 < nb; b0 += chunk) {
       const c = Math.min(chunk, nb - b0);
       const q = Q.view();
