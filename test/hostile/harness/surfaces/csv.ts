@@ -91,7 +91,7 @@ const caseArb: fc.Arbitrary<CsvCase> = fc.record({
     { weight: 1, arbitrary: fc.constantFrom<Source>('missingPath', 'directory', 'missingUrl', 'value', 'stringChunks', 'erroring', 'emptyPath') },
   ),
   opts: fc.option(
-    fc.dictionary(fc.oneof({ weight: 10, arbitrary: fc.constantFrom('header', 'delimiter', 'missing', 'target', 'columns', 'dtype') }, { weight: 1, arbitrary: unknownKey }), optionValue, { maxKeys: 3 }),
+    fc.dictionary(fc.oneof({ weight: 10, arbitrary: fc.constantFrom('header', 'delimiter', 'missing', 'target', 'columns', 'dtype', 'allocMatrix') }, { weight: 1, arbitrary: unknownKey }), optionValue, { maxKeys: 3 }),
     { freq: 2 },
   ),
   raw: hostileValue,
@@ -147,6 +147,12 @@ function checkResult(ctx: Ctx, entry: string, r: Result, opts: unknown): void {
   if (dtype === 'float64') ctx.check(X.data instanceof Float64Array, entry, () => 'returned float32 data for dtype float64');
 }
 
+/** r, its X registered with the case when it has a dispose (an allocMatrix result). */
+function owned(ctx: Ctx, r: Result): Result {
+  if (r && typeof r === 'object') ctx.own(r.X);
+  return r;
+}
+
 function same(a: Result, b: Result): string | null {
   if (JSON.stringify(a.columns) !== JSON.stringify(b.columns)) return `columns ${JSON.stringify(a.columns)} vs ${JSON.stringify(b.columns)}`;
   if (a.X.rows !== b.X.rows || a.X.cols !== b.X.cols) return `shape ${a.X.rows} x ${a.X.cols} vs ${b.X.rows} x ${b.X.cols}`;
@@ -168,7 +174,8 @@ export const csv: Surface<CsvCase> = {
     const opts = c.useRaw ? c.raw : c.opts ?? undefined;
     const bytes = bytesOf(c.text);
     const asText = c.text.as === 'table' ? render(c.text.t) : c.text.as === 'string' ? c.text.s : new TextDecoder().decode(bytes);
-    const parse = () => ctx.call('parseCsv', [asText, opts], () => W.parseCsv(asText, opts as W.CsvOptions) as Result);
+    // With allocMatrix: true, X lives in engine memory: the case owns it (disposed at its end, then leak-checked).
+    const parse = () => owned(ctx, ctx.call('parseCsv', [asText, opts], () => W.parseCsv(asText, opts as W.CsvOptions) as Result));
     if (c.mode === 'parse') {
       checkResult(ctx, 'parseCsv', parse(), opts);
       return;
@@ -196,7 +203,7 @@ export const csv: Surface<CsvCase> = {
     let read: Result | null = null;
     let readError: unknown = null;
     try {
-      read = await ctx.callAsync('readCsv', [source, opts], () => W.readCsv(source as W.CsvSource, opts as W.CsvOptions) as Promise<Result>);
+      read = owned(ctx, await ctx.callAsync('readCsv', [source, opts], () => W.readCsv(source as W.CsvSource, opts as W.CsvOptions) as Promise<Result>));
     } catch (e) {
       readError = e;
     }
@@ -210,7 +217,7 @@ export const csv: Surface<CsvCase> = {
     let parseError: unknown = null;
     const text = new TextDecoder().decode(bytes);
     try {
-      parsed = ctx.call('parseCsv', [text, opts], () => W.parseCsv(text, opts as W.CsvOptions) as Result);
+      parsed = owned(ctx, ctx.call('parseCsv', [text, opts], () => W.parseCsv(text, opts as W.CsvOptions) as Result));
     } catch (e) {
       parseError = e;
     }
