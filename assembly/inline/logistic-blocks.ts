@@ -19,7 +19,6 @@ import {
 } from './expf';
 import { exp1, sigmoid_from1, bce_from1 } from './scalar';
 import { row_index } from './rows';
-import { rng_next_u32 } from './rng';
 
 /** Blocks folded into the f64 gradient at a time (128 rows): bounds the f32 accumulators' rounding error. */
 const FOLD_BLOCKS: i32 = 32;
@@ -37,20 +36,6 @@ export function live_slots(order: usize, n: i32, start: i32, end: i32): i32 {
   let live = 0;
   for (let p = start; p < end; p++) if (is_row(<i32>row_index(order, p >> 2), p & 3, n, nb)) live++;
   return live;
-}
-
-/**
- * Fisher–Yates shuffle of the block order (n u32 values), from the end, j = (next * (i + 1)) >> 32:
- * a multiply where a remainder would cost a division per block (a bias below n / 2^32).
- */
-export function shuffle_blocks(order: usize, n: i32, state: usize): void {
-  for (let i = n - 1; i > 0; i--) {
-    const j = <usize>((<u64>rng_next_u32(state) * <u64>(i + 1)) >> 32);
-    const pi = order + (<usize>i << 2), pj = order + (j << 2);
-    const t = load<u32>(pi);
-    store<u32>(pi, load<u32>(pj));
-    store<u32>(pj, t);
-  }
 }
 
 /** Adds the loss gradient of positions start..end into grad; returns their loss sum. */

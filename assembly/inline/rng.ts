@@ -21,11 +21,14 @@ export function rng_next_u32(state: usize): u32 {
   return result;
 }
 
-/** Fisher–Yates shuffle of `n` u32 indices at `idx`, from the end, j = next % (i + 1). */
+/**
+ * Fisher–Yates shuffle of `n` u32 indices at `idx`, from the end, j = (next * (i + 1)) >> 32: a
+ * multiply where a remainder would cost a division per element (a bias below n / 2^32).
+ */
 export function shuffle_u32(idx: usize, n: i32, state: usize): void {
   for (let i = n - 1; i > 0; i--) {
-    const j = rng_next_u32(state) % <u32>(i + 1);
-    const pi = idx + (<usize>i << 2), pj = idx + (<usize>j << 2);
+    const j = <usize>((<u64>rng_next_u32(state) * <u64>(i + 1)) >> 32);
+    const pi = idx + (<usize>i << 2), pj = idx + (j << 2);
     const t = load<u32>(pi);
     store<u32>(pi, load<u32>(pj));
     store<u32>(pj, t);

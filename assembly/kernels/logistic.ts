@@ -5,7 +5,7 @@
 // bytes); the f64 kernels take the same parameter list and ignore it.
 import { logistic_rows_f32 } from '../inline/logistic-f32';
 import { logistic_rows_f64 } from '../inline/logistic-f64';
-import { logistic_blocks, live_slots, shuffle_blocks } from '../inline/logistic-blocks';
+import { logistic_blocks, live_slots } from '../inline/logistic-blocks';
 import { shuffle_u32 } from '../inline/rng';
 import { soft_threshold } from '../inline/simd';
 
@@ -116,7 +116,7 @@ function epoch_sgd_logistic_blocks<T>(
   w: usize, grad: usize, scratch: usize, rng: usize, start: i32, count: i32,
   batch: i32, lr: T, l2: T, l1: T, fitIntercept: bool, shuffle: bool,
 ): f64 {
-  if (shuffle) shuffle_blocks(order, (n + 3) >> 2, rng);
+  if (shuffle) shuffle_u32(order, (n + 3) >> 2, rng);
   let loss: f64 = 0;
   const gradBytes = <usize>(stride + 1) << 3;
   for (let s = start, end = start + count; s < end; s += batch) {

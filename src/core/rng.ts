@@ -34,10 +34,15 @@ export function identityOrder(idx: Uint32Array): void {
   for (let i = 0; i < idx.length; i++) idx[i] = i;
 }
 
-/** Fisher–Yates from the end; `% (i + 1)` keeps it integer-exact in JS and WASM alike. */
+/**
+ * Fisher–Yates from the end, j = (next * (i + 1)) >> 32: a multiply where a remainder costs the
+ * WASM kernels a division per element (a bias below n / 2^32). Here the product is taken in 16-bit
+ * halves, so every step stays below 2^53 and the draw is the kernels' exactly.
+ */
 export function shuffleU32(idx: Uint32Array, n: number, s: Uint32Array): void {
   for (let i = n - 1; i > 0; i--) {
-    const j = nextU32(s) % (i + 1);
+    const r = nextU32(s), m = i + 1;
+    const j = Math.floor(((r >>> 16) * m + Math.floor(((r & 0xffff) * m) / 65536)) / 65536);
     const t = idx[i];
     idx[i] = idx[j];
     idx[j] = t;

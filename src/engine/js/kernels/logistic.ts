@@ -1,7 +1,7 @@
 // Twins of assembly/kernels/logistic.ts: the same layouts and contracts, computed in f64 over data
 // of either dtype. There is no vector scratch to use: `scratch` is taken and ignored.
 import { softThreshold } from '../../../core/prox.js';
-import { nextU32, shuffleU32 } from '../../../core/rng.js';
+import { shuffleU32 } from '../../../core/rng.js';
 import type { ArrayOps } from '../../kernels.js';
 import type { FloatArray } from '../../memory.js';
 
@@ -75,18 +75,6 @@ function sgdStep(w: FloatArray, grad: Float64Array, d: number, stride: number, r
 // lane l of block b data row l nb + b, padding lanes (row >= n) skipped; position p is lane p % 4 of
 // block order[p / 4].
 
-/** The kernel's shuffle_blocks: Fisher–Yates from the end, j = (next * (i + 1)) >> 32, kept exact in f64. */
-function shuffleBlocks(order: Uint32Array, n: number, s: Uint32Array): void {
-  for (let i = n - 1; i > 0; i--) {
-    const r = nextU32(s), m = i + 1;
-    // (hi 2^16 + lo) m / 2^32, floored, with every product below 2^53.
-    const j = Math.floor(((r >>> 16) * m + Math.floor(((r & 0xffff) * m) / 65536)) / 65536);
-    const t = order[i];
-    order[i] = order[j];
-    order[j] = t;
-  }
-}
-
 /** Whether lane l of block b is a data row. */
 function isRow(b: number, l: number, n: number, nb: number): boolean {
   return l * nb + b < n;
@@ -144,7 +132,7 @@ export function epoch_sgd_logistic_blocks(
   w: FloatArray, grad: Float64Array, _scratch: FloatArray | null, rng: Uint32Array, start: number, count: number,
   batch: number, lr: number, l2: number, l1: number, fitIntercept: number, shuffle: number,
 ): number {
-  if (shuffle) shuffleBlocks(order, Math.ceil(n / 4), rng);
+  if (shuffle) shuffleU32(order, Math.ceil(n / 4), rng);
   let loss = 0;
   for (let s = start, end = start + count; s < end; s += batch) {
     const e = Math.min(s + batch, end);
