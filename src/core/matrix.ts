@@ -52,6 +52,15 @@ export function rowArraysOf(X: Matrix): { rows: readonly ArrayLike<unknown>[]; n
   return X instanceof RowArrays && !X.converted ? { rows: X.source, name: X.name } : null;
 }
 
+/**
+ * `${name} has v at row i, column j`: a value that is NaN or Infinity, or a finite float64 that
+ * would become Infinity in a float32 copy (said so).
+ */
+export function nonFiniteAt(name: string, i: number, j: number, v: number): never {
+  const why = Number.isFinite(v) ? ' (beyond float32 range)' : '';
+  fail('NON_FINITE_INPUT', `${name} has ${v} at row ${i}, column ${j}${why}`);
+}
+
 /** `${name}[i][j] is v, not a number`: a value of number[][] input that is not a number. */
 export function notANumber(name: string, i: number, j: number, v: unknown): never {
   fail('NON_FINITE_INPUT', `${name}[${i}][${j}] is ${describe(v)}, not a number`);
@@ -125,7 +134,7 @@ export function checkMatrix(X: MatrixLike, opts: CheckOptions = {}): Matrix {
     const v = d[k];
     if (v - v !== 0 && !(opts.allowNaN && v !== v)) {
       const i = Math.floor(k / m.cols);
-      fail('NON_FINITE_INPUT', `${name} has ${v} at row ${i}, column ${k - i * m.cols}`);
+      nonFiniteAt(name, i, k - i * m.cols, v);
     }
   }
   return m;

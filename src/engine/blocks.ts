@@ -9,7 +9,7 @@
 // uniformly random set of blocks and every row is seen once per epoch; the order within a batch
 // does not matter, as a batch's gradient is a sum.
 import { fail } from '../core/errors.js';
-import { notANumber, rowArraysOf, type Matrix } from '../core/matrix.js';
+import { nonFiniteAt, notANumber, rowArraysOf, type Matrix } from '../core/matrix.js';
 import { floats, grouped, paddedStride, type BufSize, type Dtype, type Engine, type FloatArray, type FloatBuf } from './engine.js';
 import type { Blocks } from './trainers.js';
 
@@ -105,10 +105,7 @@ function firstFault(X: Matrix, limit: number): never {
     for (let j = 0; j < X.cols; j++) {
       const v = src ? src.rows[i][j] : X.data[i * X.cols + j];
       if (typeof v !== 'number') notANumber(src?.name ?? 'X', i, j, v);
-      if (!(Math.abs(v) < limit)) {
-        const why = Number.isFinite(v) ? ' (beyond float32 range)' : '';
-        fail('NON_FINITE_INPUT', `X has ${v} at row ${i}, column ${j}${why}`);
-      }
+      if (!(Math.abs(v) < limit)) nonFiniteAt('X', i, j, v);
     }
   }
   return fail('INTERNAL', 'a value of X failed the check, then passed it');

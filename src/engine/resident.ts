@@ -1,7 +1,6 @@
 import type { BufSize, Dtype, Engine, FloatArray, FloatBuf, Rows } from './engine.js';
 import { grouped, paddedStride } from './engine.js';
-import { notANumber, rowArraysOf, type Matrix } from '../core/matrix.js';
-import { fail } from '../core/errors.js';
+import { nonFiniteAt, notANumber, rowArraysOf, type Matrix } from '../core/matrix.js';
 import { residentValues } from './alloc-matrix.js';
 
 /**
@@ -16,7 +15,7 @@ export function uploadMatrix(engine: Engine, X: Matrix, name = 'X', dtype: Dtype
   if (own) {
     // Already in place: only checked, and never freed by the model (freeUpload).
     const k = engine.settleRows(own, 0, X.rows, X.cols, stride);
-    if (k >= 0) fail('NON_FINITE_INPUT', `${name} has ${own.view()[k]} at row ${Math.floor(k / stride)}, column ${k % stride}`);
+    if (k >= 0) nonFiniteAt(name, Math.floor(k / stride), k % stride, own.view()[k]);
     borrowed.add(own);
     return { buf: own, stride };
   }
@@ -25,10 +24,7 @@ export function uploadMatrix(engine: Engine, X: Matrix, name = 'X', dtype: Dtype
   const buf = engine.blank(dtype, X.rows * stride);
   try {
     const bad = writeRows(engine, buf, X, stride);
-    if (bad) {
-      const why = Number.isFinite(bad.value) ? ' (beyond float32 range)' : '';
-      fail('NON_FINITE_INPUT', `${name} has ${bad.value} at row ${bad.row}, column ${bad.col}${why}`);
-    }
+    if (bad) nonFiniteAt(name, bad.row, bad.col, bad.value);
   } catch (e) {
     engine.free(buf);
     throw e;
