@@ -2,20 +2,12 @@
 // chunks, number[][] rows directly), and allocMatrix matrices read in place.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { allocMatrix, LogisticRegression, MLPClassifier, parseCsv, readCsv, WasmlearnError, type EngineMatrix } from '../src/index.js';
+import { allocMatrix, LogisticRegression, MLPClassifier, parseCsv, readCsv, type EngineMatrix } from '../src/index.js';
+import { getEngine } from '../src/engine/index.js';
+import { caught } from './helpers/errors.js';
 import { checkMatrix } from '../src/core/matrix.js';
 import { uploadMatrix } from '../src/engine/resident.js';
 import { engines } from './helpers/backends.js';
-
-function caught(f: () => unknown): WasmlearnError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(WasmlearnError);
-    return e as WasmlearnError;
-  }
-  throw new Error('expected a WasmlearnError');
-}
 
 /** n x d values k + 0.25 (exact in float32 for these sizes), row-major. */
 const values = (n: number, d: number) => Float64Array.from({ length: n * d }, (_, k) => (k % 4099) + 0.25);
@@ -183,7 +175,6 @@ describe('readCsv and parseCsv with allocMatrix: true', () => {
     'a,b,c,label\n' + Array.from({ length: n }, (_, i) => (i === bad ? '1,2\n' : `${i * 0.5},${-i},${i % 7},${i % 3 === 0 ? 'x' : 'y'}\n`)).join('');
 
   it('parses X straight into engine memory: the same values and model as a plain parse', async () => {
-    const { getEngine } = await import('../src/engine/index.js');
     const engine = getEngine();
     const before = engine.bytesInUse;
     const plain = parseCsv(csv(5000), { target: 'label' });
@@ -202,7 +193,6 @@ describe('readCsv and parseCsv with allocMatrix: true', () => {
   });
 
   it('a stream whose chunks arrive while other code grows the memory still reads every value', async () => {
-    const { getEngine } = await import('../src/engine/index.js');
     const engine = getEngine();
     const bytes = new TextEncoder().encode(csv(20_000));
     const held: ReturnType<typeof engine.f32>[] = [];
@@ -221,7 +211,6 @@ describe('readCsv and parseCsv with allocMatrix: true', () => {
   });
 
   it('a read that fails part way leaves nothing allocated; a bad option is refused', async () => {
-    const { getEngine } = await import('../src/engine/index.js');
     const engine = getEngine();
     const before = engine.bytesInUse;
     expect(caught(() => parseCsv(csv(3000, 2500), { target: 'label', allocMatrix: true })).code).toBe('PARSE_ERROR');
