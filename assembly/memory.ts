@@ -40,9 +40,13 @@
 // @ts-ignore: decorator
 @inline const MIN_GROW_PAGES: i32 = 16;
 
-/** Free list heads, 32 first levels x 4 second levels, and which of them are non-empty. */
-const heads = memory.data(32 * 4 * 4, 16);
-const slMaps = memory.data(32 * 4, 16);
+/**
+ * Free list heads, 32 first levels x 4 second levels, and which of them are non-empty: carved from
+ * the heap base at the first alloc, not static data, because a threads worker instantiating this
+ * module on the shared memory rewrites every data segment (which would empty the lists).
+ */
+let heads: usize = 0;
+let slMaps: usize = 0;
 let flMap: u32 = 0;
 /** The end of the last block; 0 until the first alloc. */
 let brk: usize = 0;
@@ -142,7 +146,11 @@ function find(size: usize): usize {
  */
 export function alloc(bytes: usize, zeroed: bool): usize {
   if (bytes > MAX_REQUEST) return 0;
-  if (!brk) brk = (__heap_base + 15) & ~15;
+  if (!brk) {
+    heads = (__heap_base + 15) & ~15;
+    slMaps = heads + 32 * 4 * 4;
+    brk = slMaps + 32 * 4;
+  }
   const size = max<usize>(MIN_BLOCK, ((bytes + 15) & ~15) + HEADER);
   let b = find(size);
   if (b) {

@@ -1,10 +1,10 @@
 export { allocMatrix, type AllocMatrixOptions, type EngineMatrix } from './engine/alloc-matrix.js';
-export { init, backend, type InitOptions, type InitInfo, type BackendChoice, type BackendName, type WasmSource, type WasmSources } from './engine/index.js';
+export { init, backend, type InitOptions, type InitInfo, type BackendChoice, type BackendName, type WasmSource, type WasmSources, type ThreadsInfo } from './engine/index.js';
 export { WasmlearnError, type ErrorCode } from './core/errors.js';
 export type { Matrix, MatrixLike } from './core/matrix.js';
 export { LogisticRegression, type LogisticRegressionOptions, type FitOptions, type EpochLog } from './models/logistic.js';
 export { clone, type FitWarning, type FitCallbacks, type AsyncFitOptions } from './models/estimator.js';
-export { shutdown } from './async/pool.js';
+export { shutdown } from './lifecycle.js';
 export type { BatchLog, StopReason } from './solvers/solve.js';
 export type { LinearOptions, LinearFitOptions } from './models/linear-options.js';
 export type { Label } from './core/labels.js';
@@ -21,4 +21,5 @@ export type { Dtype } from './engine/memory.js';
 export type { ScheduleName } from './solvers/schedules.js';
 export type { ClassWeight } from './core/check.js';
 export type { WasmBuild } from './engine/wasm/exports.js';
+export type { WasmFile } from './engine/wasm/load.js';
 export type { TrainingControlOptions } from './models/training.js';

@@ -12,7 +12,7 @@ describe.each(builds)('build/%s.wasm', (build) => {
   // Relaxed SIMD validates on Node 20 only with the flag vitest.config.ts gives the workers.
   const bytes = new Uint8Array(readFileSync(new URL(`../build/${build}.wasm`, import.meta.url)));
   const module = new WebAssembly.Module(bytes);
-  const instance = instantiate(bytes);
+  const instance = instantiate(bytes).then((r) => r.instance);
 
   it('exports exactly the functions of the table, and one memory', () => {
     const exported = WebAssembly.Module.exports(module);

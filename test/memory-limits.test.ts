@@ -21,7 +21,7 @@ const wasmBackends = backends.filter((b) => b !== 'js');
 /** A new instance of a backend's build, so its multi-GB memory goes with it. */
 async function freshEngine(name: BackendName): Promise<WasmEngine> {
   const build = name.replace('wasm-', '') as WasmBuild;
-  const instance = await instantiate(await loadWasmBytes(build));
+  const { instance } = await instantiate(await loadWasmBytes(build));
   return new WasmEngine(name, bindExports(instance.exports, build));
 }
 
@@ -125,7 +125,7 @@ describe.each(wasmBackends)('memory of %s', (name) => {
 
   it('a trap inside a kernel is an INTERNAL error naming the build and the function', async () => {
     const build = name.replace('wasm-', '') as WasmBuild;
-    const exports = bindExports((await instantiate(await loadWasmBytes(build))).exports, build);
+    const exports = bindExports((await instantiate(await loadWasmBytes(build))).instance.exports, build);
     const e = caught(() => exports.sum_f32(0xfffffff0, 64));
     expect(e.code).toBe('INTERNAL');
     expect(e.message).toContain(`${build}.wasm sum_f32`);
@@ -224,7 +224,7 @@ describe('abort inside a module', () => {
       0x07, 0x11, 0x02, 0x06, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 0x02, 0x00, 0x04, 0x62, 0x6f, 0x6f, 0x6d, 0x00, 0x01,
       0x0a, 0x0e, 0x01, 0x0c, 0x00, 0x41, 0x00, 0x41, 0x00, 0x41, 0x07, 0x41, 0x03, 0x10, 0x00, 0x0b,
     ]);
-    const instance = await instantiate(bytes);
+    const { instance } = await instantiate(bytes);
     const e = caught(() => (instance.exports.boom as () => void)());
     expect(e.code).toBe('INTERNAL');
     expect(e.message).toMatch(/kernel aborted.*:7:3/);

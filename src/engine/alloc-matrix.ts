@@ -66,7 +66,7 @@ class ResidentMatrix implements EngineMatrix {
   }
   /** Whether the values are in `engine`, as `dtype`. */
   isIn(engine: Engine, dtype: Dtype): boolean {
-    return this.#engine === engine && this.#buf.dtype === dtype;
+    return this.#engine.memoryId === engine.memoryId && this.#buf.dtype === dtype;
   }
 }
 

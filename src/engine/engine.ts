@@ -6,6 +6,7 @@ import { KERNEL_NAMES, SUFFIX, type KernelOps, type KernelTable, type Kernels } 
 import { activationKind, type Activation } from './kinds.js';
 import { misuse, type Buf, type BufDtype, type BufSize, type Dtype, type F32Buf, type F64Buf, type Memory, type PointerMemory, type U32Buf } from './memory.js';
 import type { Net, NetData, NetEpochOptions, OptimizerBufs } from './net.js';
+import type { Team } from './threads/team.js';
 import type { BlockPositions, Blocks, Rows, SgdEpochOptions, Trainers } from './trainers.js';
 
 export type { ArrayOf, Buf, BufDtype, BufSize, Dtype, F32Buf, F64Buf, FloatArray, FloatBuf, Memory, U32Buf } from './memory.js';
@@ -21,7 +22,25 @@ export const BACKENDS = ['wasm-relaxed', 'wasm-simd', 'wasm-scalar', 'js'] as co
 export type BackendName = (typeof BACKENDS)[number];
 
 /** What models and layers hold: one object with the three parts. */
-export type Engine = Memory & Kernels & Trainers & { readonly name: BackendName };
+export type Engine = Memory & Kernels & Trainers & Threaded & { readonly name: BackendName };
+
+/** How many threads an engine computes on, and the same engine on another count. */
+export interface Threaded {
+  /** Threads the parallel kernels of this engine run on (1: this thread alone). */
+  readonly threads: number;
+  /**
+   * This engine's kernels on n threads (at most the pool's size), the same memory and buffers;
+   * itself on a backend without a thread pool.
+   */
+  withThreads(n: number): Engine;
+  /** The memory its buffers belong to: engines with the same one share buffers. */
+  readonly memoryId: object;
+}
+
+/** Bytes per value of each dtype. */
+const BYTES = { float32: 4, float64: 8 } as const;
+/** Rows from which predictions are shared among threads. */
+const PARALLEL_ROWS = 4096;
 
 /** One dtype's kernels with pointers of type P. */
 type Ops<P> = KernelOps<P, P, P, P>;
@@ -47,6 +66,8 @@ function positive(v: number, what: string): void {
 export class KernelEngine<P> implements Engine {
   readonly #mem: PointerMemory<P>;
   readonly #ops: Record<Dtype, Ops<P>>;
+  /** The thread team of a threads build (pointers are then byte addresses), or null. */
+  readonly #team: Team | null;
   /** The f32 logistic kernels' vector scratch and the SGD epoch's gradient, grown on demand, shared by all calls. */
   #scratch: F32Buf | null = null;
   #grad: F64Buf | null = null;
@@ -55,10 +76,23 @@ export class KernelEngine<P> implements Engine {
     readonly name: BackendName,
     mem: PointerMemory<P>,
     table: KernelTable<P, P, P, P, P>,
+    team: Team | null = null,
   ) {
     this.#mem = mem;
+    this.#team = team;
     const ops = (dtype: Dtype) => Object.fromEntries(KERNEL_NAMES.map((k) => [k, table[`${k}_${SUFFIX[dtype]}`]])) as unknown as Ops<P>;
     this.#ops = { float32: ops('float32'), float64: ops('float64') };
+  }
+
+  get threads(): number {
+    return this.#team?.threads ?? 1;
+  }
+  withThreads(n: number): Engine {
+    positive(n, 'threads');
+    return this;
+  }
+  get memoryId(): object {
+    return this.#mem;
   }
 
   // Memory
@@ -86,6 +120,10 @@ export class KernelEngine<P> implements Engine {
 
   #p(buf: Buf, dtype: BufDtype): P {
     return this.#mem.ptr(buf, dtype);
+  }
+  /** A buffer's byte address, for the thread team (which exists only where pointers are addresses). */
+  #a(buf: Buf, dtype: BufDtype): number {
+    return this.#mem.ptr(buf, dtype) as unknown as number;
   }
   #opt(buf: Buf | null, dtype: BufDtype): P {
     return this.#mem.ptrOrNil(buf, dtype);
@@ -141,6 +179,9 @@ export class KernelEngine<P> implements Engine {
     fits(X, n, stride, stride, 'gemvBias X');
     fits(w, 1, 0, stride + 1, 'gemvBias w');
     fits(out, 1, 0, n, 'gemvBias out');
+    if (this.#team && this.#team.threads > 1 && n >= PARALLEL_ROWS) {
+      return this.#team.gemvBias(BYTES[t], this.#a(X, t), n, d, stride, this.#a(w, t), this.#a(out, t));
+    }
     this.#ops[t].gemv_bias(this.#p(X, t), n, d, stride, this.#p(w, t), this.#p(out, t));
   }
   sum<T extends Dtype>(x: Buf<T>, n: number): number {
@@ -231,6 +272,9 @@ export class KernelEngine<P> implements Engine {
     const t = r.X.dtype;
     this.#rows(r, w);
     fits(grad, 1, 0, r.stride + 1, 'grad');
+    if (this.#team) {
+      return this.#team.lossGradLogistic(BYTES[t], false, this.#a(r.X, t), this.#a(r.y, t), r.sw ? this.#a(r.sw, t) : 0, r.n, r.d, r.stride, this.#a(w, t), grad);
+    }
     return this.#ops[t].loss_grad_logistic(
       this.#p(r.X, t), this.#p(r.y, t), this.#opt(r.sw, t), r.n, r.d, r.stride, this.#p(w, t), this.#p(grad, 'float64'), this.#vectorScratch(t, r.stride),
     );
@@ -260,6 +304,9 @@ export class KernelEngine<P> implements Engine {
     const t = b.X.dtype;
     this.#blocks(b, w);
     fits(grad, 1, 0, b.stride + 1, 'grad');
+    if (this.#team) {
+      return this.#team.lossGradLogistic(BYTES[t], true, this.#a(b.X, t), this.#a(b.y, t), b.sw ? this.#a(b.sw, t) : 0, b.n, b.d, b.stride, this.#a(w, t), grad);
+    }
     return this.#ops[t].loss_grad_logistic_blocks(
       this.#p(b.X, t), this.#p(b.y, t), this.#opt(b.sw, t), b.n, b.d, b.stride, this.#p(w, t), this.#p(grad, 'float64'), this.#vectorScratch(t, b.stride),
     );
@@ -295,7 +342,18 @@ export class KernelEngine<P> implements Engine {
     return [this.#p(d.X, t), this.#p(d.Y, softmax ? 'uint32' : t), this.#opt(d.sw, t)];
   }
   netLossGrad<T extends Dtype>(net: Net<T>, d: NetData<T>): number {
-    return this.#ops[net.dtype].net_loss_grad(...this.#net(net), ...this.#data(net, d), d.n);
+    const [desc, params, grads, scratch] = this.#net(net);
+    const [X, Y, sw] = this.#data(net, d);
+    if (this.#team) {
+      const t = net.dtype, L = net.layout, bytes = BYTES[t];
+      const yRowBytes = L.spec.output === 'softmax' ? 4 : L.yStride * bytes;
+      const Yp = this.#a(d.Y, L.spec.output === 'softmax' ? 'uint32' : t);
+      return this.#team.netLossGrad(
+        bytes, this.#a(net.desc, 'uint32'), this.#a(net.params, t), net.grads, L.nParams, L.scratchValues,
+        this.#a(d.X, t), L.layers[0].inPad * bytes, Yp, yRowBytes, d.sw ? this.#a(d.sw, t) : 0, d.n,
+      );
+    }
+    return this.#ops[net.dtype].net_loss_grad(desc, params, grads, scratch, X, Y, sw, d.n);
   }
   epochNet<T extends Dtype>(net: Net<T>, o: OptimizerBufs<T>, d: NetData<T>, idx: U32Buf, rng: U32Buf, e: NetEpochOptions): number {
     const t = net.dtype;
@@ -311,12 +369,19 @@ export class KernelEngine<P> implements Engine {
       e.batch, e.shuffle ? 1 : 0, e.alpha, e.l2, e.l1, e.outScale,
     );
   }
+  /** With more than one thread, count may exceed maxBatch: the rows are then shared among the threads. */
   netPredict<T extends Dtype>(net: Net<T>, X: Buf<T>, start: number, count: number, out: Buf<T>, ldo: number): void {
-    const t = net.dtype, L = net.layout;
-    if (count > L.spec.maxBatch) misuse(`netPredict of ${count} rows: more than the net's maxBatch ${L.spec.maxBatch}`);
-    fits(X, start + count, L.layers[0].inPad, L.layers[0].inPad, 'X');
+    const t = net.dtype, L = net.layout, inPad = L.layers[0].inPad;
+    const team = this.#team && this.#team.threads > 1 ? this.#team : null;
+    if (count > L.spec.maxBatch && !team) misuse(`netPredict of ${count} rows: more than the net's maxBatch ${L.spec.maxBatch}`);
+    fits(X, start + count, inPad, inPad, 'X');
     fits(out, count, ldo, L.layers[L.layers.length - 1].nOut, 'out');
     const [desc, params, , scratch] = this.#net(net);
+    if (team && (count > L.spec.maxBatch || count >= PARALLEL_ROWS)) {
+      const bytes = BYTES[t];
+      return team.netPredict(bytes, this.#a(net.desc, 'uint32'), this.#a(net.params, t), L.scratchValues, L.spec.maxBatch, this.#a(X, t) + start * inPad * bytes, count, this.#a(out, t), ldo);
+    }
     this.#ops[t].net_predict(desc, params, scratch, this.#p(X, t), start, count, this.#p(out, t), ldo);
   }
+
 }

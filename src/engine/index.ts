@@ -2,15 +2,18 @@ import { fail } from '../core/errors.js';
 import { describe, strictOptions } from '../core/options.js';
 import { BACKENDS, type BackendName, type Engine } from './engine.js';
 import { JsEngine } from './js/engine.js';
+import { ThreadPool, threadSpawner } from './threads/pool.js';
+import { AUTO_CAP, checkThreads, cores, MESSAGE_MODE_MISSING, sharedMemoryProblem, type ThreadsInfo } from './threads/setup.js';
 import { WasmEngine } from './wasm/engine.js';
 import { bindExports, type WasmBuild } from './wasm/exports.js';
-import { instantiate, isWasmSource, loadWasmBytes, packageBuildsFetched, type WasmSource } from './wasm/load.js';
+import { instantiate, isWasmSource, loadWasmBytes, packageBuildsFetched, type WasmFile, type WasmSource } from './wasm/load.js';
 
 /** A backend to compute on, or 'auto': the one `init` chose. */
 export type BackendChoice = 'auto' | BackendName;
 export type { WasmSource } from './wasm/load.js';
-/** The .wasm builds an app hosts itself, by build. */
-export type WasmSources = Partial<Record<WasmBuild, WasmSource>>;
+export type { ThreadsInfo } from './threads/setup.js';
+/** The .wasm builds an app hosts itself, by build (and their threads twins, e.g. 'simd-threads'). */
+export type WasmSources = Partial<Record<WasmFile, WasmSource>>;
 
 /** init's options. */
 export interface InitOptions {
@@ -32,6 +35,14 @@ export interface InitOptions {
    * @default false
    */
   quiet?: boolean;
+  /**
+   * Threads a fit computes on: 'auto' (default) takes the cores this runtime reports, at most 16;
+   * a number asks for that many. They need shared memory (Node, Deno, cross-origin-isolated
+   * pages); elsewhere a fit runs on one thread and `info.threads` says why. Node and Deno start
+   * the workers at the first fit that uses them; a browser page starts them here.
+   * @default 'auto'
+   */
+  threads?: 'auto' | number;
 }
 
 /** What `init` found: the backend it chose and why others are missing. */
@@ -42,6 +53,8 @@ export interface InitInfo {
   available: BackendName[];
   /** Why each missing backend is missing, e.g. relaxed SIMD without its Node 20 flag. */
   unavailable: Partial<Record<BackendName, string>>;
+  /** How many threads a fit computes on, in which mode, and why the other modes are unavailable. */
+  threads: ThreadsInfo;
 }
 
 const BUILDS: Record<Exclude<BackendName, 'js'>, WasmBuild> = {
@@ -57,9 +70,15 @@ interface Loaded {
   skipped: Set<BackendName>;
   /** Whether the package's own files are read from disk (Node, Deno, Bun): then every build is read. */
   eager: boolean;
+  /** The pool the threads builds share, when these are threads builds. */
+  pool: ThreadPool | null;
+  /** Backends loaded without their threads twin (init({ wasm }) gave only the plain build), and why. */
+  unthreaded: Partial<Record<BackendName, string>>;
 }
 
 let loading: Promise<Loaded> | null = null;
+/** The sources the last init({ wasm }) gave, for a reload that adds the threads builds. */
+let given: WasmSources | null = null;
 let loaded: Loaded | null = null;
 let active: BackendName | null = null;
 let warned = false;
@@ -84,26 +103,45 @@ function invalidReason(name: BackendName, build: WasmBuild): string {
 function sourcesOf(wasm: InitOptions['wasm']): WasmSources | null {
   if (wasm === undefined) return null;
   if (isWasmSource(wasm)) return { simd: wasm };
-  const builds = Object.values(BUILDS);
-  const entries = typeof wasm === 'object' && wasm !== null ? Object.entries(wasm) : [['', null]];
-  if (entries.some(([k, v]) => !builds.includes(k as WasmBuild) || (v !== undefined && !isWasmSource(v)))) {
+  const plain: string[] = Object.values(BUILDS);
+  const builds = [...plain, ...plain.map((b) => `${b}-threads`)];
+  const entries: [string, unknown][] = typeof wasm === 'object' && wasm !== null ? Object.entries(wasm) : [['', null]];
+  if (entries.some(([k, v]) => !builds.includes(k) || (v !== undefined && !isWasmSource(v)))) {
     fail('BAD_OPTION', `wasm must be bytes, a URL, a Response, or a record with keys ${builds.join(', ')}`);
   }
   return wasm;
 }
 
-/** Loads one build into `into`, or records why it cannot run here. */
-async function loadOne(into: Loaded, name: Exclude<BackendName, 'js'>, source: WasmSource | undefined): Promise<void> {
+/** wasm32's pages: the threads builds' shared memory may grow to 4 GiB, as the others do. */
+const MAX_PAGES = 65536;
+/** The threads builds' initial pages (asconfig.json's initialMemory). */
+const INITIAL_PAGES = 16;
+
+/**
+ * Loads one build into `into` (its threads twin when there is a pool and `sources` give it or
+ * none), or records why it cannot run here.
+ */
+async function loadOne(into: Loaded, name: Exclude<BackendName, 'js'>, sources: WasmSources | null): Promise<void> {
   const build = BUILDS[name];
   into.skipped.delete(name);
+  const threaded = into.pool !== null && (sources === null || sources[`${build}-threads`] !== undefined);
+  if (into.pool && !threaded) into.unthreaded[name] = `init({ wasm }) gave no ${build}-threads build`;
   try {
-    const bytes = await loadWasmBytes(build, source);
+    const file: WasmFile = threaded ? `${build}-threads` : build;
+    const bytes = await loadWasmBytes(file, sources?.[file]);
     if (!WebAssembly.validate(bytes)) {
       into.unavailable[name] = invalidReason(name, build);
       return;
     }
-    const instance = await instantiate(bytes);
-    into.engines.set(name, new WasmEngine(name, bindExports(instance.exports, build)));
+    if (into.pool && threaded) {
+      const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
+      const { module, instance } = await instantiate(bytes, memory);
+      const seat = { pool: into.pool, build: into.pool.add({ module, memory }), raw: instance.exports };
+      into.engines.set(name, new WasmEngine(name, bindExports({ ...instance.exports, memory }, build), seat));
+    } else {
+      const { instance } = await instantiate(bytes);
+      into.engines.set(name, new WasmEngine(name, bindExports(instance.exports, build)));
+    }
   } catch (e) {
     into.unavailable[name] = `could not load ${build}.wasm: ${(e as Error).message}`;
   }
@@ -114,9 +152,9 @@ async function loadOne(into: Loaded, name: Exclude<BackendName, 'js'>, source: W
  * Fetched (a browser): only the fastest build the probes validate, falling back to the next when
  * it cannot be fetched, or only the pinned backend's build.
  */
-async function loadAll(sources: WasmSources | null, pinned: BackendName | null): Promise<Loaded> {
+async function loadAll(sources: WasmSources | null, pinned: BackendName | null, pool: ThreadPool | null): Promise<Loaded> {
   const eager = sources !== null || !packageBuildsFetched();
-  const into: Loaded = { engines: new Map([['js', new JsEngine()]]), unavailable: {}, skipped: new Set(), eager };
+  const into: Loaded = { engines: new Map([['js', new JsEngine()]]), unavailable: {}, skipped: new Set(), eager, pool, unthreaded: {} };
   for (const name of BACKENDS) {
     if (name === 'js') continue;
     const build = BUILDS[name];
@@ -124,7 +162,7 @@ async function loadAll(sources: WasmSources | null, pinned: BackendName | null):
       into.unavailable[name] = 'this runtime has no WebAssembly';
       continue;
     }
-    if (sources && !sources[build]) {
+    if (sources && !sources[build] && !sources[`${build}-threads` as const]) {
       into.unavailable[name] = `init({ wasm }) did not give the ${build} build`;
       continue;
     }
@@ -138,7 +176,7 @@ async function loadAll(sources: WasmSources | null, pinned: BackendName | null):
       into.skipped.add(name);
       continue;
     }
-    await loadOne(into, name, sources?.[build]);
+    await loadOne(into, name, sources);
   }
   return into;
 }
@@ -161,20 +199,27 @@ function fallbackAdvice(unavailable: Partial<Record<BackendName, string>>): stri
  * step of the library; calling it again just changes the default (and loads again with `wasm`).
  */
 export async function init(options?: InitOptions): Promise<InitInfo> {
-  const o = strictOptions('init', options, ['backend', 'wasm', 'quiet']) as InitOptions;
+  const o = strictOptions('init', options, ['backend', 'wasm', 'quiet', 'threads']) as InitOptions;
   const choice = o.backend ?? 'auto';
   if (choice !== 'auto' && !BACKENDS.includes(choice)) {
     fail('BAD_OPTION', `backend must be 'auto' or one of ${BACKENDS.join(', ')}; got ${describe(choice)}`);
   }
   if (o.quiet !== undefined && typeof o.quiet !== 'boolean') fail('BAD_OPTION', `quiet must be true or false; got ${describe(o.quiet)}`);
   const sources = sourcesOf(o.wasm);
+  const asked = checkThreads(o.threads);
   const pinned = choice === 'auto' ? null : choice;
-  if (sources) loading = loadAll(sources, pinned);
-  loading ??= loadAll(null, pinned);
+  const count = asked === 'auto' ? Math.min(await cores(), AUTO_CAP) : asked;
+  const sharedProblem = sharedMemoryProblem();
+  // The threads builds are loaded once threads are first asked for, and kept: fewer threads later
+  // only shrink the pool (to this thread alone at 1), so fitted models keep their memory.
+  const pool = loaded?.pool ?? (count > 1 && sharedProblem === null ? new ThreadPool(count, await threadSpawner()) : null);
+  if (sources) given = sources;
+  if (sources || loading === null || (pool && !loaded?.pool)) loading = loadAll(given, pinned, pool);
   loaded = await loading;
+  loaded.pool?.resize(sharedProblem === null ? count : 1);
   if (pinned && pinned !== 'js' && loaded.skipped.has(pinned)) {
     const into = loaded;
-    loading = loadOne(into, pinned, undefined).then(() => into);
+    loading = loadOne(into, pinned, null).then(() => into);
     loaded = await loading;
   }
   const available = BACKENDS.filter((b) => loaded!.engines.has(b));
@@ -189,7 +234,22 @@ export async function init(options?: InitOptions): Promise<InitInfo> {
       console.warn(advice);
     }
   }
-  return { backend: active, available, unavailable: { ...loaded.unavailable } };
+  if (loaded.pool && !ThreadPool.startsOnDemand) await loaded.pool.start();
+  const sharedWhyNot = sharedProblem ?? loaded.unthreaded[active] ?? (active === 'js' ? "the 'js' backend computes on one thread" : loaded.pool?.failure);
+  return { backend: active, available, unavailable: { ...loaded.unavailable }, threads: threadsInfo(loaded.pool, sharedWhyNot ?? null) };
+}
+
+/** The default backend's threads: the pool's, unless `sharedWhyNot` says why it has none. */
+function threadsInfo(pool: ThreadPool | null, sharedWhyNot: string | null): ThreadsInfo {
+  const count = pool && !sharedWhyNot ? pool.size : 1;
+  const unavailable: ThreadsInfo['unavailable'] = { message: MESSAGE_MODE_MISSING };
+  if (sharedWhyNot) unavailable.shared = sharedWhyNot;
+  return { count, mode: count > 1 ? 'shared' : 'none', unavailable };
+}
+
+/** Ends the thread pool's workers (the next fit on several threads starts them again in Node and Deno). */
+export function endThreads(): void {
+  loaded?.pool?.end();
 }
 
 /** The default backend chosen by `init`. */

@@ -87,7 +87,7 @@ const FIT_KEYS = ['sampleWeight', 'validationData', 'onEpochEnd', 'onBatchEnd'];
 
 const leaks = new FinalizationRegistry<Objective>((objective) => objective.dispose());
 
-export abstract class Estimator<O extends { backend: BackendChoice; warmStart: boolean }, Meta, Y, F extends FitCallbacks & { sampleWeight?: ArrayLike<number> }> {
+export abstract class Estimator<O extends { backend: BackendChoice; warmStart: boolean; nThreads: 'auto' | number }, Meta, Y, F extends FitCallbacks & { sampleWeight?: ArrayLike<number> }> {
   #options: Readonly<O>;
   private state: Fitted<Meta> | null = null;
   private disposed = false;
@@ -298,7 +298,8 @@ export abstract class Estimator<O extends { backend: BackendChoice; warmStart: b
   }
 
   private engine(): Engine {
-    return getEngine(this.options.backend);
+    const engine = getEngine(this.options.backend), n = this.options.nThreads;
+    return n === 'auto' ? engine : engine.withThreads(n);
   }
 
   /** Makes `next` the fitted model, freeing the previous one. @internal */

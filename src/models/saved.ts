@@ -7,11 +7,11 @@ import { isPlainObject, type ModelJson } from '../persist.js';
 import { isConverged, STOP_REASONS, type SolverResult, type StopReason } from '../solvers/solve.js';
 
 /**
- * A saved estimator: its name, version 1, its options but the backend (the machine's, not the
- * model's), its own `fields`, then the solver's record that restoreSolved reads back.
+ * A saved estimator: its name, version 1, its options but the backend and nThreads (the machine's,
+ * not the model's), its own `fields`, then the solver's record that restoreSolved reads back.
  */
-export function savedModel(name: string, options: { backend: unknown; classWeight?: ClassWeight }, solved: SolverResult, fields: Record<string, unknown>): ModelJson {
-  const { backend: _backend, ...saved } = options;
+export function savedModel(name: string, options: { backend: unknown; nThreads?: unknown; classWeight?: ClassWeight }, solved: SolverResult, fields: Record<string, unknown>): ModelJson {
+  const { backend: _backend, nThreads: _nThreads, ...saved } = options;
   if (saved.classWeight !== undefined) saved.classWeight = classWeightPairs(saved.classWeight);
   return { name, version: 1, options: saved, ...fields, nIter: solved.nIter, stop: solved.stop, converged: isConverged(solved.stop), stopReason: solved.message };
 }

@@ -1,5 +1,6 @@
 // Training-control options shared by the estimators (schedules, early stopping, divergence) and the held-out split.
 import { fail } from '../core/errors.js';
+import { describe } from '../core/options.js';
 import { checkSchedule, SCHEDULE_DEFAULTS, type ScheduleName } from '../solvers/schedules.js';
 import { trainTestSplit } from '../data/split.js';
 import type { Label } from '../core/labels.js';
@@ -51,11 +52,18 @@ export interface TrainingControlOptions {
    * @default false
    */
   warmStart: boolean;
+  /**
+   * Threads this model computes on: 'auto' (init's count) or a number, at most init's count.
+   * The result does not depend on it: the same seed gives the same weights on 1 or 16 threads.
+   * Threads need a threads build (see init's `threads`); the 'js' backend computes on one.
+   * @default 'auto'
+   */
+  nThreads: 'auto' | number;
 }
 
 export const CONTROL_DEFAULTS: TrainingControlOptions = {
   learningRateSchedule: 'constant', powerT: SCHEDULE_DEFAULTS.powerT, gamma: SCHEDULE_DEFAULTS.gamma, stepSize: SCHEDULE_DEFAULTS.stepSize,
-  earlyStopping: false, validationFraction: 0.1, onDivergence: 'raise', warmStart: false,
+  earlyStopping: false, validationFraction: 0.1, onDivergence: 'raise', warmStart: false, nThreads: 'auto',
 };
 
 export function checkControl(o: TrainingControlOptions): void {
@@ -65,6 +73,9 @@ export function checkControl(o: TrainingControlOptions): void {
   if (!(o.validationFraction < 1)) fail('BAD_OPTION', `validationFraction must be below 1; got ${o.validationFraction}`);
   oneOf('onDivergence', o.onDivergence, ['raise', 'stop', 'warn']);
   bool('warmStart', o.warmStart);
+  if (o.nThreads !== 'auto' && !(typeof o.nThreads === 'number' && Number.isInteger(o.nThreads) && o.nThreads >= 1)) {
+    fail('BAD_OPTION', `nThreads must be 'auto' or a whole number >= 1; got ${describe(o.nThreads)}`);
+  }
 }
 
 /** The rows of X kept for training and those held out for validation: a seeded, stratified split. */

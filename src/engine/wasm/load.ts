@@ -2,6 +2,9 @@ import { fail } from '../../core/errors.js';
 import { nodeFsPromises } from '../../core/node-fs.js';
 import type { WasmBuild } from './exports.js';
 
+/** A .wasm file: a build, or its threads twin (shared memory, imported). */
+export type WasmFile = WasmBuild | `${WasmBuild}-threads`;
+
 /** Where a build's bytes come from: the bytes themselves, a URL to read or fetch, or a fetch Response. */
 export type WasmSource = ArrayBuffer | ArrayBufferView | URL | Response;
 
@@ -10,13 +13,16 @@ export type WasmSource = ArrayBuffer | ArrayBufferView | URL | Response;
  * literal per build, because bundlers (Vite, webpack, Parcel) only rewrite and copy the file of a
  * `new URL('literal', import.meta.url)`.
  */
-const URLS: Record<WasmBuild, () => URL> = {
+const URLS: Record<WasmFile, () => URL> = {
   relaxed: () => new URL('../../../build/relaxed.wasm', import.meta.url),
   simd: () => new URL('../../../build/simd.wasm', import.meta.url),
   scalar: () => new URL('../../../build/scalar.wasm', import.meta.url),
+  'relaxed-threads': () => new URL('../../../build/relaxed-threads.wasm', import.meta.url),
+  'simd-threads': () => new URL('../../../build/simd-threads.wasm', import.meta.url),
+  'scalar-threads': () => new URL('../../../build/scalar-threads.wasm', import.meta.url),
 };
 
-function wasmUrl(build: WasmBuild): URL {
+function wasmUrl(build: WasmFile): URL {
   // Vite's dev server pre-bundles dependencies into node_modules/.vite/deps/, away from build/,
   // and serves the package's own folder beside it: node_modules/wasmlearn/build/.
   const here = import.meta.url;
@@ -30,7 +36,7 @@ export function packageBuildsFetched(): boolean {
 }
 
 /** Reads a build's bytes from where the package keeps it, or from `source` when one is given. */
-export async function loadWasmBytes(build: WasmBuild, source: WasmSource = wasmUrl(build)): Promise<Uint8Array<ArrayBuffer>> {
+export async function loadWasmBytes(build: WasmFile, source: WasmSource = wasmUrl(build)): Promise<Uint8Array<ArrayBuffer>> {
   const where = source instanceof URL ? source.href : isResponse(source) ? source.url || `the Response given for ${build}.wasm` : `the bytes given for ${build}.wasm`;
   let bytes: Uint8Array<ArrayBuffer>;
   if (source instanceof ArrayBuffer) bytes = new Uint8Array(source);
@@ -74,10 +80,15 @@ export function isWasmSource(x: unknown): x is WasmSource {
   return x instanceof ArrayBuffer || ArrayBuffer.isView(x) || x instanceof URL || isResponse(x);
 }
 
-export async function instantiate(bytes: Uint8Array<ArrayBuffer>): Promise<WebAssembly.Instance> {
-  let memory: WebAssembly.Memory | null = null;
+/**
+ * Instantiates a build; a threads build on `shared`, the shared memory it imports. Returns the
+ * compiled module too: the thread pool instantiates it again in each worker, on the same memory.
+ */
+export async function instantiate(bytes: Uint8Array<ArrayBuffer>, shared?: WebAssembly.Memory): Promise<{ module: WebAssembly.Module; instance: WebAssembly.Instance }> {
+  let memory: WebAssembly.Memory | null = shared ?? null;
   const imports = {
     env: {
+      ...(shared ? { memory: shared } : {}),
       /** AssemblyScript's abort (an assertion, or an error thrown in the kernel): a typed INTERNAL error, never a plain Error. */
       abort(msg: number, file: number, line: number, column: number): never {
         const text = memory ? asString(memory, msg >>> 0) : '';
@@ -89,7 +100,7 @@ export async function instantiate(bytes: Uint8Array<ArrayBuffer>): Promise<WebAs
   const module = await WebAssembly.compile(bytes);
   const instance = await WebAssembly.instantiate(module, imports);
   if (instance.exports.memory instanceof WebAssembly.Memory) memory = instance.exports.memory;
-  return instance;
+  return { module, instance };
 }
 
 /** An AssemblyScript string (UTF-16, its byte length in the u32 before it) at ptr, or '' where there is none that makes sense. */
