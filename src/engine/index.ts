@@ -3,7 +3,7 @@ import { describe, strictOptions } from '../core/options.js';
 import { BACKENDS, type BackendName, type Engine } from './engine.js';
 import { JsEngine } from './js/engine.js';
 import { ThreadPool, threadSpawner } from './threads/pool.js';
-import { AUTO_CAP, checkThreads, cores, MESSAGE_MODE_MISSING, sharedMemoryProblem, type ThreadsInfo } from './threads/setup.js';
+import { AUTO_CAP, checkThreads, cores, sharedMemoryProblem, type ThreadsInfo } from './threads/setup.js';
 import { WasmEngine } from './wasm/engine.js';
 import { bindExports, type WasmBuild } from './wasm/exports.js';
 import { instantiate, isWasmSource, loadWasmBytes, packageBuildsFetched, type WasmFile, type WasmSource } from './wasm/load.js';
@@ -43,6 +43,14 @@ export interface InitOptions {
    * @default 'auto'
    */
   threads?: 'auto' | number;
+  /**
+   * How the threads work: 'shared' (the threads builds on one shared memory: every fit, sync or
+   * async), 'message' (only fitAsync's full-batch solvers: workers each hold a shard of the rows
+   * and exchange parameters and gradients by message; for pages that are not cross-origin
+   * isolated), or 'auto' (default): 'shared' where this runtime allows it, else 'message'.
+   * @default 'auto'
+   */
+  threadsMode?: 'auto' | 'shared' | 'message';
 }
 
 /** What `init` found: the backend it chose and why others are missing. */
@@ -199,7 +207,7 @@ function fallbackAdvice(unavailable: Partial<Record<BackendName, string>>): stri
  * step of the library; calling it again just changes the default (and loads again with `wasm`).
  */
 export async function init(options?: InitOptions): Promise<InitInfo> {
-  const o = strictOptions('init', options, ['backend', 'wasm', 'quiet', 'threads']) as InitOptions;
+  const o = strictOptions('init', options, ['backend', 'wasm', 'quiet', 'threads', 'threadsMode']) as InitOptions;
   const choice = o.backend ?? 'auto';
   if (choice !== 'auto' && !BACKENDS.includes(choice)) {
     fail('BAD_OPTION', `backend must be 'auto' or one of ${BACKENDS.join(', ')}; got ${describe(choice)}`);
@@ -208,8 +216,13 @@ export async function init(options?: InitOptions): Promise<InitInfo> {
   const sources = sourcesOf(o.wasm);
   const asked = checkThreads(o.threads);
   const pinned = choice === 'auto' ? null : choice;
+  const mode = o.threadsMode ?? 'auto';
+  if (!['auto', 'shared', 'message'].includes(mode)) fail('BAD_OPTION', `threadsMode must be 'auto', 'shared' or 'message'; got ${describe(mode)}`);
   const count = asked === 'auto' ? Math.min(await cores(), AUTO_CAP) : asked;
-  const sharedProblem = sharedMemoryProblem();
+  const sharedProblem = mode === 'message' ? "threadsMode 'message' was asked for" : sharedMemoryProblem();
+  if (mode === 'shared' && sharedProblem) fail('UNSUPPORTED', `threadsMode 'shared' is not available here: ${sharedProblem}`);
+  const messageProblem = workerProblem();
+  if (mode === 'message' && messageProblem) fail('UNSUPPORTED', `threadsMode 'message' is not available here: ${messageProblem}`);
   // The threads builds are loaded once threads are first asked for, and kept: fewer threads later
   // only shrink the pool (to this thread alone at 1), so fitted models keep their memory.
   const pool = loaded?.pool ?? (count > 1 && sharedProblem === null ? new ThreadPool(count, await threadSpawner()) : null);
@@ -235,16 +248,31 @@ export async function init(options?: InitOptions): Promise<InitInfo> {
     }
   }
   if (loaded.pool && !ThreadPool.startsOnDemand) await loaded.pool.start();
-  const sharedWhyNot = sharedProblem ?? loaded.unthreaded[active] ?? (active === 'js' ? "the 'js' backend computes on one thread" : loaded.pool?.failure);
-  return { backend: active, available, unavailable: { ...loaded.unavailable }, threads: threadsInfo(loaded.pool, sharedWhyNot ?? null) };
+  const sharedWhyNot = sharedProblem ?? loaded.unthreaded[active] ?? (active === 'js' ? "the 'js' backend computes on one thread" : loaded.pool?.failure) ?? null;
+  threads = threadsInfo(loaded.pool, count, sharedWhyNot, messageProblem);
+  return { backend: active, available, unavailable: { ...loaded.unavailable }, threads: { ...threads, unavailable: { ...threads.unavailable } } };
 }
 
-/** The default backend's threads: the pool's, unless `sharedWhyNot` says why it has none. */
-function threadsInfo(pool: ThreadPool | null, sharedWhyNot: string | null): ThreadsInfo {
-  const count = pool && !sharedWhyNot ? pool.size : 1;
-  const unavailable: ThreadsInfo['unavailable'] = { message: MESSAGE_MODE_MISSING };
+/** The default backend's threads: the pool's; else message passing (fitAsync) where workers exist; else none. */
+function threadsInfo(pool: ThreadPool | null, count: number, sharedWhyNot: string | null, messageWhyNot: string | null): ThreadsInfo {
+  const unavailable: ThreadsInfo['unavailable'] = {};
   if (sharedWhyNot) unavailable.shared = sharedWhyNot;
-  return { count, mode: count > 1 ? 'shared' : 'none', unavailable };
+  if (pool && !sharedWhyNot && pool.size > 1) return { count: pool.size, mode: 'shared', unavailable: { ...unavailable, message: 'shared memory is used instead' } };
+  if (messageWhyNot) unavailable.message = messageWhyNot;
+  if (sharedWhyNot && !messageWhyNot && count > 1) return { count, mode: 'message', unavailable };
+  return { count: 1, mode: 'none', unavailable };
+}
+
+/** What init decided about threads (one thread before init). */
+export function threadsPlan(): ThreadsInfo {
+  return threads;
+}
+let threads: ThreadsInfo = { count: 1, mode: 'none', unavailable: {} };
+
+/** Why no worker can be started here, or null. */
+function workerProblem(): string | null {
+  const node = typeof process === 'object' && typeof process.versions?.node === 'string';
+  return typeof Worker === 'function' || node ? null : 'this runtime has no Worker';
 }
 
 /** Ends the thread pool's workers (the next fit on several threads starts them again in Node and Deno). */

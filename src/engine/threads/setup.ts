@@ -13,9 +13,11 @@ export interface ThreadsInfo {
   count: number;
   /**
    * 'shared': the threads builds of the kernels on one shared WebAssembly.Memory, with a pool of
-   * workers (Node, Deno, cross-origin-isolated pages); 'none': this thread alone.
+   * workers (Node, Deno, cross-origin-isolated pages), for every fit; 'message': fitAsync's
+   * full-batch solvers on workers that each hold a shard of the rows and exchange parameters and
+   * gradients by message (pages without shared memory); 'none': one thread.
    */
-  mode: 'shared' | 'none';
+  mode: 'shared' | 'message' | 'none';
   /** Why a mode is unavailable here. */
   unavailable: {
     /** Why the kernels cannot share memory between threads here (or this backend has no threads build). */
@@ -64,5 +66,3 @@ export function sharedMemoryProblem(): string | null {
   return null;
 }
 
-/** Why the message-passing mode is unavailable: it is not part of this release. */
-export const MESSAGE_MODE_MISSING = 'message passing (workers holding row shards, exchanging parameters and gradients) is not built yet';
