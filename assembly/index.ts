@@ -11,6 +11,9 @@ export {
   loss_grad_logistic_blocks_f32, loss_grad_logistic_blocks_f64, epoch_sgd_logistic_blocks_f32, epoch_sgd_logistic_blocks_f64,
 } from './kernels/logistic';
 export { bce_logits_f32, bce_logits_f64, softmax_ce_rows_f32, softmax_ce_rows_f64, sigmoid_bce_rows_f32, sigmoid_bce_rows_f64 } from './kernels/loss';
-export { net_loss_grad_f32, net_loss_grad_f64, epoch_net_f32, epoch_net_f64, net_predict_f32, net_predict_f64 } from './kernels/net';
+export {
+  net_loss_grad_f32, net_loss_grad_f64, epoch_net_f32, epoch_net_f64, net_predict_f32, net_predict_f64,
+  net_batch_grad_f32, net_batch_grad_f64, net_step_f32, net_step_f64,
+} from './kernels/net';
 export { optimizer_step_f32, optimizer_step_f64 } from './kernels/optim';
-export { sum_f32, sum_f64 } from './kernels/reduce';
+export { sum_f32, sum_f64, sum_slots_f32, sum_slots_f64 } from './kernels/reduce';

@@ -129,11 +129,36 @@ function epoch_net<T>(
     const rows = min(batch, n - start);
     memory.fill(grads, 0, <usize>nParams << alignof<T>());
     loss += net_batch_grad<T>(desc, params, grads, scratch, X, Y, sw, idx, start, rows);
-    scale_and_penalize<T>(desc, params, grads, <T>1 / (<T>rows * outScale), alpha / <T>rows + l2);
-    optimizer_step<T>(opt, state, params, grads, nParams);
-    if (l1 != 0) shrink_weights<T>(desc, params, load<T>(elem<T>(opt, OPT_LR)) * l1);
+    net_step<T>(desc, params, grads, opt, state, rows, alpha, l2, l1, outScale);
   }
   return loss;
+}
+
+/**
+ * One update from a batch's summed gradient in grads: grads * 1 / (rows * outScale) plus
+ * (alpha / rows + l2) W on the weights, the optimizer's step, then the weights soft-thresholded by lr * l1.
+ */
+function net_step<T>(desc: usize, params: usize, grads: usize, opt: usize, state: usize, rows: i32, alpha: T, l2: T, l1: T, outScale: T): void {
+  scale_and_penalize<T>(desc, params, grads, <T>1 / (<T>rows * outScale), alpha / <T>rows + l2);
+  optimizer_step<T>(opt, state, params, grads, word(desc, NET_PARAMS));
+  if (l1 != 0) shrink_weights<T>(desc, params, load<T>(elem<T>(opt, OPT_LR)) * l1);
+}
+
+export function net_step_f32(desc: usize, params: usize, grads: usize, opt: usize, state: usize, rows: i32, alpha: f32, l2: f32, l1: f32, outScale: f32): void {
+  net_step<f32>(desc, params, grads, opt, state, rows, alpha, l2, l1, outScale);
+}
+export function net_step_f64(desc: usize, params: usize, grads: usize, opt: usize, state: usize, rows: i32, alpha: f64, l2: f64, l1: f64, outScale: f64): void {
+  net_step<f64>(desc, params, grads, opt, state, rows, alpha, l2, l1, outScale);
+}
+
+/** The gradient of the summed loss of `count` rows (from position `start` of idx), written to grads; returns that loss. count <= desc[NET_MAX_BATCH]. */
+export function net_batch_grad_f32(desc: usize, params: usize, grads: usize, scratch: usize, X: usize, Y: usize, sw: usize, idx: usize, start: i32, count: i32): f64 {
+  memory.fill(grads, 0, <usize>word(desc, NET_PARAMS) << 2);
+  return net_batch_grad<f32>(desc, params, grads, scratch, X, Y, sw, idx, start, count);
+}
+export function net_batch_grad_f64(desc: usize, params: usize, grads: usize, scratch: usize, X: usize, Y: usize, sw: usize, idx: usize, start: i32, count: i32): f64 {
+  memory.fill(grads, 0, <usize>word(desc, NET_PARAMS) << 3);
+  return net_batch_grad<f64>(desc, params, grads, scratch, X, Y, sw, idx, start, count);
 }
 
 export function epoch_net_f32(

@@ -29,3 +29,33 @@ export function sum_f32(x: usize, n: i32): f64 {
 export function sum_f64(x: usize, n: i32): f64 {
   return sum<f64>(x, n);
 }
+
+/**
+ * out[j] = the sum over blocks b, in block order, of slots[b * step + j], for j < width: the
+ * threads' per-block partial gradients reduced the same way whatever the thread count.
+ */
+function sum_slots<T>(slots: usize, blocks: i32, step: i32, width: i32, out: usize): void {
+  const stride = <usize>step << alignof<T>();
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; j + 16 / sizeof<T>() <= width; j += 16 / sizeof<T>()) {
+      let acc = v128.splat<T>(0);
+      let p = elem<T>(slots, j);
+      for (let b = 0; b < blocks; b++, p += stride) acc = v128.add<T>(acc, v128.load(p));
+      v128.store(elem<T>(out, j), acc);
+    }
+  }
+  for (; j < width; j++) {
+    let acc: T = 0;
+    let p = elem<T>(slots, j);
+    for (let b = 0; b < blocks; b++, p += stride) acc += load<T>(p);
+    store<T>(elem<T>(out, j), acc);
+  }
+}
+
+export function sum_slots_f32(slots: usize, blocks: i32, step: i32, width: i32, out: usize): void {
+  sum_slots<f32>(slots, blocks, step, width, out);
+}
+export function sum_slots_f64(slots: usize, blocks: i32, step: i32, width: i32, out: usize): void {
+  sum_slots<f64>(slots, blocks, step, width, out);
+}

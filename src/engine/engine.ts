@@ -3,6 +3,7 @@
 // is: a byte address into WASM memory (wasm/engine.ts) or a typed array (js/engine.ts).
 import { LOGISTIC_SCRATCH_EXTRA, LOGISTIC_SCRATCH_PER_VALUE, OPT_HEADER } from './formats.js';
 import { KERNEL_NAMES, SUFFIX, type KernelOps, type KernelTable, type Kernels } from './kernels.js';
+import { shuffleU32 } from '../core/rng.js';
 import { activationKind, type Activation } from './kinds.js';
 import { misuse, type Buf, type BufDtype, type BufSize, type Dtype, type F32Buf, type F64Buf, type Memory, type PointerMemory, type U32Buf } from './memory.js';
 import type { Net, NetData, NetEpochOptions, OptimizerBufs } from './net.js';
@@ -41,6 +42,8 @@ export interface Threaded {
 const BYTES = { float32: 4, float64: 8 } as const;
 /** Rows from which predictions are shared among threads. */
 const PARALLEL_ROWS = 4096;
+/** Mini-batches from this size on are shared among threads (on a threads build, whatever the count: the result must not depend on it). */
+const SPLIT_BATCH = 128;
 
 /** One dtype's kernels with pointers of type P. */
 type Ops<P> = KernelOps<P, P, P, P>;
@@ -364,6 +367,17 @@ export class KernelEngine<P> implements Engine {
     fits(idx, 1, 0, d.n, 'idx');
     fits(rng, 1, 0, 4, 'rng');
     const [X, Y, sw] = this.#data(net, d);
+    if (this.#team && e.batch >= SPLIT_BATCH) {
+      // Large batches are shared among threads: the same shuffle as the kernel's, then each
+      // batch's gradient in fixed blocks (the same result on any thread count).
+      if (e.shuffle) shuffleU32(idx.view(), d.n, rng.view());
+      const L = net.layout, softmax = L.spec.output === 'softmax';
+      const step = { opt: this.#a(o.header, t), state: this.#a(o.state, t), alpha: e.alpha, l2: e.l2, l1: e.l1, outScale: e.outScale };
+      return this.#team.netEpoch(
+        BYTES[t], this.#a(net.desc, 'uint32'), this.#a(net.params, t), net.grads, L.nParams, L.scratchValues,
+        this.#a(d.X, t), this.#a(d.Y, softmax ? 'uint32' : t), d.sw ? this.#a(d.sw, t) : 0, this.#a(idx, 'uint32'), d.n, e.batch, step,
+      );
+    }
     return this.#ops[t].epoch_net(
       ...this.#net(net), this.#p(o.header, t), this.#p(o.state, t), X, Y, sw, this.#p(idx, 'uint32'), d.n, this.#p(rng, 'uint32'),
       e.batch, e.shuffle ? 1 : 0, e.alpha, e.l2, e.l1, e.outScale,

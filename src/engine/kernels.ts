@@ -87,6 +87,10 @@ export interface KernelOps<F, U, N, G> {
     desc: U, params: F, grads: F, scratch: F, opt: F, state: F, X: F, Y: F | U, sw: F | N, idx: U, n: number, rng: U,
     batch: number, shuffle: number, alpha: number, l2: number, l1: number, outScale: number,
   ): number;
+  /** The gradient of the summed loss of count rows from position start of idx (N: rows in order), written to grads; returns the loss. count <= the descriptor's max batch. */
+  net_batch_grad(desc: U, params: F, grads: F, scratch: F, X: F, Y: F | U, sw: F | N, idx: U | N, start: number, count: number): number;
+  /** One update from a batch's summed gradient in grads: scale, penalties, optimizer step, L1 shrink (epoch_net's per-batch tail). */
+  net_step(desc: U, params: F, grads: F, opt: F, state: F, rows: number, alpha: number, l2: number, l1: number, outScale: number): void;
   /** Output probabilities of rows start..start+count (count <= the descriptor's max batch) into out. */
   net_predict(desc: U, params: F, scratch: F, X: F, start: number, count: number, out: F, ldo: number): void;
   // optim
@@ -95,6 +99,8 @@ export interface KernelOps<F, U, N, G> {
   // reduce
   /** Sum of n values: the roofline read of the benchmarks. */
   sum(x: F, n: number): number;
+  /** out[j] = sum over blocks b, in block order, of slots[b * step + j], j < width: per-block partials reduced alike on any thread count. */
+  sum_slots(slots: F, blocks: number, step: number, width: number, out: F): void;
 }
 
 export type KernelName = keyof KernelOps<unknown, unknown, unknown, unknown>;
@@ -123,9 +129,12 @@ export const KERNEL_PARAMS = {
   sigmoid_bce_rows: 11,
   net_loss_grad: 8,
   epoch_net: 18,
+  net_batch_grad: 10,
+  net_step: 10,
   net_predict: 8,
   optimizer_step: 5,
   sum: 2,
+  sum_slots: 5,
 } as const satisfies ParamCounts<KernelOps<0, 0, 0, 0>>;
 
 export const KERNEL_NAMES = Object.keys(KERNEL_PARAMS) as KernelName[];

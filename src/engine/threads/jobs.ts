@@ -12,6 +12,8 @@ export const DONE = 3; // workers finished with the job
 export const FAILED = 4; // 1 when a kernel threw in a worker
 export const READY = 5; // workers that instantiated the builds
 export const STOP = 6; // 1: workers leave their loop
+/** Loads of a control slot a thread spins through before it sleeps in Atomics.wait (waking costs tens of microseconds). */
+export const SPIN = 4000;
 /** The most blocks a job is cut into (one more for the blocked layout's last block). */
 export const MAX_BLOCKS = 64;
 /** The control block: int32 slots, then ARGS float64 job arguments, then one float64 loss per block. */
@@ -26,6 +28,7 @@ export const JOB_LOGISTIC_BLOCKS = 2;
 export const JOB_NET_ROWS = 3;
 export const JOB_GEMV_BIAS = 4;
 export const JOB_NET_PREDICT = 5;
+export const JOB_NET_BATCH = 6;
 
 /**
  * A job's arguments begin [kind, build, valueBytes, blocks, blockRows]; the kind's own follow.
@@ -67,6 +70,7 @@ export function runBlocks(k: Exports, c: Control, tid: number): void {
     else if (kind === JOB_NET_ROWS) losses[b] = netRows(kernel(k, 'net_loss_grad', bytes), a, bytes, B, b, tid);
     else if (kind === JOB_GEMV_BIAS) gemvBias(kernel(k, 'gemv_bias', bytes), a, bytes, B, b);
     else if (kind === JOB_NET_PREDICT) netPredict(kernel(k, 'net_predict', bytes), a, bytes, B, b, tid);
+    else if (kind === JOB_NET_BATCH) losses[b] = netBatch(kernel(k, 'net_batch_grad', bytes), a, B, b, tid);
   }
 }
 
@@ -99,6 +103,12 @@ function netRows(f: Kernel, a: Float64Array, bytes: number, B: number, b: number
   const [desc, params, partials, gradBytes, scratch, scratchBytes, X, xRowBytes, Y, yRowBytes, sw, n] = a;
   const r0 = b * B;
   return f(desc, params, partials + b * gradBytes, scratch + tid * scratchBytes, X + r0 * xRowBytes, Y + r0 * yRowBytes, sw && sw + r0 * bytes, Math.min(B, n - r0));
+}
+
+/** [desc, params, partials, gradBytes, scratch, scratchBytes, X, Y, sw, idx, start, rows]: block b of a mini-batch's positions, its gradient into its partial. */
+function netBatch(f: Kernel, a: Float64Array, B: number, b: number, tid: number): number {
+  const [desc, params, partials, gradBytes, scratch, scratchBytes, X, Y, sw, idx, start, rows] = a;
+  return f(desc, params, partials + b * gradBytes, scratch + tid * scratchBytes, X, Y, sw, idx, start + b * B, Math.min(B, rows - b * B));
 }
 
 /** [X, n, d, stride, w, out]: logits of rows b B.. into out. */

@@ -7,7 +7,7 @@
 // yields), so init() starts them there. Idle workers never keep a Node process alive (unref'd);
 // Deno cannot unref a worker, so there they end after IDLE_MS idle and start again when needed.
 import { fail } from '../../core/errors.js';
-import { ACTIVE, ARGS, CONTROL_BYTES, controlViews, DONE, FAILED, GEN, NEXT, READY, runBlocks, STOP, type Control, type Exports } from './jobs.js';
+import { ACTIVE, ARGS, CONTROL_BYTES, controlViews, DONE, FAILED, GEN, NEXT, READY, runBlocks, SPIN, STOP, type Control, type Exports } from './jobs.js';
 import type { ThreadStart } from './worker.js';
 
 /** A started worker, the same in every runtime. */
@@ -155,8 +155,8 @@ export class ThreadPool {
       thrown = e;
     }
     // The others may still be writing to memory the caller frees next: wait for them in any case.
-    for (let done = Atomics.load(c.ctrl, DONE); done < active - 1; done = Atomics.load(c.ctrl, DONE)) {
-      if (this.#blocking) Atomics.wait(c.ctrl, DONE, done);
+    for (let done = Atomics.load(c.ctrl, DONE), spin = 0; done < active - 1; done = Atomics.load(c.ctrl, DONE)) {
+      if (this.#blocking && ++spin > SPIN) Atomics.wait(c.ctrl, DONE, done);
     }
     if (isDeno && active > 1) {
       clearTimeout(this.#idle);

@@ -3,9 +3,9 @@
 // the slots summed here in block order, so the result is the same bits on 1, 2 or 16 threads.
 // Only this (calling) thread allocates: the slots and the threads' scratch, per call.
 import { LOGISTIC_SCRATCH_EXTRA, LOGISTIC_SCRATCH_PER_VALUE } from '../formats.js';
-import type { ArrayOf, Buf, Dtype, F64Buf } from '../memory.js';
+import type { Buf, Dtype, F64Buf } from '../memory.js';
 import type { WasmMemory } from '../wasm/memory.js';
-import { JOB_GEMV_BIAS, JOB_LOGISTIC_BLOCKS, JOB_LOGISTIC_ROWS, JOB_NET_PREDICT, JOB_NET_ROWS, MAX_BLOCKS, TAIL_BLOCKS, type Exports } from './jobs.js';
+import { JOB_GEMV_BIAS, JOB_LOGISTIC_BLOCKS, JOB_LOGISTIC_ROWS, JOB_NET_BATCH, JOB_NET_PREDICT, JOB_NET_ROWS, MAX_BLOCKS, TAIL_BLOCKS, type Exports } from './jobs.js';
 import type { ThreadPool } from './pool.js';
 
 /** The fewest rows in a block: below this a block's fixed cost is felt. */
@@ -16,17 +16,25 @@ export function blockRows(n: number): number {
   return Math.max(MIN_BLOCK_ROWS, 4 * Math.ceil(n / (4 * MAX_BLOCKS)));
 }
 
+/** Rows per block of a mini-batch of `batch` rows: at most 16 blocks, at least 32 rows each. */
+export function batchBlockRows(batch: number): number {
+  return Math.max(32, 4 * Math.ceil(batch / 64));
+}
+
 /** Pointers are byte addresses; values are 4 (float32) or 8 (float64) bytes. */
 type Bytes = 4 | 8;
 const DTYPE = { 4: 'float32', 8: 'float64' } as const satisfies Record<Bytes, Dtype>;
+const SUFFIX = { 4: 'f32', 8: 'f64' } as const;
+type Fn = (...args: number[]) => number;
 
-/** into[j] = sum over blocks b, in order, of slots[b * step + j], for j < width. */
-function sumSlots(slots: ArrayOf[Dtype], blocks: number, step: number, width: number, into: ArrayOf[Dtype]): void {
-  for (let j = 0; j < width; j++) {
-    let s = 0;
-    for (let b = 0; b < blocks; b++) s += slots[b * step + j];
-    into[j] = s;
-  }
+/** The options of a mini-batch epoch's updates (epoch_net's). */
+export interface NetStep {
+  opt: number;
+  state: number;
+  alpha: number;
+  l2: number;
+  l1: number;
+  outScale: number;
 }
 
 export class Team {
@@ -56,8 +64,9 @@ export class Team {
     const scratchBytes = bytes === 4 ? LOGISTIC_SCRATCH_PER_VALUE * stride + LOGISTIC_SCRATCH_EXTRA : 0;
     return this.#withSlots('float64', blocks * (stride + 1), scratchBytes, (slots, scratch) => {
       const kind = blocked ? JOB_LOGISTIC_BLOCKS : JOB_LOGISTIC_ROWS;
-      const loss = this.#run([kind, 0, bytes, blocks, B, X, y, sw, n, d, stride, w, this.mem.ptr(slots, 'float64'), scratch, scratchBytes], blocks);
-      sumSlots(slots.view(), blocks, stride + 1, stride + 1, grad.view());
+      const at = this.mem.ptr(slots, 'float64');
+      const loss = this.#run([kind, 0, bytes, blocks, B, X, y, sw, n, d, stride, w, at, scratch, scratchBytes], blocks);
+      this.#fn('sum_slots', 8)(at, blocks, stride + 1, stride + 1, this.mem.ptr(grad, 'float64'));
       return loss;
     });
   }
@@ -71,11 +80,41 @@ export class Team {
     // Each block's slot starts 16-byte aligned, as the kernels' vector loads want.
     const step = 4 * Math.ceil(nParams / 4);
     return this.#withSlots(dtype, blocks * step, scratchValues * bytes, (slots, scratch) => {
-      const args = [JOB_NET_ROWS, 0, bytes, blocks, B, desc, params, this.mem.ptr(slots, dtype), step * bytes, scratch, scratchValues * bytes, X, xRowBytes, Y, yRowBytes, sw, n];
-      const loss = this.#run(args, blocks);
-      sumSlots(slots.view(), blocks, step, nParams, grads.view() as ArrayOf[Dtype]);
+      const at = this.mem.ptr(slots, dtype);
+      const loss = this.#run([JOB_NET_ROWS, 0, bytes, blocks, B, desc, params, at, step * bytes, scratch, scratchValues * bytes, X, xRowBytes, Y, yRowBytes, sw, n], blocks);
+      this.#fn('sum_slots', bytes)(at, blocks, step, nParams, this.mem.ptr(grads, dtype));
       return loss;
     });
+  }
+
+  /**
+   * A mini-batch epoch of a net over the order idx (already shuffled): each batch's gradient cut
+   * into blocks of batchBlockRows(batch) positions shared among the threads, reduced in block
+   * order into grads, then one update (net_step) here. Returns the summed loss.
+   */
+  netEpoch(
+    bytes: Bytes, desc: number, params: number, grads: Buf, nParams: number, scratchValues: number,
+    X: number, Y: number, sw: number, idx: number, n: number, batch: number, step: NetStep,
+  ): number {
+    const B = batchBlockRows(batch), dtype = DTYPE[bytes], width = 4 * Math.ceil(nParams / 4);
+    const most = Math.ceil(batch / B), gradsAt = this.mem.ptr(grads, dtype);
+    const update = this.#fn('net_step', bytes), sum = this.#fn('sum_slots', bytes);
+    return this.#withSlots(dtype, most * width, scratchValues * bytes, (slots, scratch) => {
+      const at = this.mem.ptr(slots, dtype);
+      let loss = 0;
+      for (let start = 0; start < n; start += batch) {
+        const rows = Math.min(batch, n - start), blocks = Math.ceil(rows / B);
+        loss += this.#run([JOB_NET_BATCH, 0, bytes, blocks, B, desc, params, at, width * bytes, scratch, scratchValues * bytes, X, Y, sw, idx, start, rows], blocks);
+        sum(at, blocks, width, nParams, gradsAt);
+        update(desc, params, gradsAt, step.opt, step.state, rows, step.alpha, step.l2, step.l1, step.outScale);
+      }
+      return loss;
+    });
+  }
+
+  /** A kernel of this build, in the dtype of `bytes`, called here (on this thread). */
+  #fn(name: string, bytes: Bytes): Fn {
+    return this.k[`${name}_${SUFFIX[bytes]}`] as Fn;
   }
 
   /** out[i] = X_i . w + w[stride] for n rows. */

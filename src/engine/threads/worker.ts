@@ -1,7 +1,7 @@
 // A thread of the pool (pool.ts): instantiates every threads build on its shared memory, then
 // takes its share of each job until the pool stops it. Started as a module Web Worker (Deno,
 // browsers) or by worker_threads (Node); it never allocates: the calling thread owns the memory.
-import { ACTIVE, controlViews, DONE, FAILED, GEN, READY, runBlocks, STOP } from './jobs.js';
+import { ACTIVE, controlViews, DONE, FAILED, GEN, READY, runBlocks, SPIN, STOP } from './jobs.js';
 
 /** The one message a thread receives. */
 export interface ThreadStart {
@@ -21,6 +21,8 @@ function serve({ builds, control, tid }: ThreadStart): void {
   Atomics.add(c.ctrl, READY, 1);
   Atomics.notify(c.ctrl, READY);
   for (;;) {
+    // A short spin first: the next job of an epoch's batches comes within microseconds.
+    for (let spin = 0; spin < SPIN && Atomics.load(c.ctrl, GEN) === gen; spin++);
     Atomics.wait(c.ctrl, GEN, gen);
     gen = Atomics.load(c.ctrl, GEN);
     if (Atomics.load(c.ctrl, STOP) !== 0) return;

@@ -121,14 +121,32 @@ export function epoch_net(
     const rows = Math.min(batch, n - start);
     grads.fill(0, 0, nParams);
     loss += net_batch_grad(desc, Ls, X, Y, sw, idx, start, rows);
-    scale_and_penalize(desc, params, grads, 1 / (rows * outScale), alpha / rows + l2);
-    optimizer_step(opt, state, params, grads, nParams);
-    if (l1 !== 0) shrink_weights(desc, params, opt[OPT_LR] * l1);
+    net_step(desc, params, grads, opt, state, rows, alpha, l2, l1, outScale);
   }
   return loss;
 }
 export const epoch_net_f32: F32['epoch_net'] = epoch_net;
 export const epoch_net_f64: F64['epoch_net'] = epoch_net;
+
+export function net_step(
+  desc: Uint32Array, params: FloatArray, grads: FloatArray, opt: FloatArray, state: FloatArray, rows: number, alpha: number, l2: number, l1: number, outScale: number,
+): void {
+  scale_and_penalize(desc, params, grads, 1 / (rows * outScale), alpha / rows + l2);
+  optimizer_step(opt, state, params, grads, desc[NET_PARAMS]);
+  if (l1 !== 0) shrink_weights(desc, params, opt[OPT_LR] * l1);
+}
+export const net_step_f32: F32['net_step'] = net_step;
+export const net_step_f64: F64['net_step'] = net_step;
+
+export function net_batch_grad_rows(
+  desc: Uint32Array, params: FloatArray, grads: FloatArray, scratch: FloatArray, X: FloatArray, Y: FloatArray | Uint32Array, sw: FloatArray | null,
+  idx: Uint32Array | null, start: number, count: number,
+): number {
+  grads.fill(0, 0, desc[NET_PARAMS]);
+  return net_batch_grad(desc, layers(desc, params, grads, scratch), X, Y, sw, idx, start, count);
+}
+export const net_batch_grad_f32: F32['net_batch_grad'] = net_batch_grad_rows;
+export const net_batch_grad_f64: F64['net_batch_grad'] = net_batch_grad_rows;
 
 /** Soft-thresholds the weights of every layer (not the biases) by t. */
 function shrink_weights(desc: Uint32Array, params: FloatArray, t: number): void {
