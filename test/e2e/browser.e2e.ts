@@ -470,3 +470,35 @@ document.title = JSON.stringify({
     await page.close();
   });
 });
+
+describe('threads in Chromium', () => {
+  it('in a cross-origin-isolated page, init starts a shared-memory pool, and a fit on 2 threads (sync on the page, or fitAsync) equals the fit on 1 bit for bit', async () => {
+    const { page, errors } = await pageAt('threads-isolated.html', fitAsyncPage(`
+const info = await init({ threads: 2 });
+const { X, y } = makeLogistic(20000, 20, 3);
+const labels = Array.from(y);
+const make = (nThreads) => new LogisticRegression({ nThreads, maxIter: 25, tol: 0 });
+const one = make(1).fit(X, labels).getParameters();
+const t0 = performance.now();
+const two = make(2).fit(X, labels).getParameters();
+const ms = performance.now() - t0;
+const inWorker = (await make(2).fitAsync(X, labels)).getParameters();
+const p1 = make(1).fit(X, labels).predictProba(X).data, p2 = make(2).fit(X, labels).predictProba(X).data;
+const same = (a, b) => a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
+document.title = JSON.stringify({
+  isolated: crossOriginIsolated, threads: info.threads, backend: info.backend, ms,
+  same: same(one, two), sameAsync: same(one, inWorker), sameProba: same(p1, p2), changed: one.some((v) => v !== 0),
+});
+`), true);
+    await page.waitForFunction(() => document.title !== '', undefined, { timeout: 60_000 });
+    const r = JSON.parse(await page.title());
+    expect(r.error).toBeUndefined();
+    expect(r.isolated).toBe(true);
+    expect(r.backend).toMatch(/^wasm-/);
+    expect(r.threads).toMatchObject({ count: 2, mode: 'shared' });
+    expect(r.threads.unavailable.shared).toBeUndefined();
+    expect(r).toMatchObject({ same: true, sameAsync: true, sameProba: true, changed: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
