@@ -164,6 +164,7 @@ function model(): ModelSpec {
     learningRate: Number(value('lr')), batchSize: Number(value('batch')),
     degree: kind === 'logistic' && checked('poly') ? Number(value('degree')) : 1,
     hidden, activation: value('activation') as ModelSpec['activation'], allEpochs: checked('all-epochs'), seed: 0,
+    nThreads: value('threads') === 'auto' ? 'auto' : Number(value('threads')),
   };
 }
 
@@ -233,13 +234,18 @@ async function setup(): Promise<void> {
     }
   }
   $<HTMLSelectElement>('#backend2').value = 'js';
+  // Threads: up to init's count; the title says the mode, or why there are none.
+  const threads = $<HTMLSelectElement>('#threads');
+  for (let n = 1; n <= info.threads.count; n *= 2) threads.add(new Option(String(n), String(n)));
+  const why = Object.values(info.threads.unavailable).filter(Boolean).join('; ');
+  threads.title = info.threads.mode === 'none' ? `one thread: ${why}` : `${info.threads.count} threads, ${info.threads.mode === 'shared' ? 'shared memory' : 'message passing (lbfgs and gd only)'}`;
   $('#controls').addEventListener('submit', (e) => {
     e.preventDefault();
     train().catch((err: Error) => ($('#status').textContent = err.message));
   });
   $('#stop').addEventListener('click', () => lanes.forEach((l) => l.stop()));
   $<HTMLButtonElement>('#train').disabled = false;
-  $('#status').textContent = `ready: auto picks ${info.backend}`;
+  $('#status').textContent = `ready: auto picks ${info.backend}, ${info.threads.count} thread${info.threads.count > 1 ? `s (${info.threads.mode === 'shared' ? 'shared memory' : 'message passing'})` : ''}`;
 }
 
 setup();

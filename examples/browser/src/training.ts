@@ -31,6 +31,8 @@ export interface ModelSpec {
   /** Train every epoch instead of stopping when the loss stalls. */
   allEpochs: boolean;
   seed: number;
+  /** Threads the fit computes on: 'auto' (init's count) or a number. */
+  nThreads: 'auto' | number;
 }
 
 /** What the page shows of the data: up to a few thousand 2-D points, each with its class index. */
@@ -91,8 +93,8 @@ export async function train(data: DatasetSpec, spec: ModelSpec, backend: Backend
 }
 
 function buildModel(spec: ModelSpec, backend: BackendName): LogisticRegression | MLPClassifier {
-  const { maxIter, learningRate, batchSize, seed, allEpochs } = spec;
-  const common = { maxIter, batchSize, seed, backend, ...(allEpochs ? { nIterNoChange: maxIter, tol: 1e-12 } : {}) };
+  const { maxIter, learningRate, batchSize, seed, allEpochs, nThreads } = spec;
+  const common = { maxIter, batchSize, seed, backend, nThreads, ...(allEpochs ? { nIterNoChange: maxIter, tol: 1e-12 } : {}) };
   if (spec.model === 'mlp') {
     const solver = spec.solver as 'adam' | 'sgd' | 'lbfgs';
     return new MLPClassifier({ ...common, solver, hiddenLayerSizes: spec.hidden, activation: spec.activation, learningRateInit: learningRate });
