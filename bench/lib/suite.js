@@ -1,7 +1,7 @@
 // Pieces every suite repeats: the roofline row, the wasmlearn backends in order, the tfjs backends
 // with their minimize-or-fit choice, and the rows of contenders that cannot do a workload.
 import { isQuick, measure, runContender, log, gc } from './harness.js';
-import { roofline, wasmlearnBackends, label } from './wasmlearn.js';
+import { roofline, wasmlearnBackends, label, engineOn } from './wasmlearn.js';
 import { TF_BACKENDS, tfLabel, useTfBackend, loadTf } from './tf.js';
 import { tfNet, pickFaster } from './tfnet.js';
 import { netLoss } from './reference.js';
@@ -22,13 +22,19 @@ export async function measureRoofline(wl, X, budget = {}) {
   }
 }
 
-/** Runs `make(backend)` as a wasmlearn contender on every backend this process has. */
+/**
+ * Runs `make(backend)` as a wasmlearn contender on every backend this process has. Each row states
+ * the threads it computes on: one (engineOn's default), unless make() says otherwise.
+ */
 export async function forEachWasmlearn(wl, make) {
   const { available } = await wasmlearnBackends();
   for (const backend of available) {
-    await runContender(wl, { name: label(backend), family: 'wasmlearn', backend, level: 'engine', ...make(backend) });
+    await runContender(wl, { name: label(backend), family: 'wasmlearn', backend, level: 'engine', threads: engineOn(backend).threads, ...make(backend) });
   }
 }
+
+/** The options every "via fit()" row gives its estimator: one thread, the single-core baseline. */
+export const FIT_THREADS = { nThreads: 1 };
 
 /** A row for a contender that cannot do this workload, with the reason. */
 export function notApplicable(wl, name, family, reason) {

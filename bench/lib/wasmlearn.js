@@ -1,6 +1,10 @@
 // wasmlearn as a contender: data made resident once per backend, then engine-level calls (one
 // call per epoch or per full-batch pass: exactly what LogisticRegression, MultiLabelClassifier and
 // MLPClassifier call inside fit), plus the roofline read.
+//
+// Threads: init() (without options) gives every fit the machine's cores, wherever a kernel is
+// parallel. Every row of the suites runs on ONE thread (engine.withThreads(1), nThreads: 1), the
+// single-core figures of earlier runs; the threads suite (suites/threads.js) measures 2.
 import { init, getEngine } from '../../dist/engine/index.js';
 import { createNet, createOptimizer } from '../../dist/engine/net.js';
 import { uploadMatrix, uploadRows } from '../../dist/engine/resident.js';
@@ -17,6 +21,14 @@ export async function wasmlearnBackends() {
 
 export { getEngine };
 
+/** Rows of the suites compute on this many threads (the threads suite asks for more itself). */
+export const BASE_THREADS = 1;
+
+/** A backend's engine on `threads` threads (the same memory and buffers on any count). */
+export function engineOn(backend, threads = BASE_THREADS) {
+  return getEngine(backend).withThreads(threads);
+}
+
 /** The wasmlearn contender's display name for a backend. */
 export const label = (backend) => `wasmlearn ${backend}`;
 
@@ -26,7 +38,7 @@ export const label = (backend) => `wasmlearn ${backend}`;
  */
 export function roofline(X) {
   const name = info.available.includes('wasm-simd') ? 'wasm-simd' : info.available[0];
-  const engine = getEngine(name);
+  const engine = engineOn(name);
   // X's values once, unpadded: the bytes the data holds, whatever layout a kernel keeps them in.
   const { buf } = uploadMatrix(engine, { data: X.data, rows: 1, cols: X.rows * X.cols });
   const n = X.rows * X.cols;
@@ -42,9 +54,10 @@ export function roofline(X) {
 /**
  * A binary problem resident in one engine as BinaryLogistic keeps it (narrow data, padded stride
  * below 16, in 4-row blocks; padded rows otherwise): weights w (f32[stride + 4], intercept at w[stride]).
+ * Its calls run on `threads` threads, or on the engine they are given (the same backend on another count).
  */
-export function residentLogistic(backend, X, y) {
-  const engine = getEngine(backend);
+export function residentLogistic(backend, X, y, threads = BASE_THREADS) {
+  const engine = engineOn(backend, threads);
   const blocked = paddedStride(X.cols) < 16;
   const rows = blocked ? uploadBlocks(engine, X, y, null) : uploadRows(engine, X, y, null);
   const w = engine.f32(rows.stride + 4);
@@ -63,13 +76,13 @@ export function residentLogistic(backend, X, y) {
       idx.view().set(Uint32Array.from({ length: idx.length }, (_, i) => i));
       seedState(seed, rng.view());
     },
-    epoch(opts) {
+    epoch(opts, on = engine) {
       const o = { l1: 0, ...opts };
-      return blocked ? engine.epochSgdLogisticBlocks(rows, idx, w, rng, o) : engine.epochSgdLogistic(rows, idx, w, rng, o);
+      return blocked ? on.epochSgdLogisticBlocks(rows, idx, w, rng, o) : on.epochSgdLogistic(rows, idx, w, rng, o);
     },
     /** The full-batch loss, returned, and gradient into grad (f64[stride + 1]). */
-    lossGrad(grad) {
-      return blocked ? engine.lossGradLogisticBlocks(rows, w, grad) : engine.lossGradLogistic(rows, w, grad);
+    lossGrad(grad, on = engine) {
+      return blocked ? on.lossGradLogisticBlocks(rows, w, grad) : on.lossGradLogistic(rows, w, grad);
     },
     /** [{ nIn: d, nOut: 1, W, b }] of the current weights. */
     layers() {
@@ -87,8 +100,8 @@ export function residentLogistic(backend, X, y) {
  * class labels (softmax head) or an n x K 0/1 matrix (sigmoid head). layers0: the shared initial
  * parameters [{ nIn, nOut, W (nOut x nIn), b }].
  */
-export function residentNet(backend, spec, X, targets, optimizerConfig) {
-  const engine = getEngine(backend);
+export function residentNet(backend, spec, X, targets, optimizerConfig, threads = BASE_THREADS) {
+  const engine = engineOn(backend, threads);
   const net = createNet(engine, spec);
   const n = X.rows;
   const { buf } = uploadMatrix(engine, X);
@@ -122,8 +135,12 @@ export function residentNet(backend, spec, X, targets, optimizerConfig) {
       idx.view().set(Uint32Array.from({ length: n }, (_, i) => i));
       seedState(seed, rng.view());
     },
-    epoch(opts) {
-      return engine.epochNet(net, optimizer, data, idx, rng, { l1: 0, l2: 0, ...opts });
+    epoch(opts, on = engine) {
+      return on.epochNet(net, optimizer, data, idx, rng, { l1: 0, l2: 0, ...opts });
+    },
+    /** The parameters as they are in engine memory (padding included): what must match bit for bit across thread counts. */
+    params() {
+      return Float64Array.from(net.params.view());
     },
     layers() {
       const p = net.params.view();

@@ -5,7 +5,7 @@ import { runContender, workload } from '../lib/harness.js';
 import { dataA, zeroLayers } from '../lib/data.js';
 import { netLoss } from '../lib/reference.js';
 import { residentLogistic, wasmlearnBackends } from '../lib/wasmlearn.js';
-import { FIT_EPOCHS, forEachWasmlearn, measureRoofline, notApplicable, tfTraining } from '../lib/suite.js';
+import { FIT_EPOCHS, FIT_THREADS, forEachWasmlearn, measureRoofline, notApplicable, tfTraining } from '../lib/suite.js';
 import { LogisticRegression } from '../../dist/index.js';
 
 export const BATCH = 256, LR = 0.1;
@@ -36,10 +36,10 @@ export default async function suite() {
   const { backend: best } = await wasmlearnBackends();
   let model;
   await runContender(wl, {
-    name: `wasmlearn ${best} via fit()`, family: 'wasmlearn', backend: best, level: 'api', perRun: FIT_EPOCHS,
-    note: `LogisticRegression({ solver: "sgd", maxIter: ${FIT_EPOCHS}, tol: 0, penalty: "none" }).fit(X, y), per epoch: ${FIT_EPOCHS} epochs plus input checks, label encoding and the copy into WASM memory; loss after the ${FIT_EPOCHS} epochs`,
+    name: `wasmlearn ${best} via fit()`, family: 'wasmlearn', backend: best, level: 'api', perRun: FIT_EPOCHS, threads: 1,
+    note: `LogisticRegression({ solver: "sgd", maxIter: ${FIT_EPOCHS}, tol: 0, penalty: "none", nThreads: 1 }).fit(X, y), per epoch: ${FIT_EPOCHS} epochs plus input checks, label encoding and the copy into WASM memory; loss after the ${FIT_EPOCHS} epochs`,
     setup: () => {
-      const make = () => new LogisticRegression({ solver: 'sgd', maxIter: FIT_EPOCHS, tol: 0, batchSize: BATCH, learningRate: LR, penalty: 'none', seed: 1, backend: best });
+      const make = () => new LogisticRegression({ solver: 'sgd', maxIter: FIT_EPOCHS, tol: 0, batchSize: BATCH, learningRate: LR, penalty: 'none', seed: 1, backend: best, ...FIT_THREADS });
       return {
         run: () => {
           model?.dispose();

@@ -5,7 +5,7 @@ import { runContender, workload } from '../lib/harness.js';
 import { dataB, zeroLayers } from '../lib/data.js';
 import { netLoss } from '../lib/reference.js';
 import { residentNet, wasmlearnBackends } from '../lib/wasmlearn.js';
-import { FIT_EPOCHS, forEachWasmlearn, measureRoofline, notApplicable, tfTraining } from '../lib/suite.js';
+import { FIT_EPOCHS, FIT_THREADS, forEachWasmlearn, measureRoofline, notApplicable, tfTraining } from '../lib/suite.js';
 import { MultiLabelClassifier } from '../../dist/index.js';
 import { measureComputeRoofline, notePeakFractions } from '../lib/peak.js';
 
@@ -44,12 +44,12 @@ export default async function suite() {
   let model;
   const Ym = { data: Y, rows: X.rows, cols: K };
   await runContender(wl, {
-    name: `wasmlearn ${best} via fit()`, family: 'wasmlearn', backend: best, level: 'api', perRun: FIT_EPOCHS,
-    note: `MultiLabelClassifier({ solver: "sgd", optimizer: "adam", maxIter: ${FIT_EPOCHS}, tol: 0, penalty: "none" }).fit(X, Y), per epoch: ${FIT_EPOCHS} epochs plus input checks and the copy into WASM memory; loss after the ${FIT_EPOCHS} epochs`,
+    name: `wasmlearn ${best} via fit()`, family: 'wasmlearn', backend: best, level: 'api', perRun: FIT_EPOCHS, threads: 1,
+    note: `MultiLabelClassifier({ solver: "sgd", optimizer: "adam", maxIter: ${FIT_EPOCHS}, tol: 0, penalty: "none", nThreads: 1 }).fit(X, Y), per epoch: ${FIT_EPOCHS} epochs plus input checks and the copy into WASM memory; loss after the ${FIT_EPOCHS} epochs`,
     setup: () => ({
       run: () => {
         model?.dispose();
-        model = new MultiLabelClassifier({ solver: 'sgd', optimizer: 'adam', learningRate: LR, batchSize: BATCH, maxIter: FIT_EPOCHS, tol: 0, penalty: 'none', seed: 1, backend: best }).fit(X, Ym);
+        model = new MultiLabelClassifier({ solver: 'sgd', optimizer: 'adam', learningRate: LR, batchSize: BATCH, maxIter: FIT_EPOCHS, tol: 0, penalty: 'none', seed: 1, backend: best, ...FIT_THREADS }).fit(X, Ym);
       },
       teardown: () => model?.dispose(),
     }),

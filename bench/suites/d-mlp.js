@@ -5,7 +5,7 @@ import { runContender, workload } from '../lib/harness.js';
 import { dataD, glorotLayers } from '../lib/data.js';
 import { netLoss } from '../lib/reference.js';
 import { residentNet, wasmlearnBackends } from '../lib/wasmlearn.js';
-import { FIT_EPOCHS, forEachWasmlearn, measureRoofline, notApplicable, tfTraining } from '../lib/suite.js';
+import { FIT_EPOCHS, FIT_THREADS, forEachWasmlearn, measureRoofline, notApplicable, tfTraining } from '../lib/suite.js';
 import { MLPClassifier } from '../../dist/index.js';
 import { measureComputeRoofline, notePeakFractions } from '../lib/peak.js';
 
@@ -51,12 +51,12 @@ export default async function suite() {
   let model;
   const y = Array.from(labels);
   await runContender(wl, {
-    name: `wasmlearn ${best} via fit()`, family: 'wasmlearn', backend: best, level: 'api', perRun: FIT_EPOCHS,
-    note: `MLPClassifier({ hiddenLayerSizes: [64], maxIter: ${FIT_EPOCHS}, tol: 0 }).fit(X, y), per epoch: ${FIT_EPOCHS} epochs from its own seeded Glorot init, plus input checks, label encoding and the copy into WASM memory; loss after the ${FIT_EPOCHS} epochs`,
+    name: `wasmlearn ${best} via fit()`, family: 'wasmlearn', backend: best, level: 'api', perRun: FIT_EPOCHS, threads: 1,
+    note: `MLPClassifier({ hiddenLayerSizes: [64], maxIter: ${FIT_EPOCHS}, tol: 0, nThreads: 1 }).fit(X, y), per epoch: ${FIT_EPOCHS} epochs from its own seeded Glorot init, plus input checks, label encoding and the copy into WASM memory; loss after the ${FIT_EPOCHS} epochs`,
     setup: () => ({
       run: () => {
         model?.dispose();
-        model = new MLPClassifier({ hiddenLayerSizes: [64], activation: 'relu', solver: 'adam', alpha: ALPHA, batchSize: BATCH, learningRateInit: LR, maxIter: FIT_EPOCHS, tol: 0, seed: 0, backend: best }).fit(X, y);
+        model = new MLPClassifier({ hiddenLayerSizes: [64], activation: 'relu', solver: 'adam', alpha: ALPHA, batchSize: BATCH, learningRateInit: LR, maxIter: FIT_EPOCHS, tol: 0, seed: 0, backend: best, ...FIT_THREADS }).fit(X, y);
       },
       teardown: () => model?.dispose(),
     }),

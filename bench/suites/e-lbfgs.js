@@ -7,13 +7,13 @@
 import { isQuick, workload } from '../lib/harness.js';
 import { dataBreastCancer, dataE5, dataLetters } from '../lib/data.js';
 import { netLoss, weightNorm2 } from '../lib/reference.js';
-import { forEachWasmlearn, measureRoofline, notApplicable } from '../lib/suite.js';
+import { FIT_THREADS, forEachWasmlearn, measureRoofline, notApplicable } from '../lib/suite.js';
 import { LogisticRegression } from '../../dist/index.js';
 
 export const LBFGS = { solver: 'lbfgs', C: 1, tol: 1e-4, maxIter: 1000 };
 
 /** A quick (smoke) run stops every fit after 20 iterations: its (E) figures mean nothing. */
-const options = () => (isQuick() ? { ...LBFGS, maxIter: 20 } : LBFGS);
+export const options = () => (isQuick() ? { ...LBFGS, maxIter: 20 } : LBFGS);
 
 async function fitTime(id, title, data) {
   if (!data.X) return workload(id, title, { skipped: data.skipped });
@@ -33,7 +33,7 @@ async function fitTime(id, title, data) {
       setup: () => ({
         run: () => {
           model?.dispose();
-          model = new LogisticRegression({ ...options(), backend }).fit(X, y);
+          model = new LogisticRegression({ ...options(), backend, ...FIT_THREADS }).fit(X, y);
         },
         teardown: () => model?.dispose(),
       }),

@@ -9,7 +9,7 @@ import { dataA, dataC, normal } from '../lib/data.js';
 import { logisticLossGrad, relErr } from '../lib/reference.js';
 import { residentLogistic, wasmlearnBackends } from '../lib/wasmlearn.js';
 import { allocMatrix, LogisticRegression } from '../../dist/index.js';
-import { FIT_EPOCHS, forEachWasmlearn, measureRoofline, notApplicable } from '../lib/suite.js';
+import { FIT_EPOCHS, FIT_THREADS, forEachWasmlearn, measureRoofline, notApplicable } from '../lib/suite.js';
 import { TF_BACKENDS, loadTf, tfLabel, useTfBackend } from '../lib/tf.js';
 import { pickFaster } from '../lib/tfnet.js';
 
@@ -59,12 +59,12 @@ async function pass(id, title, { X, y }) {
  */
 async function fitPasses(wl, X, y) {
   const { backend: best } = await wasmlearnBackends();
-  const make = () => new LogisticRegression({ solver: 'gd', maxIter: FIT_EPOCHS, tol: 0, learningRate: 0.5, penalty: 'none', backend: best });
+  const make = () => new LogisticRegression({ solver: 'gd', maxIter: FIT_EPOCHS, tol: 0, learningRate: 0.5, penalty: 'none', backend: best, ...FIT_THREADS });
   const evaluate = () => ({ loss: logisticLossGrad(X, y, model.coef.data, model.intercept[0]).loss / X.rows });
   let model;
   await runContender(wl, {
-    name: `wasmlearn ${best} via fit()`, family: 'wasmlearn', backend: best, level: 'api', perRun: FIT_EPOCHS,
-    note: `LogisticRegression({ solver: "gd", maxIter: ${FIT_EPOCHS}, tol: 0, penalty: "none" }).fit(X, y), per iteration: ${FIT_EPOCHS + 1} passes (one for the first step) plus input checks, label encoding and the copy into WASM memory; mean log-loss after the ${FIT_EPOCHS} steps`,
+    name: `wasmlearn ${best} via fit()`, family: 'wasmlearn', backend: best, level: 'api', perRun: FIT_EPOCHS, threads: 1,
+    note: `LogisticRegression({ solver: "gd", maxIter: ${FIT_EPOCHS}, tol: 0, penalty: "none", nThreads: 1 }).fit(X, y), per iteration: ${FIT_EPOCHS + 1} passes (one for the first step) plus input checks, label encoding and the copy into WASM memory; mean log-loss after the ${FIT_EPOCHS} steps`,
     setup: () => ({
       run: () => {
         model?.dispose();
@@ -77,7 +77,7 @@ async function fitPasses(wl, X, y) {
   // The same fit on X already in engine memory (allocMatrix, filled once outside the timing): no copy in.
   let resident;
   await runContender(wl, {
-    name: `wasmlearn ${best} via fit() on allocMatrix`, family: 'wasmlearn', backend: best, level: 'api-resident', perRun: FIT_EPOCHS,
+    name: `wasmlearn ${best} via fit() on allocMatrix`, family: 'wasmlearn', backend: best, level: 'api-resident', perRun: FIT_EPOCHS, threads: 1,
     note: `the same fit on X in an allocMatrix(${X.rows}, ${X.cols}) of its engine: read in place (${X.cols % 4 === 0 ? 'only checked for NaN and Infinity' : 'padded in engine memory'}), not copied in`,
     setup: () => {
       resident = allocMatrix(X.rows, X.cols, { backend: best });

@@ -8,7 +8,7 @@
 import { runContender, workload } from '../lib/harness.js';
 import { normal, transpose } from '../lib/data.js';
 import { relErr } from '../lib/reference.js';
-import { getEngine } from '../lib/wasmlearn.js';
+import { engineOn } from '../lib/wasmlearn.js';
 import { forEachWasmlearn, measureRoofline, notApplicable } from '../lib/suite.js';
 import { TF_BACKENDS, loadTf, tfLabel, useTfBackend } from '../lib/tf.js';
 import { measureComputeRoofline, notePeakFractions } from '../lib/peak.js';
@@ -44,7 +44,7 @@ async function kernel(op) {
     return {
       budget: KERNEL_BUDGET,
       setup: () => {
-        k = op.wasm(getEngine(backend));
+        k = op.wasm(engineOn(backend));
         return { run: k.run, teardown: () => k.free() };
       },
       evaluate: () => ({ check: relErr(k.out(), op.oracle) }),
