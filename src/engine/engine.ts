@@ -38,6 +38,12 @@ export interface Threaded {
   readonly memoryId: object;
 }
 
+/** Buffers an engine keeps between calls. */
+interface Held {
+  scratch: F32Buf | null;
+  grad: F64Buf | null;
+}
+
 /** Bytes per value of each dtype. */
 const BYTES = { float32: 4, float64: 8 } as const;
 /** Rows from which predictions are shared among threads. */
@@ -71,18 +77,19 @@ export class KernelEngine<P> implements Engine {
   readonly #ops: Record<Dtype, Ops<P>>;
   /** The thread team of a threads build (pointers are then byte addresses), or null. */
   readonly #team: Team | null;
-  /** The f32 logistic kernels' vector scratch and the SGD epoch's gradient, grown on demand, shared by all calls. */
-  #scratch: F32Buf | null = null;
-  #grad: F64Buf | null = null;
+  /** The f32 logistic kernels' vector scratch and the SGD epoch's gradient, grown on demand, shared by all calls (and by the same engine on other thread counts). */
+  protected readonly held: Held;
 
   constructor(
     readonly name: BackendName,
     mem: PointerMemory<P>,
     table: KernelTable<P, P, P, P, P>,
     team: Team | null = null,
+    held: Held = { scratch: null, grad: null },
   ) {
     this.#mem = mem;
     this.#team = team;
+    this.held = held;
     const ops = (dtype: Dtype) => Object.fromEntries(KERNEL_NAMES.map((k) => [k, table[`${k}_${SUFFIX[dtype]}`]])) as unknown as Ops<P>;
     this.#ops = { float32: ops('float32'), float64: ops('float64') };
   }
@@ -134,21 +141,21 @@ export class KernelEngine<P> implements Engine {
   #vectorScratch(dtype: Dtype, stride: number): P {
     if (dtype === 'float64') return this.#mem.nil;
     const need = (LOGISTIC_SCRATCH_PER_VALUE * stride + LOGISTIC_SCRATCH_EXTRA) / 4;
-    if (this.#scratch === null || this.#scratch.length < need) {
+    if (this.held.scratch === null || this.held.scratch.length < need) {
       // Dropped before the new one is asked for: an OUT_OF_MEMORY leaves no freed buffer behind.
-      if (this.#scratch) this.#mem.free(this.#scratch);
-      this.#scratch = null;
-      this.#scratch = this.#mem.f32(need);
+      if (this.held.scratch) this.#mem.free(this.held.scratch);
+      this.held.scratch = null;
+      this.held.scratch = this.#mem.f32(need);
     }
-    return this.#p(this.#scratch, 'float32');
+    return this.#p(this.held.scratch, 'float32');
   }
   #gradFor(stride: number): P {
-    if (this.#grad === null || this.#grad.length < stride + 1) {
-      if (this.#grad) this.#mem.free(this.#grad);
-      this.#grad = null;
-      this.#grad = this.#mem.f64(stride + 1);
+    if (this.held.grad === null || this.held.grad.length < stride + 1) {
+      if (this.held.grad) this.#mem.free(this.held.grad);
+      this.held.grad = null;
+      this.held.grad = this.#mem.f64(stride + 1);
     }
-    return this.#p(this.#grad, 'float64');
+    return this.#p(this.held.grad, 'float64');
   }
 
   // Kernels

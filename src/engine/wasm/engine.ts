@@ -26,10 +26,10 @@ export class WasmEngine extends KernelEngine<number> {
   /** The same engine on each thread count asked for, kept by the first. */
   readonly #others: Map<number, WasmEngine>;
 
-  constructor(name: BackendName, exports: WasmExports, seat: PoolSeat | null = null, shared?: { mem: WasmMemory; team: Team; others: Map<number, WasmEngine> }) {
+  constructor(name: BackendName, exports: WasmExports, seat: PoolSeat | null = null, shared?: { mem: WasmMemory; team: Team; others: Map<number, WasmEngine>; held: WasmEngine['held'] }) {
     const mem = shared?.mem ?? new WasmMemory(name, exports.memory, exports);
     const team = shared?.team ?? (seat ? new Team(seat.pool, seat.build, seat.raw as never, mem, Infinity) : null);
-    super(name, mem, exports, team);
+    super(name, mem, exports, team, shared?.held);
     this.memory = exports.memory;
     this.#exports = exports;
     this.#mem = mem;
@@ -41,7 +41,7 @@ export class WasmEngine extends KernelEngine<number> {
     super.withThreads(n);
     if (!this.#team) return this;
     let e = this.#others.get(n);
-    if (!e) this.#others.set(n, (e = new WasmEngine(this.name, this.#exports, null, { mem: this.#mem, team: this.#team.with(n), others: this.#others })));
+    if (!e) this.#others.set(n, (e = new WasmEngine(this.name, this.#exports, null, { mem: this.#mem, team: this.#team.with(n), others: this.#others, held: this.held })));
     return e;
   }
 }
