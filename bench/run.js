@@ -9,15 +9,21 @@
 // the runtime needs it (Node 20, 21), --experimental-wasm-relaxed-simd so that the relaxed-SIMD
 // build is measured too. Results: bench/results/latest.{json,md,svg}; a --quick run (a smoke check,
 // under a minute, rough figures) writes to bench/results/quick/ and leaves latest.* alone.
+//
+// Threads: every suite's wasmlearn rows run on one thread (the single-core baseline); the threads
+// suite times the best backend on 1 and 2 threads (shared mode, and message mode once fitAsync has
+// it: until then those rows are skipped, which is not a failure) and the report's Threads section
+// gives the speedups beside #15's goals.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, arch, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasRelaxedSimd, RELAXED_SIMD_FLAG } from '../dist/node-relaunch.js';
-import { annotate, checkTargets, markdown, svg, targetsTable } from './lib/report.js';
+import { annotate, checkTargets, checkThreadsTargets, markdown, svg, targetsTable, threadsTargetsTable } from './lib/report.js';
 
-const SUITES = ['a-sgd', 'b-multilabel', 'fullbatch', 'd-mlp', 'e-lbfgs', 'kernels'];
+// threads: the threads dimension (#15), the best backend on 1 and 2 threads; every other suite runs on 1.
+const SUITES = ['a-sgd', 'b-multilabel', 'fullbatch', 'd-mlp', 'e-lbfgs', 'kernels', 'threads'];
 /** Display order of the workloads in the report. */
 const ORDER = ['A', 'A′', 'B', 'C', 'D', 'E1', 'E2', 'E3'];
 
@@ -85,15 +91,22 @@ try {
     seconds: (performance.now() - t0) / 1000,
   };
   const targets = checkTargets(workloads);
-  const report = { env, targets, workloads, sklearnInfo: sklearnInfo(sklearn) };
+  const threads = results.find((r) => r.threads)?.threads ?? null;
+  const threadsTargets = checkThreadsTargets(threads);
+  const report = { env, targets, threadsTargets, workloads, threads, sklearnInfo: sklearnInfo(sklearn) };
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'latest.json'), JSON.stringify(report, null, 1) + '\n');
   writeFileSync(join(outDir, 'latest.md'), markdown(report) + '\n');
   writeFileSync(join(outDir, 'latest.svg'), svg(report));
   console.log(`\n${targetsTable(targets).join('\n')}\n`);
+  if (threadsTargets.length) console.log(`${threadsTargetsTable(threadsTargets).join('\n')}\n`);
   // A contender that failed is a harness (or library) that rotted: say so with the exit code, so
   // that CI's quick run catches it; the figures are still written.
-  const failed = workloads.flatMap((w) => w.contenders.filter((c) => c.error).map((c) => `${w.id} ${c.name}: ${c.error}`));
+  // A threads row that is skipped (message mode before it lands) is not a failure; one that threw is.
+  const failed = [
+    ...workloads.flatMap((w) => w.contenders.filter((c) => c.error).map((c) => `${w.id} ${c.name}: ${c.error}`)),
+    ...(threads?.groups ?? []).flatMap((g) => g.rows.filter((r) => r.error).map((r) => `threads ${g.id} ${r.name}: ${r.error}`)),
+  ];
   if (failed.length) {
     console.error(`${failed.length} contender(s) failed:\n  ${failed.join('\n  ')}`);
     process.exitCode = 1;
@@ -188,5 +201,5 @@ function sklearnInfo(sk) {
   if (!sk.ok) return `Not in this run: ${sk.reason}. Install it (e.g. \`pip install scikit-learn\`, or Debian's \`python3-sklearn\`) and rerun; \`python3 bench/sklearn.py\` also runs alone and prints JSON.`;
   const th = (sk.data.threads ?? []).map((t) => `${t.internal_api} ${t.version ?? ''} ${t.num_threads} threads${t.architecture ? ` (${t.architecture})` : ''}`).join(', ');
   return `scikit-learn ${sk.data.sklearn}, NumPy ${sk.data.numpy}, Python ${sk.data.python} (${sk.python}), with its default thread pools: ${th || 'unknown'}. ` +
-    'wasmlearn and TensorFlow.js run on one thread. Its (A) is SGDClassifier, which updates after every row (batch 1), so it is the same pass over the data but not the same algorithm.';
+    'wasmlearn (nThreads: 1; the Threads section measures 2) and TensorFlow.js run on one thread. Its (A) is SGDClassifier, which updates after every row (batch 1), so it is the same pass over the data but not the same algorithm.';
 }

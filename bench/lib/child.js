@@ -9,7 +9,9 @@ setBudget(process.argv.includes('--quick'));
 const info = await wasmlearnBackends();
 const { default: suite } = await import(`../suites/${suiteName}.js`);
 const t0 = performance.now();
-const workloads = await suite();
+// A suite returns its workloads, or { workloads, threads } (the threads suite's own records).
+const out = await suite();
+const workloads = Array.isArray(out) ? out : out.workloads;
 const { tfVersion } = await import('./tf.js');
 writeFileSync(outFile, JSON.stringify({
   suite: suiteName,
@@ -17,4 +19,5 @@ writeFileSync(outFile, JSON.stringify({
   wasmlearn: { available: info.available, unavailable: info.unavailable },
   tfjs: tfVersion(),
   workloads,
+  ...(Array.isArray(out) ? {} : { threads: out.threads }),
 }, (_k, v) => (v instanceof Float32Array || v instanceof Float64Array ? Array.from(v) : v)));

@@ -135,3 +135,17 @@ export function oneHot(labels, K) {
   for (let i = 0; i < labels.length; i++) out[i * K + labels[i]] = 1;
   return out;
 }
+
+/**
+ * (E4), the threads dimension's L-BFGS fit: 100,000 x 256 made as (C) is (its own seed), then
+ * column j scaled by 10^(2 j / (d - 1) - 1), 0.1 to 10, after the labels were drawn: standard
+ * normal columns make L-BFGS converge (and its float32 line search give up) in 8 iterations; these
+ * keep it going past 50, so a fit of maxIter 50 at tol 0 is a fixed amount of work.
+ */
+export function dataE4() {
+  const { X, y, K } = logistic(100_000, 256, 6);
+  const { rows: n, cols: d, data } = X;
+  const scale = Float32Array.from({ length: d }, (_, j) => 10 ** ((2 * j) / (d - 1) - 1));
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] *= scale[j];
+  return { X, y, K };
+}

@@ -199,6 +199,103 @@ export function targetsTable(targets) {
   return lines;
 }
 
+// ---------------------------------------------------------------- Threads (#15)
+
+/** Every threads row with a goal: the goal row(s) of a workload the issue set a goal for, measured or not. */
+export function checkThreadsTargets(threads) {
+  if (!threads) return [];
+  const out = [];
+  for (const g of threads.groups) {
+    if (g.goal === null || g.goal === undefined) continue;
+    if (g.skipped) {
+      out.push({ id: g.id, row: null, mode: null, bound: g.bound, goal: g.goal, speedup: null, met: false, detail: `skipped: ${g.skipped}` });
+      continue;
+    }
+    for (const r of g.rows.filter((row) => row.goalRow)) {
+      const base = { id: g.id, row: r.name, mode: r.mode, bound: g.bound, goal: g.goal };
+      if (r.skipped) out.push({ ...base, speedup: null, met: null, detail: `skipped: ${r.skipped}` });
+      else if (r.error) out.push({ ...base, speedup: null, met: false, detail: `failed: ${r.error}` });
+      else {
+        out.push({
+          ...base, speedup: r.speedup, pairedSpeedup: r.pairedSpeedup, met: r.speedup >= g.goal,
+          identical: r.identical ?? null,
+          detail: `${fmtMs(r.stats[1].medianMs)} ms on 1 thread, ${fmtMs(r.stats[2].medianMs)} ms on 2`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+const threadsCount = (r) => {
+  const got = r.threads ?? {};
+  const fewer = Object.entries(got).filter(([asked, ran]) => Number(ran) < Number(asked));
+  return fewer.length ? `ran on ${fewer.map(([asked, ran]) => `${ran} thread(s) when ${asked} were asked for`).join(', ')}` : '';
+};
+
+function identicalCell(r) {
+  if (r.identical === undefined) return '';
+  let out = r.identical ? 'yes' : r.expectIdentical ? '**no**' : 'no (not promised)';
+  if (!r.identical && r.difference?.differ != null) out += ` (${r.difference.differ} values, max ${num(r.difference.maxAbs, 2)})`;
+  if (r.identicalTo) out += `; ${r.identicalTo.identical ? 'same bits as' : 'differs from'} ${r.identicalTo.what}`;
+  return out;
+}
+
+/** The Threads section: every row of the threads suite, its speedup and, where the issue set one, its goal. */
+export function threadsSection(threads, quick) {
+  if (!threads) return [];
+  const lines = [
+    '## Threads', '',
+    `The best backend (${threads.backend}) on 1 and on 2 threads, after \`init({ threads: 2 })\` (${threads.init.count} thread(s), mode ${threads.init.mode}).`,
+    'Both counts are timed in the same process, interleaved (a sample on 1, a sample on 2, the next round in the other order);',
+    '**speedup = the 1-thread median over the 2-thread median** (above 1: faster on 2; the 2-thread time over the 1-thread time is its inverse),',
+    '"paired" is the median of the per-round ratios. Shared mode: `engine.withThreads(n)` for the engine-level rows, `nThreads: n` for the fits;',
+    'message mode: `fitAsync` with `nThreads: n` after `init({ threads: 2, threadsMode: \'message\' })`. "identical": the parameters (loss and gradient',
+    'for the pass) came out the same bits on 1 and 2 threads, from the same start. Goals (#15): at least 1.8x at 2 threads on the',
+    'compute-bound workloads (B, D, E3), at least 1.3x on the memory-bound one (C); E2 and E4 have none. Every other table of this',
+    'report runs on one thread.', '',
+  ];
+  if (quick) lines.push('QUICK RUN: one sample each, with another suite running beside it: these speedups mean nothing.', '');
+  lines.push('| workload | bound | row | mode | 1 thread (ms) | 2 threads (ms) | speedup | paired | goal | met | identical | notes |');
+  lines.push('|---|---|---|---|---:|---:|---:|---:|---:|:---:|---|---|');
+  for (const g of threads.groups) {
+    if (g.skipped) {
+      lines.push(`| ${g.id} | ${g.bound ?? ''} | | | | | | | ${g.goal ? `≥ ${g.goal}x` : ''} | skipped | | ${cell(g.skipped)} |`);
+      continue;
+    }
+    for (const r of g.rows) {
+      const goal = r.goalRow && g.goal ? `≥ ${g.goal}x` : '';
+      const head = `| ${g.id} | ${g.bound ?? ''} | ${cell(r.name)} | ${r.mode} |`;
+      if (r.skipped) {
+        lines.push(`${head} | | | | ${goal} | skipped | | ${cell(r.skipped)} |`);
+        continue;
+      }
+      if (r.error) {
+        lines.push(`${head} failed | | | | ${goal} | **no** | | ${cell(r.error)} |`);
+        continue;
+      }
+      const met = goal ? (r.speedup >= g.goal ? 'yes' : '**no**') : '';
+      const it = r.info?.[1]?.nIter !== undefined ? [r.info[1].nIter, r.info[2].nIter] : null;
+      const iters = it ? (it[0] === it[1] ? `nIter ${it[0]} on both` : `nIter ${it[0]} on 1 thread, **${it[1]} on 2**`) : '';
+      const first = r.stats[1].firstRunOnly ? 'timed by its first run alone (slow)' : `n = ${r.stats[1].samples}, IQR ${r.stats[1].iqrPct.toFixed(0)}% / ${r.stats[2].iqrPct.toFixed(0)}%`;
+      const notes = [r.note, iters, threadsCount(r), first].filter(Boolean).join('; ');
+      lines.push(`${head} ${fmtMs(r.stats[1].medianMs)} | ${fmtMs(r.stats[2].medianMs)} | ${x(r.speedup)} | ${x(r.pairedSpeedup)} | ${goal} | ${met} | ${identicalCell(r)} | ${cell(notes)} |`);
+    }
+  }
+  lines.push('');
+  return lines;
+}
+
+/** The threads goals as the console prints them. */
+export function threadsTargetsTable(targets) {
+  const lines = ['| threads target | goal | speedup at 2 threads | met | from |', '|---|---:|---:|:---:|---|'];
+  for (const t of targets) {
+    const met = t.met === null ? 'skipped' : t.met ? 'yes' : '**no**';
+    lines.push(`| (${t.id}) ${t.bound}${t.row ? `: ${t.row}` : ''} | ≥ ${t.goal}x | ${t.speedup === null ? '—' : x(t.speedup)} | ${met} | ${cell(t.detail)} |`);
+  }
+  return lines;
+}
+
 export function machineLine(env) {
   return `${env.cpu} (${env.cores} cores, ${env.memGB} GB), ${env.os}, Node ${env.node} (V8 ${env.v8}), ${env.date}` +
     `${env.quick ? ' — QUICK RUN: rough figures, (E) capped at 20 iterations' : ''}`;
@@ -219,9 +316,13 @@ export function markdown(report) {
     'median over a SIMD sum of the same resident X, the time it takes merely to read the data once.',
     'Every contender trains the same model from the same initial parameters on the same data; the loss',
     'column is computed in f64 from each contender\'s resulting parameters, so nobody wins by doing less.', '',
+    'Every wasmlearn row runs on one thread (`engine.withThreads(1)`, fits with `nThreads: 1`), as in the runs before threads: the',
+    'single-core figures; the Threads section measures 2.', '',
     '## Targets', '', ...targetsTable(targets), '',
+    ...(report.threadsTargets?.length ? ['Threads (#15), from the Threads section:', '', ...threadsTargetsTable(report.threadsTargets), ''] : []),
     '## Summary', '', 'Each peer\'s median, and in brackets how many times slower than wasmlearn\'s best backend.', '',
     ...summaryTable(training), '',
+    ...threadsSection(report.threads, env.quick),
     '## Workloads', '',
   ];
   for (const wl of training) lines.push(...workloadTable(wl));
