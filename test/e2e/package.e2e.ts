@@ -56,14 +56,14 @@ async function titleOnDevServer(exclude: string[]) {
 }
 
 describe('the packed package, installed elsewhere', () => {
-  it('ships dist/, its declarations, the three builds, the datasets and the licence, and nothing else', () => {
+  it('ships dist/, its declarations, the three builds and their threads twins, the datasets and the licence, and nothing else', () => {
     const pkg = join(app, 'node_modules/wasmlearn');
     expect(readdirSync(pkg).sort()).toEqual(['LICENSE', 'README.md', 'build', 'datasets', 'dist', 'package.json']);
     expect(readdirSync(join(pkg, 'datasets')).sort()).toEqual([
       'README.md', 'breast-cancer-wisconsin.data', 'breast-cancer-wisconsin.names', 'letter-recognition.data',
       'letter-recognition.names', 'optdigits.names', 'optdigits.tes', 'optdigits.tra',
     ]);
-    expect(readdirSync(join(pkg, 'build')).sort()).toEqual(['relaxed.wasm', 'scalar.wasm', 'simd.wasm']);
+    expect(readdirSync(join(pkg, 'build')).sort()).toEqual(['relaxed-threads.wasm', 'relaxed.wasm', 'scalar-threads.wasm', 'scalar.wasm', 'simd-threads.wasm', 'simd.wasm']);
     expect(readdirSync(join(pkg, 'dist'))).toContain('index.d.ts');
   });
 
