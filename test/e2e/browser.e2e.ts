@@ -15,12 +15,16 @@ const artifacts = join(root, 'test/artifacts');
 let browser: Browser;
 let demo: StaticServer;
 let pkg: StaticServer;
+/** The package again, cross-origin isolated: every response has the headers (a route could not add them to a worker's own requests). */
+let isolatedPkg: StaticServer;
+const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 
 beforeAll(async () => {
   browser = await launchChromium();
   await build({ configFile: join(root, 'examples/browser/vite.config.ts'), logLevel: 'error' });
   demo = await serve(join(root, 'examples/browser/dist'));
   pkg = await serve(root);
+  isolatedPkg = await serve(root, ISOLATION);
   mkdirSync(artifacts, { recursive: true });
 });
 
@@ -28,6 +32,7 @@ afterAll(async () => {
   await browser?.close();
   await demo?.close();
   await pkg?.close();
+  await isolatedPkg?.close();
 });
 
 /** A page whose uncaught errors fail the test. */
@@ -323,19 +328,14 @@ describe('the package without a bundler', () => {
   });
 });
 
-/** A page at `path` on the package server, with `html` as its body and, when `isolated`, the cross-origin isolation headers on every response. */
+/** A page at `path` on the package server (the isolated one, when `isolated`), with `html` as its body. */
 async function pageAt(path: string, html: string, isolated: boolean): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  const isolation = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
-  await page.route(`${pkg.url}**`, async (route) => {
-    if (route.request().url() === `${pkg.url}${path}`) return route.fulfill({ body: html, contentType: 'text/html', headers: isolated ? isolation : {} });
-    if (!isolated) return route.fallback();
-    const response = await route.fetch();
-    return route.fulfill({ response, headers: { ...response.headers(), ...isolation } });
-  });
-  await page.goto(`${pkg.url}${path}`);
+  const server = isolated ? isolatedPkg : pkg;
+  await page.route(`${server.url}${path}`, (route) => route.fulfill({ body: html, contentType: 'text/html', headers: isolated ? ISOLATION : {} }));
+  await page.goto(`${server.url}${path}`);
   return { page, errors };
 }
 

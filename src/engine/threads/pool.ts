@@ -14,6 +14,8 @@ import type { ThreadStart } from './worker.js';
 interface Thread {
   post(m: ThreadStart): void;
   terminate(): void;
+  /** Why it failed to start (a Web Worker's error event), once it has. */
+  readonly failed: string | null;
 }
 type Spawn = () => Thread;
 
@@ -58,13 +60,18 @@ export async function threadSpawner(): Promise<Spawn> {
       const w = new Worker(url);
       w.on('error', () => {});
       w.unref();
-      return { post: (m) => w.postMessage(m), terminate: () => void w.terminate() };
+      return { post: (m) => w.postMessage(m), terminate: () => void w.terminate(), failed: null };
     };
   }
   return () => {
     const prebundled = import.meta.url.includes('/node_modules/.vite/deps/') ? new URL(VITE_DEPS_WORKER, import.meta.url) : null;
     const w = prebundled ? new Worker(prebundled, { type: 'module' }) : new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-    return { post: (m) => w.postMessage(m), terminate: () => w.terminate() };
+    const thread = { post: (m: ThreadStart) => w.postMessage(m), terminate: () => w.terminate(), failed: null as string | null };
+    w.addEventListener('error', (e) => {
+      e.preventDefault();
+      thread.failed = e.message || 'the thread worker could not start (is dist/engine/threads/worker.js served, with the page\'s cross-origin isolation headers?)';
+    });
+    return thread;
   };
 }
 
@@ -118,7 +125,9 @@ export class ThreadPool {
       const until = Date.now() + START_MS;
       while (Atomics.load(c.ctrl, READY) < this.#size - 1) {
         if (this.#threads.length === 0) return; // ended meanwhile
-        if (Date.now() > until) this.#giveUp();
+        const failed = this.#threads.find((t) => t.failed)?.failed;
+        if (failed) this.#giveUp(failed);
+        if (Date.now() > until) this.#giveUp(`the thread pool's ${this.#size - 1} workers did not start within ${START_MS / 1000} s`);
         await new Promise((r) => setTimeout(r, 2));
       }
       this.#control = c;
@@ -202,10 +211,10 @@ export class ThreadPool {
     return controlViews(control);
   }
 
-  #giveUp(): never {
+  #giveUp(why: string): never {
     this.end();
-    this.failure = `the thread pool's ${this.#size - 1} workers did not start within ${START_MS / 1000} s`;
-    throw new Error(this.failure);
+    this.failure = why;
+    throw new Error(why);
   }
 
   /** Ends the workers; the next job starts them again (Node, Deno) or runs on the calling thread. */

@@ -18,14 +18,14 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves the files under `root` on 127.0.0.1 (a free port), for the browser tests only. */
-export async function serve(root: string): Promise<StaticServer> {
+/** Serves the files under `root` on 127.0.0.1 (a free port), with `headers` on every response, for the browser tests only. */
+export async function serve(root: string, headers: Record<string, string> = {}): Promise<StaticServer> {
   const server = createServer((req, res) => {
     const path = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
     const file = path.endsWith(sep) ? join(path, 'index.html') : path;
     const inside = !relative(root, file).startsWith('..') && !isAbsolute(relative(root, file));
     if (!inside || !statSync(file, { throwIfNoEntry: false })?.isFile()) return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(200, { ...headers, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
