@@ -32,7 +32,9 @@ export async function runDemo(out: (line: string) => void = console.log): Promis
   const Xtrain = rowsOf(X, 0, N_TRAIN), Xtest = rowsOf(X, N_TRAIN, N_TRAIN + N_TEST);
   const ytrain = Array.from(y.subarray(0, N_TRAIN)), ytest = Array.from(y.subarray(N_TRAIN));
   out(`wasmlearn demo: binary logistic regression, ${N_TRAIN.toLocaleString('en')} training and ${N_TEST.toLocaleString('en')} test rows x ${D} features (seeded synthetic data)`);
-  out(`backends: ${info.available.join(', ')}; auto picks ${info.backend}`);
+  const t = info.threads;
+  const threads = t.mode === 'none' ? `1 thread (${t.unavailable.shared ?? 'threads: 1'})` : `${t.count} threads (${t.mode === 'shared' ? 'shared memory' : 'message passing'})`;
+  out(`backends: ${info.available.join(', ')}; auto picks ${info.backend}, on ${threads}`);
   for (const [name, why] of Object.entries(info.unavailable)) out(`  (${name} unavailable: ${why})`);
   out('');
 
