@@ -139,7 +139,7 @@ export async function threadsRow(group, { name, mode, api, note, setup, make, te
     row.pairedSpeedup = pairedSpeedup;
     log(`  ${name.padEnd(40)} 1 thread ${fmtMs(stats[1].medianMs).padStart(8)} ms, 2 threads ${fmtMs(stats[2].medianMs).padStart(8)} ms: ` +
       `${row.speedup.toFixed(2)}x (paired ${pairedSpeedup.toFixed(2)}x, n=${stats[1].samples})` +
-      (row.identical === undefined ? '' : row.identical ? ', identical' : ', NOT identical'));
+      (row.identical === undefined ? '' : row.identical ? ', identical' : row.expectIdentical ? ', NOT identical' : ', not identical'));
   } catch (e) {
     row.error = String(e?.message ?? e).split('\n')[0].slice(0, 200);
     log(`  ${name.padEnd(40)} failed: ${row.error}`);
