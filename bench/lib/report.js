@@ -274,7 +274,7 @@ export function threadsSection(threads, quick) {
         continue;
       }
       if (r.error) {
-        lines.push(`${head} failed | | | | ${goal} | **no** | | ${cell(r.error)} |`);
+        lines.push(`${head} failed | | | | ${goal} | ${goal ? '**no**' : ''} | | ${cell(r.error)} |`);
         continue;
       }
       const met = goal ? (r.speedup >= g.goal ? 'yes' : '**no**') : '';
