@@ -8,6 +8,19 @@
 /** Writes the gradient at x into g and returns the objective at x. */
 export type ObjectiveFn = (x: Float64Array, g: Float64Array) => number;
 
+/** The objective at a point and its gradient, as the caller of lbfgsSteps answers each point it yields. */
+export interface Evaluation {
+  f: number;
+  g: Float64Array;
+}
+
+/**
+ * L-BFGS as a generator: it yields each point to evaluate (a buffer it reuses: read it before
+ * answering) and is answered with the objective there and its gradient (copied, so the answer's
+ * array may be reused too). One body for the synchronous solver and for an asynchronous gradient.
+ */
+export type LbfgsSteps = Generator<Float64Array, LbfgsResult, Evaluation>;
+
 export interface LbfgsOptions {
   maxIter: number;
   /** Stop when max |g_i| <= tol. */
@@ -51,7 +64,19 @@ function maxAbs(a: Float64Array): number {
   return m;
 }
 
+/** L-BFGS over fg, synchronously: lbfgsSteps answered by fg. */
 export function lbfgs(fg: ObjectiveFn, x0: Float64Array, opts: LbfgsOptions): LbfgsResult {
+  const g = new Float64Array(x0.length);
+  const steps = lbfgsSteps(x0, opts);
+  for (let r = steps.next(); ; ) {
+    if (r.done) return r.value;
+    const f = fg(r.value, g);
+    r = steps.next({ f, g });
+  }
+}
+
+/** L-BFGS from x0, yielding each point to evaluate (see LbfgsSteps). */
+export function* lbfgsSteps(x0: Float64Array, opts: LbfgsOptions): LbfgsSteps {
   const n = x0.length;
   const m = opts.memory ?? 10;
   const ftol = opts.ftol ?? 64 * Number.EPSILON;
@@ -68,7 +93,7 @@ export function lbfgs(fg: ObjectiveFn, x0: Float64Array, opts: LbfgsOptions): Lb
   let stored = 0;
   let head = 0; // index of the oldest pair once the ring is full
 
-  let f = fg(x, g);
+  let f = yield* evaluateAt(x, g);
   if (!Number.isFinite(f)) return { x, f, nIter: 0, stop: 'notFinite', message: 'the objective is not finite at the start' };
   if (maxAbs(g) <= opts.tol) return { x, f, nIter: 0, stop: 'converged', message: 'the gradient is already below tol' };
 
@@ -99,7 +124,7 @@ export function lbfgs(fg: ObjectiveFn, x0: Float64Array, opts: LbfgsOptions): Lb
       head = 0;
     }
     const step0 = stored === 0 ? Math.min(1, 1 / Math.sqrt(dot(g, g))) : 1;
-    const ls = lineSearch(fg, x, f, d, slope, step0, xNew, gNew, maxLs);
+    const ls = yield* lineSearch(x, f, d, slope, step0, xNew, gNew, maxLs);
     if (ls === null) {
       return { x, f, nIter: iter - 1, stop: 'lineSearch', message: 'the line search found no acceptable step (the objective may be too flat for float32)' };
     }
@@ -129,29 +154,36 @@ export function lbfgs(fg: ObjectiveFn, x0: Float64Array, opts: LbfgsOptions): Lb
   return { x, f, nIter: opts.maxIter, stop: 'maxIter', message: `reached maxIter = ${opts.maxIter} before converging` };
 }
 
+/** Yields x and keeps the answer: the objective, returned, and the gradient, copied into g. */
+function* evaluateAt(x: Float64Array, g: Float64Array): Generator<Float64Array, number, Evaluation> {
+  const e = yield x;
+  g.set(e.g);
+  return e.f;
+}
+
 /**
  * Finds a step t along d with f(x + t d) <= f + C1 t slope and |f'(x + t d)| <= C2 |slope|.
  * Leaves the point in xNew and its gradient in gNew; returns its objective, or null on failure.
  */
-function lineSearch(
-  fg: ObjectiveFn, x: Float64Array, f0: number, d: Float64Array, slope0: number,
+function* lineSearch(
+  x: Float64Array, f0: number, d: Float64Array, slope0: number,
   step0: number, xNew: Float64Array, gNew: Float64Array, maxEvals: number,
-): Step | null {
+): Generator<Float64Array, Step | null, Evaluation> {
   const n = x.length;
-  const evaluate = (t: number): [number, number] => {
+  const evaluate = function* (t: number): Generator<Float64Array, [number, number], Evaluation> {
     for (let i = 0; i < n; i++) xNew[i] = x[i] + t * d[i];
-    const f = fg(xNew, gNew);
+    const f = yield* evaluateAt(xNew, gNew);
     return [f, dot(gNew, d)];
   };
   let tPrev = 0, fPrev = f0, sPrev = slope0;
   let t = step0;
   for (let evals = 0; evals < maxEvals; evals++) {
-    const [f, s] = evaluate(t);
+    const [f, s] = yield* evaluate(t);
     if (!Number.isFinite(f) || f > f0 + C1 * t * slope0 || (evals > 0 && f >= fPrev)) {
-      return zoom(evaluate, f0, slope0, tPrev, fPrev, sPrev, t, f, s, maxEvals - evals - 1);
+      return yield* zoom(evaluate, f0, slope0, tPrev, fPrev, sPrev, t, f, s, maxEvals - evals - 1);
     }
     if (Math.abs(s) <= -C2 * slope0) return { f, step: t };
-    if (s >= 0) return zoom(evaluate, f0, slope0, t, f, s, tPrev, fPrev, sPrev, maxEvals - evals - 1);
+    if (s >= 0) return yield* zoom(evaluate, f0, slope0, t, f, s, tPrev, fPrev, sPrev, maxEvals - evals - 1);
     tPrev = t; fPrev = f; sPrev = s;
     t *= 2;
   }
@@ -159,16 +191,16 @@ function lineSearch(
 }
 
 /** Narrows [lo, hi] around a Wolfe point by safeguarded cubic interpolation. */
-function zoom(
-  evaluate: (t: number) => [number, number], f0: number, slope0: number,
+function* zoom(
+  evaluate: (t: number) => Generator<Float64Array, [number, number], Evaluation>, f0: number, slope0: number,
   lo: number, fLo: number, sLo: number, hi: number, fHi: number, sHi: number, maxEvals: number,
-): Step | null {
+): Generator<Float64Array, Step | null, Evaluation> {
   for (let evals = 0; evals < maxEvals; evals++) {
     let t = cubicMin(lo, fLo, sLo, hi, fHi, sHi);
     const a = Math.min(lo, hi), b = Math.max(lo, hi);
     // Keep the trial inside the middle 80% of the bracket, else bisect.
     if (!Number.isFinite(t) || t < a + 0.1 * (b - a) || t > b - 0.1 * (b - a)) t = (lo + hi) / 2;
-    const [f, s] = evaluate(t);
+    const [f, s] = yield* evaluate(t);
     if (!Number.isFinite(f) || f > f0 + C1 * t * slope0 || f >= fLo) {
       hi = t; fHi = f; sHi = s;
     } else {
@@ -182,7 +214,7 @@ function zoom(
   }
   // The bracket collapsed: accept the best point if it decreased the objective at all.
   if (fLo < f0 && lo > 0) {
-    const [f] = evaluate(lo);
+    const [f] = yield* evaluate(lo);
     return { f, step: lo };
   }
   return null;

@@ -4,7 +4,7 @@
 import { fail, WasmlearnError } from '../core/errors.js';
 import { softThreshold } from '../core/prox.js';
 import type { Objective } from '../objectives/objective.js';
-import { lbfgs } from './lbfgs.js';
+import { lbfgsSteps } from './lbfgs.js';
 import { scheduledRate, type ScheduleOptions } from './schedules.js';
 import { NoImprovement } from './stopping.js';
 
@@ -86,15 +86,56 @@ export interface SolveOptions {
   fullBatchEpochs?: boolean;
 }
 
+/** The mean data loss over the training rows and its gradient, as Objective.dataLossAndGradient returns them. */
+export interface DataGradient {
+  loss: number;
+  gradient: Float64Array;
+}
+
+/**
+ * A full-batch solver's request: the data loss and gradient at the parameters now set on the
+ * objective. The solvers yield it and are answered with a DataGradient, by the objective itself
+ * (solve) or by whatever holds the rows elsewhere (solveAsync): one body for both.
+ */
+export interface GradientRequest {
+  readonly request: 'dataLossAndGradient';
+}
+
+/** A full-batch solver as a generator of gradient requests, returning R. */
+export type SolverSteps<R> = Generator<GradientRequest, R, DataGradient>;
+
+const REQUEST: GradientRequest = Object.freeze({ request: 'dataLossAndGradient' });
+
+/** Runs steps, answering each request with the objective's own full-batch gradient. */
+function answered<R>(objective: Objective, steps: SolverSteps<R>): R {
+  for (let r = steps.next(); ; r = steps.next(objective.dataLossAndGradient())) if (r.done) return r.value;
+}
+
 export function solve(objective: Objective, o: SolveOptions): SolverResult {
-  if (o.solver === 'lbfgs') return solveLbfgs(objective, o);
-  if (o.solver === 'gd') return solveGd(objective, o);
+  if (o.solver === 'lbfgs') return answered(objective, solveLbfgs(objective, o));
+  if (o.solver === 'gd') return answered(objective, solveGd(objective, o));
   return solveEpochs(objective, o);
 }
 
+/**
+ * solve for the full-batch solvers ('lbfgs', 'gd') with the data loss and gradient from
+ * `gradient`, asked at the parameters set on the objective (rows held elsewhere: fitAsync's
+ * shards); the same steps as solve, so the same result for the same answers.
+ */
+export async function solveAsync(objective: Objective, o: SolveOptions, gradient: () => Promise<DataGradient>): Promise<SolverResult> {
+  if (o.solver !== 'lbfgs' && o.solver !== 'gd') fail('INTERNAL', `solveAsync runs the full-batch solvers, not '${o.solver}'`);
+  const steps = o.solver === 'lbfgs' ? solveLbfgs(objective, o) : solveGd(objective, o);
+  for (let r = steps.next(); ; r = steps.next(await gradient())) if (r.done) return r.value;
+}
+
 /** The objective (mean loss + penalty) at the current parameters, and the smooth part's gradient. */
-export function lossAndGradient(objective: Objective, l2: number, l1: number, x = objective.getParameters()): { loss: number; gradient: Float64Array } {
-  const { loss, gradient } = objective.dataLossAndGradient();
+export function lossAndGradient(objective: Objective, l2: number, l1: number, x = objective.getParameters()): DataGradient {
+  return answered(objective, lossAndGradientSteps(objective, l2, l1, x));
+}
+
+/** lossAndGradient, asking for the data part. */
+function* lossAndGradientSteps(objective: Objective, l2: number, l1: number, x = objective.getParameters()): SolverSteps<DataGradient> {
+  const { loss, gradient } = yield REQUEST;
   return { loss: loss + penalty(x, objective.weightMask, l2, l1), gradient: addL2(gradient, x, objective.weightMask, l2) };
 }
 
@@ -180,17 +221,11 @@ function validationLog(objective: Objective): Pick<EpochLog, 'valLoss' | 'valAcc
   return v ? { valLoss: v.loss, valAccuracy: v.accuracy } : {};
 }
 
-function solveLbfgs(objective: Objective, o: SolveOptions): SolverResult {
+function* solveLbfgs(objective: Objective, o: SolveOptions): SolverSteps<SolverResult> {
   if (o.l1 !== 0) fail('BAD_OPTION', "an L1 penalty needs solver 'gd' or 'sgd' (proximal steps); lbfgs handles 'l2' and 'none'");
   const history: EpochLog[] = [];
   let last = performance.now();
-  const result = lbfgs(
-    (x, g) => {
-      objective.setParameters(x);
-      const { loss, gradient } = lossAndGradient(objective, o.l2, 0);
-      g.set(gradient);
-      return loss;
-    },
+  const steps = lbfgsSteps(
     objective.getParameters(),
     {
       maxIter: o.maxIter,
@@ -203,6 +238,13 @@ function solveLbfgs(objective: Objective, o: SolveOptions): SolverResult {
       },
     },
   );
+  let r = steps.next();
+  while (!r.done) {
+    objective.setParameters(r.value);
+    const { loss, gradient } = yield* lossAndGradientSteps(objective, o.l2, 0);
+    r = steps.next({ f: loss, g: gradient });
+  }
+  const result = r.value;
   objective.setParameters(result.x);
   if (result.stop === 'notFinite' || !Number.isFinite(result.f)) {
     throw new DivergedError(`lbfgs: the objective became ${result.f}; standardize X or add a penalty`, { nIter: result.nIter, stop: 'diverged', message: result.message, history, divergences: [] });
@@ -215,13 +257,13 @@ function solveLbfgs(objective: Objective, o: SolveOptions): SolverResult {
  * weights. Each iteration's log holds the loss at the weights after its step, so the history ends
  * with the loss at the returned weights; tol 0 never stops on the gradient.
  */
-function solveGd(objective: Objective, o: SolveOptions): SolverResult {
+function* solveGd(objective: Objective, o: SolveOptions): SolverSteps<SolverResult> {
   const history: EpochLog[] = [];
   const mask = objective.weightMask;
   const guard = new DivergenceGuard(objective, o.onDivergence, o.l2, o.l1);
   const done = (nIter: number, stop: StopReason, message: string): SolverResult => ({ nIter, stop, message, history, divergences: guard.events });
   let x = objective.getParameters();
-  let { loss, gradient } = lossAndGradient(objective, o.l2, o.l1, x);
+  let { loss, gradient } = yield* lossAndGradientSteps(objective, o.l2, o.l1, x);
   if (!Number.isFinite(loss)) throw new DivergedError(`gd: the objective is ${loss} at the start; standardize X`, done(0, 'diverged', 'the objective is not finite at the start'));
   for (let iter = 1; iter <= o.maxIter; iter++) {
     const t0 = performance.now();
@@ -236,7 +278,7 @@ function solveGd(objective: Objective, o: SolveOptions): SolverResult {
     });
     if (gMax <= o.tol && o.tol > 0) return done(iter - 1, 'converged', 'the largest gradient component fell below tol');
     objective.setParameters(next);
-    ({ loss, gradient } = lossAndGradient(objective, o.l2, o.l1, next));
+    ({ loss, gradient } = yield* lossAndGradientSteps(objective, o.l2, o.l1, next));
     const stopped = guard.check(next.every(Number.isFinite) ? loss : Infinity, next, iter, lr, history);
     if (stopped) return stopped;
     x = next;
