@@ -6,8 +6,8 @@ import { KERNEL_NAMES, SUFFIX, type KernelOps, type KernelTable, type Kernels } 
 import { shuffleU32 } from '../core/rng.js';
 import { activationKind, type Activation } from './kinds.js';
 import { misuse, type Buf, type BufDtype, type BufSize, type Dtype, type F32Buf, type F64Buf, type Memory, type PointerMemory, type U32Buf } from './memory.js';
-import type { Net, NetData, NetEpochOptions, OptimizerBufs } from './net.js';
-import type { Team } from './threads/team.js';
+import { netLayout, type Net, type NetData, type NetEpochOptions, type OptimizerBufs } from './net.js';
+import { batchBlockRows, type Team } from './threads/team.js';
 import type { BlockPositions, Blocks, Rows, SgdEpochOptions, Trainers } from './trainers.js';
 
 export type { ArrayOf, Buf, BufDtype, BufSize, Dtype, F32Buf, F64Buf, FloatArray, FloatBuf, Memory, U32Buf } from './memory.js';
@@ -48,6 +48,8 @@ interface Held {
 const BYTES = { float32: 4, float64: 8 } as const;
 /** Rows from which predictions are shared among threads. */
 const PARALLEL_ROWS = 4096;
+/** The most rows a thread's net scratch holds at once. */
+const THREAD_BATCH = 256;
 /** Mini-batches from this size on are shared among threads (on a threads build, whatever the count: the result must not depend on it). */
 const SPLIT_BATCH = 128;
 
@@ -269,6 +271,22 @@ export class KernelEngine<P> implements Engine {
     return ops.sigmoid_bce_rows(this.#p(Z, t), ldz, m, K, this.#p(Y, t), ldy, this.#mem.nil, 0, this.#opt(sw, t), this.#p(D, t), ldd);
   }
 
+  /**
+   * `body` with the descriptor of the net at a batch of at most `rows` (its address, and the
+   * scratch values it needs): each thread's scratch then holds that many rows, not the net's maxBatch.
+   */
+  #withBlockNet<R>(net: Net, rows: number, body: (desc: number, scratchValues: number) => R): R {
+    const L = net.layout;
+    const block = rows >= L.spec.maxBatch ? L : netLayout({ ...L.spec, maxBatch: rows });
+    const desc = this.#mem.u32(block.desc.length);
+    try {
+      desc.view().set(block.desc);
+      return body(this.#a(desc, 'uint32'), block.scratchValues);
+    } finally {
+      this.#mem.free(desc);
+    }
+  }
+
   // Trainers
   #rows<T extends Dtype>(r: Rows<T>, w: Buf<T>): void {
     multipleOf4(r.stride, 'rows stride');
@@ -358,10 +376,10 @@ export class KernelEngine<P> implements Engine {
       const t = net.dtype, L = net.layout, bytes = BYTES[t];
       const yRowBytes = L.spec.output === 'softmax' ? 4 : L.yStride * bytes;
       const Yp = this.#a(d.Y, L.spec.output === 'softmax' ? 'uint32' : t);
-      return this.#team.netLossGrad(
-        bytes, this.#a(net.desc, 'uint32'), this.#a(net.params, t), net.grads, L.nParams, L.scratchValues,
+      return this.#withBlockNet(net, THREAD_BATCH, (desc, scratchValues) => this.#team!.netLossGrad(
+        bytes, desc, this.#a(net.params, t), net.grads, L.nParams, scratchValues,
         this.#a(d.X, t), L.layers[0].inPad * bytes, Yp, yRowBytes, d.sw ? this.#a(d.sw, t) : 0, d.n,
-      );
+      ));
     }
     return this.#ops[net.dtype].net_loss_grad(desc, params, grads, scratch, X, Y, sw, d.n);
   }
@@ -380,10 +398,10 @@ export class KernelEngine<P> implements Engine {
       if (e.shuffle) shuffleU32(idx.view(), d.n, rng.view());
       const L = net.layout, softmax = L.spec.output === 'softmax';
       const step = { opt: this.#a(o.header, t), state: this.#a(o.state, t), alpha: e.alpha, l2: e.l2, l1: e.l1, outScale: e.outScale };
-      return this.#team.netEpoch(
-        BYTES[t], this.#a(net.desc, 'uint32'), this.#a(net.params, t), net.grads, L.nParams, L.scratchValues,
+      return this.#withBlockNet(net, batchBlockRows(e.batch), (desc, scratchValues) => this.#team!.netEpoch(
+        BYTES[t], desc, this.#a(net.params, t), net.grads, L.nParams, scratchValues,
         this.#a(d.X, t), this.#a(d.Y, softmax ? 'uint32' : t), d.sw ? this.#a(d.sw, t) : 0, this.#a(idx, 'uint32'), d.n, e.batch, step,
-      );
+      ));
     }
     return this.#ops[t].epoch_net(
       ...this.#net(net), this.#p(o.header, t), this.#p(o.state, t), X, Y, sw, this.#p(idx, 'uint32'), d.n, this.#p(rng, 'uint32'),
@@ -400,7 +418,8 @@ export class KernelEngine<P> implements Engine {
     const [desc, params, , scratch] = this.#net(net);
     if (team && (count > L.spec.maxBatch || count >= PARALLEL_ROWS)) {
       const bytes = BYTES[t];
-      return team.netPredict(bytes, this.#a(net.desc, 'uint32'), this.#a(net.params, t), L.scratchValues, L.spec.maxBatch, this.#a(X, t) + start * inPad * bytes, count, this.#a(out, t), ldo);
+      return this.#withBlockNet(net, THREAD_BATCH, (desc, scratchValues) =>
+        team.netPredict(bytes, desc, this.#a(net.params, t), scratchValues, Math.min(L.spec.maxBatch, THREAD_BATCH), this.#a(X, t) + start * inPad * bytes, count, this.#a(out, t), ldo));
     }
     this.#ops[t].net_predict(desc, params, scratch, this.#p(X, t), start, count, this.#p(out, t), ldo);
   }
