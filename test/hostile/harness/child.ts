@@ -2,7 +2,7 @@
 // then shrinks the failures it is given, describes cases, or replays them. Before every case it
 // rewrites the status file, so the parent can tell which case hung or crashed the process.
 import fc from 'fast-check';
-import { openSync, readFileSync, writeSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import * as W from '../../../src/index.js';
 import { FAILURES, KINDS, type Kind, type Result, signature } from './outcome.js';
@@ -36,7 +36,12 @@ async function main(job: Job): Promise<void> {
   write('count', job.start);
 
   const build = (b: string) => new Uint8Array(readFileSync(join(job.env.repo, 'build', `${b}.wasm`)));
-  const wasm = { relaxed: build('relaxed'), simd: build('simd'), scalar: build('scalar') };
+  // The threads builds too, as init() loads them by default here: a model's nThreads then picks a
+  // thread team (and the gradients run through its row blocks even on one thread).
+  const wasm: Env['wasm'] = { relaxed: build('relaxed'), simd: build('simd'), scalar: build('scalar') };
+  for (const b of ['relaxed', 'simd', 'scalar'] as const) {
+    if (existsSync(join(job.env.repo, 'build', `${b}-threads.wasm`))) wasm[`${b}-threads`] = build(`${b}-threads`);
+  }
   const info = await W.init({ wasm });
   const env: Env = {
     ...job.env,

@@ -17,24 +17,40 @@ const tracked = new Map<Engine, Tracked>();
 function instrument(engine: Engine): Tracked {
   let t = tracked.get(engine);
   if (t) return t;
-  const live = new Set<Buf>();
-  t = { name: engine.name, live, engine };
+  t = { name: engine.name, live: new Set<Buf>(), engine };
+  watch(engine, t);
+  return t;
+}
+
+/**
+ * Counts engine's buffers into t. A model's nThreads computes on engine.withThreads(n): another
+ * engine object on the same memory (a threads build's), whose buffers count as this engine's.
+ */
+function watch(engine: Engine, t: Tracked): void {
   const e = engine as unknown as Record<string, (...a: unknown[]) => unknown>;
   for (const m of ['f32', 'f64', 'u32'] as const) {
     const orig = e[m].bind(engine);
     e[m] = (n: unknown) => {
       const b = orig(n) as Buf;
-      live.add(b);
+      t.live.add(b);
       return b;
     };
   }
   const free = e.free.bind(engine);
   e.free = (b: unknown) => {
     free(b);
-    live.delete(b as Buf);
+    t.live.delete(b as Buf);
+  };
+  const withThreads = e.withThreads.bind(engine);
+  e.withThreads = (n: unknown) => {
+    const other = withThreads(n) as Engine;
+    if (other !== engine && !tracked.has(other)) {
+      tracked.set(other, t);
+      watch(other, t);
+    }
+    return other;
   };
   tracked.set(engine, t);
-  return t;
 }
 
 export interface MemoryState {

@@ -13,7 +13,7 @@ export interface Env {
   /** The default backend init chose. */
   defaultBackend: BackendName;
   /** The build files' bytes, to restore the engines after an init case replaced them. */
-  wasm: { relaxed: Uint8Array; simd: Uint8Array; scalar: Uint8Array };
+  wasm: { relaxed: Uint8Array; simd: Uint8Array; scalar: Uint8Array; 'relaxed-threads'?: Uint8Array; 'simd-threads'?: Uint8Array; 'scalar-threads'?: Uint8Array };
   /** A scratch folder of this process. */
   tmp: string;
   /** The command line under test: [node, ...args] before the CLI's own arguments. */

@@ -32,14 +32,17 @@ const CONFIGS: Record<EstName, Record<string, unknown>[]> = {
     { solver: 'gd', penalty: 'l1', maxIter: 5 },
     { solver: 'sgd', maxIter: 2, warmStart: true },
     { maxIter: 10, warmStart: true },
+    { maxIter: 20, nThreads: 2 },
+    { solver: 'gd', maxIter: 5, nThreads: 64 },
   ],
-  MultiLabelClassifier: [{ maxIter: 20 }, { solver: 'sgd', maxIter: 3, batchSize: 3 }, { solver: 'gd', optimizer: 'amsgrad', maxIter: 4 }, { maxIter: 5, warmStart: true }],
+  MultiLabelClassifier: [{ maxIter: 20 }, { solver: 'sgd', maxIter: 3, batchSize: 3 }, { solver: 'gd', optimizer: 'amsgrad', maxIter: 4 }, { maxIter: 5, warmStart: true }, { maxIter: 10, nThreads: 3 }],
   MLPClassifier: [
     { hiddenLayerSizes: [3], maxIter: 5 },
     { hiddenLayerSizes: [2, 2], solver: 'lbfgs', maxIter: 5 },
     { hiddenLayerSizes: 4, solver: 'sgd', maxIter: 3, batchSize: 2 },
     { hiddenLayerSizes: [3], activation: 'tanh', maxIter: 3, earlyStopping: true, validationFraction: 0.3 },
     { hiddenLayerSizes: [2], maxIter: 3, warmStart: true },
+    { hiddenLayerSizes: [3], solver: 'lbfgs', maxIter: 5, nThreads: 2 },
   ],
 };
 

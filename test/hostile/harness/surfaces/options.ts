@@ -25,7 +25,8 @@ function validPool(key: string, dflt: unknown, env: Env): unknown[] {
     hiddenLayerSizes: [[3], 4, [2, 2], [1], [5, 3, 2]],
     batchSize: [1, 2, 3, 256, 'auto'],
     maxIter: [1, 2, 5, 30],
-    nThreads: [1, 2, 'auto'],
+    // Above the pool's size too: clamped to it.
+    nThreads: [1, 2, 3, 4, 64, 256, 'auto'],
   };
   if (key in enums) return [dflt, ...enums[key]];
   if (typeof dflt === 'boolean') return [true, false];
@@ -35,6 +36,11 @@ function validPool(key: string, dflt: unknown, env: Env): unknown[] {
   }
   return [dflt];
 }
+
+/** Near misses of an option's valid values, beside the hostile values every option gets. */
+const NEAR_MISSES: Record<string, unknown[]> = {
+  nThreads: [0, -1, -0, 1.5, 0.5, NaN, Infinity, 2 ** 53 + 0.5, '2', 'x', 'AUTO', ' auto', null, true, [2], 2n],
+};
 
 /** Values a check must refuse or survive: every type, and numbers at the edges. */
 const hostile: fc.Arbitrary<unknown> = fc.oneof(
@@ -61,7 +67,11 @@ function caseArb(env: Env): fc.Arbitrary<OptionsCase> {
     const defaults = (new Est() as unknown as { options: Record<string, unknown> }).options;
     const keys = Object.keys(defaults);
     const valueFor = (key: string, hostility: number) =>
-      fc.oneof({ weight: 10, arbitrary: fc.constantFrom(...validPool(key, defaults[key], env)) }, { weight: hostility, arbitrary: hostile });
+      fc.oneof(
+        { weight: 10, arbitrary: fc.constantFrom(...validPool(key, defaults[key], env)) },
+        { weight: hostility, arbitrary: hostile },
+        ...(key in NEAR_MISSES ? [{ weight: hostility, arbitrary: fc.constantFrom(...NEAR_MISSES[key]!) }] : []),
+      );
     const entries = (hostility: number) =>
       fc.uniqueArray(fc.constantFrom(...keys), { maxLength: 6 }).chain((ks) => fc.tuple(...ks.map((k) => valueFor(k, hostility).map((v) => [k, v] as [string, unknown]))));
     return fc.record({
@@ -80,7 +90,7 @@ function caseArb(env: Env): fc.Arbitrary<OptionsCase> {
           arbitrary: fc.record({
             backend: fc.oneof(fc.constantFrom<unknown>('auto', ...env.all, 'wasm', 'gpu', 'JS'), hostileValue),
             hasBackend: fc.boolean(),
-            other: fc.oneof({ weight: 3, arbitrary: fc.constant([] as [string, unknown][]) }, { weight: 1, arbitrary: fc.array(fc.tuple(fc.constantFrom('threads', 'wasm', 'foo', '__proto__'), hostileValue), { maxLength: 1 }) }),
+            other: fc.oneof({ weight: 3, arbitrary: fc.constant([] as [string, unknown][]) }, { weight: 1, arbitrary: fc.array(fc.tuple(fc.constantFrom('threads', 'threadsMode', 'wasm', 'foo', '__proto__'), hostileValue), { maxLength: 1 }) }),
             wasm: fc.constant(undefined),
           }),
         },
@@ -97,8 +107,8 @@ function cheap(o: Record<string, unknown>): boolean {
   const units = sizes.reduce((a: number, b) => a + (typeof b === 'number' ? b : 0), 0);
   const maxIter = typeof o.maxIter === 'number' ? o.maxIter : 100;
   const nIterNoChange = typeof o.nIterNoChange === 'number' ? o.nIterNoChange : 5;
-  const threads = typeof o.nThreads === 'number' ? o.nThreads : 1;
-  return maxIter <= 300 && units <= 300 && sizes.length <= 6 && nIterNoChange <= 1000 && threads <= 4;
+  // nThreads is clamped to the pool's size: any value fits as fast.
+  return maxIter <= 300 && units <= 300 && sizes.length <= 6 && nIterNoChange <= 1000;
 }
 
 function data(est: EstName): { X: number[][]; y: unknown } {
@@ -118,6 +128,7 @@ async function initCase(c: NonNullable<OptionsCase['init']>, ctx: Ctx, env: Env)
   } finally {
     // Put the process back as it was for the next case: the same builds, the same default.
     if ('wasm' in opts) await W.init({ wasm: env.wasm, backend: env.defaultBackend });
+    else if ('threads' in opts || 'threadsMode' in opts) await W.init({ backend: env.defaultBackend, threads: 'auto', threadsMode: 'auto' });
     else if (W.backend() !== engineBefore) await W.init({ backend: env.defaultBackend });
   }
 }
