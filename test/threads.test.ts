@@ -5,7 +5,7 @@
 // and their shared control block is read, so "the threads ran" is checked, not assumed.
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,7 @@ import { caught } from './helpers/errors.js';
 import { normals } from './helpers/random.js';
 
 /** What the wrapped Worker saw: workers started, the control block of each start of the pool, and whether to refuse a start. */
-const spy = vi.hoisted(() => ({ started: 0, controls: [] as SharedArrayBuffer[], refuse: false }));
+const spy = vi.hoisted(() => ({ started: 0, controls: [] as SharedArrayBuffer[], builds: 0, refuse: false }));
 
 vi.mock('node:worker_threads', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:worker_threads')>();
@@ -30,6 +30,8 @@ vi.mock('node:worker_threads', async (importOriginal) => {
     override postMessage(m: unknown, transfer?: readonly import('node:worker_threads').Transferable[]): void {
       const control = (m as { control?: unknown } | null)?.control;
       if (control instanceof SharedArrayBuffer && spy.controls.at(-1) !== control) spy.controls.push(control);
+      const builds = (m as { builds?: unknown[] } | null)?.builds;
+      if (Array.isArray(builds)) spy.builds = builds.length;
       super.postMessage(m, transfer);
     }
   }
@@ -380,6 +382,25 @@ describe('options', () => {
     } finally {
       for (const x of [m, mlp, ml, ...restored]) x.dispose();
     }
+  });
+});
+
+describe('init({ wasm }) again', () => {
+  it('the pool keeps only the builds the engines use: those an earlier init loaded are dropped, not instantiated in every worker', async () => {
+    const file = (b: string) => new Uint8Array(readFileSync(join(root, 'build', `${b}.wasm`)));
+    const wasm: W.WasmSources = {};
+    for (const b of ['relaxed', 'simd', 'scalar'] as const) {
+      if (!backends.includes(`wasm-${b}`)) continue;
+      wasm[b] = file(b);
+      if (existsSync(join(root, 'build', `${b}-threads.wasm`))) wasm[`${b}-threads`] = file(`${b}-threads`);
+    }
+    for (let i = 0; i < 3; i++) await W.init({ wasm, threads: 4 });
+    W.shutdown();
+    const m = new W.LogisticRegression({ nThreads: 4, maxIter: 5 }).fit(X20, y20);
+    m.dispose();
+    expect(poolState().ready).toBe(3);
+    // Each worker instantiates every build the pool holds: one per WASM backend.
+    expect(spy.builds).toBe(wasmBackends.length);
   });
 });
 
