@@ -7,13 +7,43 @@
 // reads the ABORT flag there at every epoch end, so an abort frees its memory and reports it. On an
 // ordinary page there is no shared memory and a worker cannot wait for a message: logs arrive as
 // training goes, and stopping (an abort, or onEpochEnd returning false) ends the worker instead.
+//
+// With message-passing threads (no shared memory, or threadsMode 'message') a full-batch fit also
+// takes shard workers from their own pool, each connected to the fit worker by a MessageChannel:
+// they hold the rows and compute the gradients; the fit worker only steers. They are released
+// with the fit worker when it ends cleanly (it has had them free their rows), ended otherwise.
 import { WasmlearnError } from '../core/errors.js';
 import { WorkerPool } from './pool.js';
 import { ABORT, ANSWER, CONTINUE, STOP, receiveError, type FitJob, type FromWorker, type WorkerMemory } from './protocol.js';
-import { spawnFitWorker, type PoolWorker } from './spawn.js';
+import type { ShardConnect } from './shard-protocol.js';
+import { spawnFitWorker, spawnShardWorker, type PoolWorker } from './spawn.js';
 
 /** The workers fitAsync trains in. */
 export const fitPool = new WorkerPool(spawnFitWorker);
+
+/** The shard workers of message-passing threads: as many idle as init's automatic thread count at most. */
+export const shardPool = new WorkerPool(spawnShardWorker, 16);
+
+/** Shard workers a job trains on: message-passing threads for a full-batch solver, the model's nThreads at most; 0 otherwise. */
+export function shardCount(job: FitJob): number {
+  const { mode, count } = job.threads;
+  const { solver, nThreads } = job.options;
+  if (mode !== 'message' || (solver !== 'lbfgs' && solver !== 'gd')) return 0;
+  const n = typeof nThreads === 'number' ? Math.min(nThreads, count) : count;
+  return n > 1 ? n : 0;
+}
+
+/** n shard workers, all or none. */
+async function acquireShards(n: number): Promise<PoolWorker[]> {
+  const got = await Promise.allSettled(Array.from({ length: n }, () => shardPool.acquire()));
+  const workers = got.flatMap((g) => (g.status === 'fulfilled' ? [g.value] : []));
+  const failed = got.find((g) => g.status === 'rejected');
+  if (failed) {
+    for (const w of workers) shardPool.discard(w);
+    throw failed.reason;
+  }
+  return workers;
+}
 
 /** The caller's side of a fit: its callbacks and its signal. */
 export interface FitHooks {
@@ -33,7 +63,14 @@ export interface FitResult {
 export async function fitInWorker(job: FitJob, transfer: Transferable[], hooks: FitHooks): Promise<FitResult> {
   if (hooks.signal?.aborted) throw aborted(null);
   const worker = await fitPool.acquire();
-  return new Promise<FitResult>((resolve, reject) => new FitRun(worker, hooks, resolve, reject).start(job, transfer));
+  let shards: PoolWorker[];
+  try {
+    shards = await acquireShards(shardCount(job));
+  } catch (e) {
+    fitPool.release(worker);
+    throw e;
+  }
+  return new Promise<FitResult>((resolve, reject) => new FitRun(worker, shards, hooks, resolve, reject).start(job, transfer));
 }
 
 class FitRun {
@@ -45,6 +82,7 @@ class FitRun {
 
   constructor(
     private readonly worker: PoolWorker,
+    private readonly shards: PoolWorker[],
     private readonly hooks: FitHooks,
     private readonly resolve: (r: FitResult) => void,
     private readonly reject: (e: unknown) => void,
@@ -54,7 +92,13 @@ class FitRun {
     this.hooks.signal?.addEventListener('abort', this.#onAbort);
     this.worker.listen((m) => this.#receive(m as FromWorker), (e) => this.#fail(e, true));
     try {
-      this.worker.post({ type: 'fit', job, control: this.#control }, transfer);
+      const ports = this.shards.map((shard) => {
+        const { port1, port2 } = new MessageChannel();
+        shard.listen(() => {}, (e) => this.#fail(e, true));
+        shard.post({ type: 'connect', port: port2 } satisfies ShardConnect, [port2]);
+        return port1;
+      });
+      this.worker.post({ type: 'fit', job, control: this.#control, shards: ports }, [...transfer, ...ports]);
     } catch (e) {
       // A value structured clone cannot copy (a function, a class instance with private state).
       this.#fail(new WasmlearnError('BAD_OPTION', `fitAsync cannot send its arguments to the worker: ${(e as Error).message}`), true);
@@ -135,6 +179,11 @@ class FitRun {
     this.hooks.signal?.removeEventListener('abort', this.#onAbort);
     if (endWorker) fitPool.discard(this.worker);
     else fitPool.release(this.worker);
+    // A stopped fit's shards are ended, not trusted to have freed their rows.
+    for (const shard of this.shards) {
+      if (endWorker || this.#stopping) shardPool.discard(shard);
+      else shardPool.release(shard);
+    }
   }
 }
 

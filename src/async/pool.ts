@@ -4,7 +4,7 @@
 import { WasmlearnError } from '../core/errors.js';
 import type { PoolWorker } from './spawn.js';
 
-/** Idle workers kept for the next jobs; more are ended when released. */
+/** Idle workers a pool keeps for the next jobs by default; more are ended when released. */
 const MAX_IDLE = 4;
 
 /** Every pool, for shutdown(). */
@@ -20,7 +20,11 @@ export class WorkerPool {
   #idle: PoolWorker[] = [];
   readonly #busy = new Set<PoolWorker>();
 
-  constructor(spawn: () => Promise<PoolWorker>) {
+  constructor(
+    spawn: () => Promise<PoolWorker>,
+    /** Idle workers kept; more are ended when released. */
+    private readonly maxIdle = MAX_IDLE,
+  ) {
     this.#spawn = spawn;
     pools.add(this);
   }
@@ -38,7 +42,7 @@ export class WorkerPool {
     if (!this.#busy.delete(worker)) return;
     worker.listen(() => {}, () => this.#forget(worker));
     worker.hold(false);
-    if (this.#idle.length < MAX_IDLE) this.#idle.push(worker);
+    if (this.#idle.length < this.maxIdle) this.#idle.push(worker);
     else worker.end();
   }
 

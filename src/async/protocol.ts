@@ -28,6 +28,14 @@ export interface FitJob {
   /** Which callbacks the caller has: the worker posts only those logs. */
   onEpochEnd: boolean;
   onBatchEnd: boolean;
+  /** The caller's threads (init's decision): the worker trains with the same. */
+  threads: JobThreads;
+}
+
+/** What init decided on the calling thread: the mode and thread count, which the worker follows. */
+export interface JobThreads {
+  mode: 'shared' | 'message' | 'none';
+  count: number;
 }
 
 /** Caller to worker. `control` is an Int32Array over a SharedArrayBuffer, or null where there is none. */
@@ -35,6 +43,8 @@ export interface FitRequest {
   type: 'fit';
   job: FitJob;
   control: Int32Array | null;
+  /** One port per shard worker, for message-passing threads; empty otherwise. */
+  shards: MessagePort[];
 }
 
 /** Engine bytes in use in the worker before the fit and after it (the model freed). */

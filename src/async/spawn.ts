@@ -22,18 +22,30 @@ export interface PoolWorker {
 
 const WORKER_THREADS = 'node:worker_threads';
 const WORKER_FILE = './worker.js';
+const SHARD_FILE = './shard-worker.js';
 const VITE_DEPS_WORKER = '../../wasmlearn/dist/async/worker.js';
+const VITE_DEPS_SHARD = '../../wasmlearn/dist/async/shard-worker.js';
 /** How long an idle worker that cannot be unref'd (Deno) waits for the next job before it ends. */
 const IDLE_MS = 1000;
 
 /** A worker running src/async/worker.ts, the fit worker. */
 export async function spawnFitWorker(): Promise<PoolWorker> {
   if (typeof Worker === 'function') {
-    const prebundled = viteDepsWorker();
+    const prebundled = viteDepsWorker(VITE_DEPS_WORKER);
     return webWorker(prebundled ? new Worker(prebundled, { type: 'module' }) : new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
   }
   const threads: typeof import('node:worker_threads') = await import(/* webpackIgnore: true */ /* @vite-ignore */ WORKER_THREADS);
   return nodeWorker(new threads.Worker(new URL(WORKER_FILE, import.meta.url)));
+}
+
+/** A worker running src/async/shard-worker.ts: one shard of fitAsync's message-passing threads. */
+export async function spawnShardWorker(): Promise<PoolWorker> {
+  if (typeof Worker === 'function') {
+    const prebundled = viteDepsWorker(VITE_DEPS_SHARD);
+    return webWorker(prebundled ? new Worker(prebundled, { type: 'module' }) : new Worker(new URL('./shard-worker.js', import.meta.url), { type: 'module' }));
+  }
+  const threads: typeof import('node:worker_threads') = await import(/* webpackIgnore: true */ /* @vite-ignore */ WORKER_THREADS);
+  return nodeWorker(new threads.Worker(new URL(SHARD_FILE, import.meta.url)));
 }
 
 /**
@@ -42,9 +54,9 @@ export async function spawnFitWorker(): Promise<PoolWorker> {
  * load.ts takes the builds. A constant, not a literal or a template (which Vite reads as a glob),
  * so that no bundler resolves it.
  */
-function viteDepsWorker(): URL | null {
+function viteDepsWorker(path: string): URL | null {
   const here = import.meta.url;
-  return here.includes('/node_modules/.vite/deps/') ? new URL(VITE_DEPS_WORKER, here) : null;
+  return here.includes('/node_modules/.vite/deps/') ? new URL(path, here) : null;
 }
 
 /** Listeners that a worker's end silences. */

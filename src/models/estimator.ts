@@ -4,15 +4,16 @@
 // (bad input, DIVERGED, an exception from a callback) leaves the estimator as it was.
 import { fitInWorker } from '../async/fit-job.js';
 import { checkedValues, splitSignal, transferable } from '../async/inputs.js';
+import type { GradientShards } from '../async/shards.js';
 import { isCallable } from '../core/check.js';
 import { fail } from '../core/errors.js';
 import { checkMatrix, type Matrix, type MatrixLike } from '../core/matrix.js';
 import { describe, strictOptions } from '../core/options.js';
 import type { TrainingTargets } from '../core/targets.js';
 import type { Engine } from '../engine/engine.js';
-import { getEngine, type BackendChoice } from '../engine/index.js';
+import { getEngine, threadsPlan, type BackendChoice } from '../engine/index.js';
 import type { EpochConfig, Objective } from '../objectives/objective.js';
-import { isConverged, lossAndGradient, partialEpoch, solve, type BatchLog, type EpochLog, type SolveOptions, type SolverResult } from '../solvers/solve.js';
+import { isConverged, lossAndGradient, partialEpoch, solve, solveAsync, type BatchLog, type EpochLog, type SolveOptions, type SolverResult } from '../solvers/solve.js';
 
 /** Why a fit did not end cleanly (scikit-learn's ConvergenceWarning), as `warning` holds it. */
 export interface FitWarning {
@@ -151,20 +152,12 @@ export abstract class Estimator<O extends { backend: BackendChoice; warmStart: b
   fit(X: MatrixLike, y: Y, opts?: F): this {
     this.idle();
     const o = this.fitOptions(opts, false);
-    const Xm = checkMatrix(X, { checkFinite: false });
-    const plan = this.plan(Xm, y, o);
-    const objective = plan.create(this.engine());
-    this.busy = true;
+    const plan = this.plan(checkMatrix(X, { checkFinite: false }), y, o);
+    const objective = this.trainingObjective(plan);
     try {
-      const warm = this.state && this.#options.warmStart && sameModel(this.state, plan, objective) ? this.state.objective.getParameters() : null;
-      const start = plan.start ?? warm;
-      if (start) objective.setParameters(start);
       objective.upload(plan.train.X, plan.train.targets, plan.train.sw);
-      if (plan.val) objective.holdValidation(plan.val.X, plan.val.targets);
-      if (plan.epochs) objective.startEpochs(plan.epochs);
-      const solved = solve(objective, plan.solve);
-      objective.release();
-      this.adopt({ objective, solved, nFeatures: plan.nFeatures, meta: plan.meta });
+      this.heldAndStarted(objective, plan);
+      this.adoptTrained(objective, plan, solve(objective, plan.solve));
     } catch (e) {
       objective.dispose();
       throw e;
@@ -172,6 +165,68 @@ export abstract class Estimator<O extends { backend: BackendChoice; warmStart: b
       this.busy = false;
     }
     return this;
+  }
+
+  /**
+   * fit, for fitAsync's worker with message-passing threads: a full-batch solver ('lbfgs', 'gd')
+   * hands the training rows to `shards` and takes each full-batch gradient from them, while the
+   * parameters, the validation rows and the callbacks stay here; other solvers train as fit.
+   * @internal
+   */
+  async fitSharded(X: Matrix, y: Y, opts: F, shards: GradientShards): Promise<this> {
+    this.idle();
+    const plan = this.plan(X, y, this.fitOptions(opts, false));
+    if (plan.solve.solver !== 'lbfgs' && plan.solve.solver !== 'gd') return this.fit(X, y, opts);
+    const objective = this.trainingObjective(plan);
+    try {
+      await shards.load(plan.train);
+      this.heldAndStarted(objective, plan);
+      const solved = await solveAsync(objective, plan.solve, () => shards.gradient(objective.getParameters()));
+      this.adoptTrained(objective, plan, solved);
+    } catch (e) {
+      objective.dispose();
+      throw e;
+    } finally {
+      this.busy = false;
+    }
+    return this;
+  }
+
+  /**
+   * A fresh objective for a fit of (X, y): what `plan.create` gives, X read for its shape only,
+   * for a fitAsync shard that holds some of the rows (`y`, and fit's options that shape the
+   * model, are those of the whole fit). @internal
+   */
+  shardObjective(rows: number, cols: number, y: Y, engine: Engine): Objective {
+    const none = { data: new Float64Array(0), rows, cols };
+    return this.plan(none, y, this.fitOptions(undefined, false)).create(engine);
+  }
+
+  /** The plan's objective with the starting (or warm) parameters; the model is busy from here. */
+  private trainingObjective(plan: TrainingPlan<Meta>): Objective {
+    const objective = plan.create(this.engine());
+    this.busy = true;
+    try {
+      const warm = this.state && this.#options.warmStart && sameModel(this.state, plan, objective) ? this.state.objective.getParameters() : null;
+      const start = plan.start ?? warm;
+      if (start) objective.setParameters(start);
+      return objective;
+    } catch (e) {
+      objective.dispose();
+      this.busy = false;
+      throw e;
+    }
+  }
+
+  /** The validation rows held and the epochs started, as the plan says. */
+  private heldAndStarted(objective: Objective, plan: TrainingPlan<Meta>): void {
+    if (plan.val) objective.holdValidation(plan.val.X, plan.val.targets);
+    if (plan.epochs) objective.startEpochs(plan.epochs);
+  }
+
+  private adoptTrained(objective: Objective, plan: TrainingPlan<Meta>, solved: SolverResult): void {
+    objective.release();
+    this.adopt({ objective, solved, nFeatures: plan.nFeatures, meta: plan.meta });
   }
 
   /**
@@ -196,9 +251,12 @@ export abstract class Estimator<O extends { backend: BackendChoice; warmStart: b
     const sent = transferable(Xm, Xm.data, Array.isArray(X));
     const { onEpochEnd, onBatchEnd, ...rest } = o;
     const warm = this.state && this.#options.warmStart ? (this as unknown as { toJSON(): unknown }).toJSON() : null;
+    // The worker trains with this thread's threads: the same pool size, or message passing.
+    const threads = threadsPlan();
     const job = {
       model: this.modelName, options: { ...this.getParams(), backend: engine.name }, warm,
       X: sent.X, y, fitOptions: rest, onEpochEnd: onEpochEnd !== undefined, onBatchEnd: onBatchEnd !== undefined,
+      threads: { mode: threads.mode, count: threads.count },
     };
     this.busy = true;
     try {

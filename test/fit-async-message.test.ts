@@ -1,0 +1,215 @@
+// fitAsync with message-passing threads (init({ threadsMode: 'message' })): a full-batch fit's rows
+// are dealt in fixed blocks to shard workers, which send back partial sums reduced in block order.
+// It must reach the sync fit on one thread (to rounding), and the same bits on 2 and 4 threads.
+// It imports the built package (dist/): the workers are dist/async/worker.js and shard-worker.js.
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as lib from '../dist/index.js';
+import { fitPool, shardPool } from '../dist/async/fit-job.js';
+import { normals } from './helpers/random.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+afterAll(() => lib.shutdown());
+
+// 4,500 rows: five blocks of (at most) 1,024 rows, so 2 and 4 shards hold different runs of them.
+const N = 4500;
+const narrow = lib.makeLogistic(N, 8, 7);
+const wide = lib.makeLogistic(N, 20, 3);
+const labels = Array.from(narrow.y, (v) => (v === 1 ? 'b' : 'a'));
+const X3 = { data: Float64Array.from(normals(N * 4, 11)), rows: N, cols: 4 };
+const y3 = Array.from({ length: N }, (_, i) => (X3.data[4 * i]! + X3.data[4 * i + 1]! > 0.5 ? 2 : X3.data[4 * i + 2]! > 0 ? 1 : 0));
+const Y2 = { data: Float64Array.from({ length: N * 2 }, (_, k) => (narrow.X.data[(k >> 1) * 8 + (k & 1)]! > 0 ? 1 : 0)), rows: N, cols: 2 };
+const weights = Array.from({ length: N }, (_, i) => 1 + (i % 3));
+// The first block's rows weigh nothing: the block adds nothing, and must not add 0 / 0.
+const zeroFirst = Array.from({ length: N }, (_, i) => (i < 1024 ? 0 : 1 + (i % 2)));
+const valX = { data: wide.X.data.slice(0, 300 * 20), rows: 300, cols: 20 };
+const valY = Array.from(wide.y.subarray(0, 300));
+
+type Model = lib.LogisticRegression | lib.MLPClassifier | lib.MultiLabelClassifier;
+
+interface Case {
+  name: string;
+  make: (nThreads?: number) => Model;
+  X: lib.Matrix;
+  y: unknown;
+  opts?: Record<string, unknown>;
+  float32: boolean;
+}
+
+const CASES: Case[] = [
+  { name: 'LogisticRegression lbfgs, binary, d = 8 (4-row blocks), float32', make: (n = 4) => new lib.LogisticRegression({ nThreads: n, maxIter: 60 }), X: narrow.X, y: labels, float32: true },
+  { name: 'LogisticRegression lbfgs, binary, d = 20, float64, sample weights', make: (n = 4) => new lib.LogisticRegression({ nThreads: n, maxIter: 60, dtype: 'float64' }), X: wide.X, y: Array.from(wide.y), opts: { sampleWeight: weights }, float32: false },
+  { name: 'LogisticRegression lbfgs, binary, a first block of zero weight, float64', make: (n = 4) => new lib.LogisticRegression({ nThreads: n, maxIter: 60, dtype: 'float64' }), X: wide.X, y: Array.from(wide.y), opts: { sampleWeight: zeroFirst }, float32: false },
+  { name: 'LogisticRegression lbfgs, multinomial, float64', make: (n = 4) => new lib.LogisticRegression({ nThreads: n, maxIter: 60, dtype: 'float64' }), X: X3, y: y3, float32: false },
+  { name: 'LogisticRegression lbfgs, multinomial, float32', make: (n = 4) => new lib.LogisticRegression({ nThreads: n, maxIter: 40 }), X: X3, y: y3, float32: true },
+  { name: 'MultiLabelClassifier lbfgs, float64', make: (n = 4) => new lib.MultiLabelClassifier({ nThreads: n, maxIter: 40, dtype: 'float64' }), X: narrow.X, y: Y2, float32: false },
+  { name: 'MLPClassifier lbfgs, float64', make: (n = 4) => new lib.MLPClassifier({ nThreads: n, solver: 'lbfgs', hiddenLayerSizes: [6], maxIter: 30, seed: 5, dtype: 'float64' }), X: narrow.X, y: labels, float32: false },
+  // Not run to convergence: float32 gradients rounded in another order send a net's line searches
+  // apart after a dozen iterations or so (1e-2 by 20 here), as a thread count would.
+  { name: 'MLPClassifier lbfgs, float32, three classes', make: (n = 4) => new lib.MLPClassifier({ nThreads: n, solver: 'lbfgs', hiddenLayerSizes: [5], maxIter: 10, seed: 2 }), X: X3, y: y3, float32: true },
+  { name: 'LogisticRegression gd, elastic net, validationData, float64', make: (n = 4) => new lib.LogisticRegression({ nThreads: n, solver: 'gd', penalty: 'elasticnet', learningRate: 0.5, maxIter: 40, tol: 0, dtype: 'float64' }), X: wide.X, y: Array.from(wide.y), opts: { validationData: [valX, valY] }, float32: false },
+  { name: 'LogisticRegression gd, float32', make: (n = 4) => new lib.LogisticRegression({ nThreads: n, solver: 'gd', learningRate: 0.5, maxIter: 30, tol: 0 }), X: narrow.X, y: labels, float32: true },
+];
+
+const fitAsync = (m: Model, X: lib.MatrixLike, y: unknown, opts?: object) => (m.fitAsync as (X: lib.MatrixLike, y: unknown, o?: object) => Promise<Model>)(X, y, opts);
+const fitSync = (m: Model, X: lib.MatrixLike, y: unknown, opts?: object) => (m.fit as (X: lib.MatrixLike, y: unknown, o?: object) => Model)(X, y, opts);
+
+/** The largest difference between a and b, relative to b's largest magnitude (at least 1). */
+function relativeGap(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let gap = 0, scale = 1;
+  for (let i = 0; i < b.length; i++) {
+    gap = Math.max(gap, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(b[i]!));
+  }
+  return a.length === b.length ? gap / scale : Infinity;
+}
+
+const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
+
+async function rejection(p: Promise<unknown>): Promise<lib.WasmlearnError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(lib.WasmlearnError);
+    return e as lib.WasmlearnError;
+  }
+  throw new Error('expected fitAsync to reject');
+}
+
+/** Shard workers started and not ended. */
+const shards = () => shardPool.size.idle + shardPool.size.busy;
+
+beforeEach(async () => {
+  const info = await lib.init({ threads: 4, threadsMode: 'message', quiet: true });
+  expect(info.threads).toMatchObject({ count: 4, mode: 'message' });
+});
+
+describe('fitAsync with message-passing threads', () => {
+  it.each(CASES)('equals the sync fit on one thread, and is the same bits on 2 and 4 threads: $name', async (c) => {
+    const sync = fitSync(c.make(1), c.X, c.y, c.opts);
+    const syncLogs: lib.EpochLog[] = [];
+    fitSync(c.make(1), c.X, c.y, { ...c.opts, onEpochEnd: (l: lib.EpochLog) => void syncLogs.push(l) });
+    const logs: lib.EpochLog[] = [];
+    const four = await fitAsync(c.make(4), c.X, c.y, { ...c.opts, onEpochEnd: (l: lib.EpochLog) => void logs.push(l) });
+    expect(shards()).toBeGreaterThanOrEqual(4);
+    const two = await fitAsync(c.make(2), c.X, c.y, c.opts);
+    const tol = c.float32 ? 1e-4 : 1e-6;
+    expect(relativeGap(four.getParameters(), sync.getParameters())).toBeLessThan(tol);
+    expect(relativeGap(four.predictProba(c.X).data, sync.predictProba(c.X).data)).toBeLessThan(tol);
+    if (!c.float32) {
+      expect(four.nIter).toBe(sync.nIter);
+      expect(four.stopReason).toBe(sync.stopReason);
+      expect(relativeGap(four.history.map((h) => h.loss), sync.history.map((h) => h.loss))).toBeLessThan(tol);
+    }
+    // The callbacks ran here, one per iteration, with fit's fields (validation included).
+    expect(logs).toEqual(four.history.map((h) => expect.objectContaining({ epoch: h.epoch, loss: h.loss })));
+    expect(logs.map((l) => Object.keys(l).sort())).toEqual(logs.map(() => Object.keys(syncLogs[0]!).sort()));
+    expect(logs.length).toBeGreaterThan(1);
+    // 2 and 4 shards hold different runs of the same blocks: the same sums, bit for bit.
+    expect(same(two.getParameters(), four.getParameters())).toBe(true);
+    expect(two.nIter).toBe(four.nIter);
+    expect(two.history.map((h) => h.loss)).toEqual(four.history.map((h) => h.loss));
+    for (const m of [sync, two, four]) m.dispose();
+  });
+
+  it('init({ threads: 2 }) trains on 2 shards with the bits of 4', async () => {
+    const make = () => new lib.LogisticRegression({ maxIter: 30, dtype: 'float64' });
+    const four = await make().fitAsync(wide.X, Array.from(wide.y));
+    await lib.init({ threads: 2, threadsMode: 'message', quiet: true });
+    const two = await make().fitAsync(wide.X, Array.from(wide.y));
+    expect(same(two.getParameters(), four.getParameters())).toBe(true);
+  });
+
+  it('the shard workers are reused from one fit to the next, and idle when it ends', async () => {
+    const make = () => new lib.LogisticRegression({ maxIter: 10 });
+    await make().fitAsync(narrow.X, labels);
+    const started = shards();
+    expect(started).toBeGreaterThanOrEqual(4);
+    await make().fitAsync(narrow.X, labels);
+    await Promise.all([make().fitAsync(narrow.X, labels), make().fitAsync(narrow.X, labels)]);
+    expect(shardPool.size.busy).toBe(0);
+    expect(shards()).toBe(Math.max(started, 8));
+    lib.shutdown();
+    expect(shards()).toBe(0);
+  });
+
+  it('epoch solvers (sgd, adam) train in the fit worker alone, as fit does, bit for bit', async () => {
+    lib.shutdown();
+    const make = () => new lib.MLPClassifier({ hiddenLayerSizes: [5], maxIter: 4, seed: 3 });
+    const model = await make().fitAsync(narrow.X, labels);
+    expect(shards()).toBe(0);
+    expect(same(model.getParameters(), make().fit(narrow.X, labels).getParameters())).toBe(true);
+  });
+
+  it('onEpochEnd returning false stops at the same iteration as fit', async () => {
+    const make = () => new lib.LogisticRegression({ maxIter: 50, tol: 0, dtype: 'float64' });
+    const stop = { onEpochEnd: (l: lib.EpochLog) => l.epoch < 4 };
+    const sync = make().fit(wide.X, Array.from(wide.y), stop);
+    const model = await make().fitAsync(wide.X, Array.from(wide.y), stop);
+    expect([model.nIter, sync.nIter]).toEqual([4, 4]);
+    expect(relativeGap(model.getParameters(), sync.getParameters())).toBeLessThan(1e-6);
+  });
+
+  it('an abort rejects with ABORTED, the fit worker frees its memory, and no shard worker is left running', async () => {
+    const controller = new AbortController();
+    const long = new lib.MLPClassifier({ solver: 'lbfgs', hiddenLayerSizes: [16], maxIter: 100000, tol: 0 });
+    const e = await rejection(long.fitAsync(narrow.X, labels, {
+      signal: controller.signal, onEpochEnd: (l) => { if (l.epoch === 3) controller.abort(); },
+    }));
+    expect(e.code).toBe('ABORTED');
+    expect(e.message).toMatch(/the worker freed its engine memory \((\d+) bytes in use before the fit, \1 after\)/);
+    expect(shards()).toBe(0);
+    expect(fitPool.size.busy).toBe(0);
+    expect(() => long.nIter).toThrow(/not fitted/);
+    // The next fit starts fresh shards and still matches.
+    const make = () => new lib.LogisticRegression({ maxIter: 20, dtype: 'float64' });
+    const model = await make().fitAsync(wide.X, Array.from(wide.y));
+    expect(relativeGap(model.getParameters(), make().fit(wide.X, Array.from(wide.y)).getParameters())).toBeLessThan(1e-6);
+  });
+
+  it('an abort before the fit starts rejects at once and starts no shard', async () => {
+    lib.shutdown();
+    const e = await rejection(new lib.LogisticRegression().fitAsync(narrow.X, labels, { signal: AbortSignal.abort() }));
+    expect(e.code).toBe('ABORTED');
+    expect(shards()).toBe(0);
+  });
+
+  it('a training error (DIVERGED) rejects with fit\'s error, and the shards go back to the pool idle', async () => {
+    const make = () => new lib.LogisticRegression({ solver: 'gd', learningRate: 1e3, maxIter: 5, penalty: 'none', dtype: 'float64' });
+    let syncError: lib.WasmlearnError | null = null;
+    try {
+      make().fit(wide.X, Array.from(wide.y));
+    } catch (err) {
+      syncError = err as lib.WasmlearnError;
+    }
+    expect(syncError?.code).toBe('DIVERGED');
+    const e = await rejection(make().fitAsync(wide.X, Array.from(wide.y)));
+    expect([e.code, e.message]).toEqual([syncError!.code, syncError!.message]);
+    expect(shardPool.size.busy).toBe(0);
+    expect(shards()).toBeGreaterThan(0);
+  });
+
+  it('a Node script that fits with message-passing threads exits by itself', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wasmlearn-message-'));
+    try {
+      const script = join(dir, 'script.mjs');
+      writeFileSync(script, `import { init, LogisticRegression, makeLogistic } from ${JSON.stringify(join(root, 'dist/index.js'))};
+import { shardPool } from ${JSON.stringify(join(root, 'dist/async/fit-job.js'))};
+const info = await init({ threads: 3, threadsMode: 'message' });
+const { X, y } = makeLogistic(3000, 6, 1);
+const model = await new LogisticRegression({ maxIter: 20 }).fitAsync(X, Array.from(y));
+console.log(info.threads.mode, shardPool.size.idle, model.nIter > 0);
+`);
+      const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 20_000 });
+      expect(r.error).toBeUndefined();
+      expect(r.stderr).toBe('');
+      expect([r.status, r.stdout.trim()]).toEqual([0, 'message 3 true']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
