@@ -225,10 +225,16 @@ export async function init(options?: InitOptions): Promise<InitInfo> {
   if (mode === 'message' && messageProblem) fail('UNSUPPORTED', `threadsMode 'message' is not available here: ${messageProblem}`);
   // The threads builds are loaded once threads are first asked for, and kept: fewer threads later
   // only shrink the pool (to this thread alone at 1), so fitted models keep their memory.
-  const pool = loaded?.pool ?? (count > 1 && sharedProblem === null ? new ThreadPool(count, await threadSpawner()) : null);
+  const threaded = loaded?.pool != null || (count > 1 && sharedProblem === null);
   if (sources) given = sources;
-  if (sources || loading === null || (pool && !loaded?.pool)) loading = loadAll(given, pinned, pool);
+  if (sources || loading === null || (threaded && !loaded?.pool)) {
+    // Each load has its own pool, holding only its builds; engines of an earlier load keep theirs.
+    loaded?.pool?.end();
+    loading = loadAll(given, pinned, threaded ? new ThreadPool(count, await threadSpawner()) : null);
+  }
   loaded = await loading;
+  // Workers that failed to start (Node and Deno start them at a fit) are reported here, then tried again.
+  const failed = loaded.pool?.failure ?? null;
   loaded.pool?.resize(sharedProblem === null ? count : 1);
   if (pinned && pinned !== 'js' && loaded.skipped.has(pinned)) {
     const into = loaded;
@@ -248,7 +254,7 @@ export async function init(options?: InitOptions): Promise<InitInfo> {
     }
   }
   if (loaded.pool && !ThreadPool.startsOnDemand) await loaded.pool.start();
-  const sharedWhyNot = sharedProblem ?? loaded.unthreaded[active] ?? (active === 'js' ? "the 'js' backend computes on one thread" : loaded.pool?.failure) ?? null;
+  const sharedWhyNot = sharedProblem ?? loaded.unthreaded[active] ?? (active === 'js' ? "the 'js' backend computes on one thread" : failed ?? loaded.pool?.failure ?? null);
   threads = threadsInfo(loaded.pool, count, sharedWhyNot, messageProblem);
   return { backend: active, available, unavailable: { ...loaded.unavailable }, threads: { ...threads, unavailable: { ...threads.unavailable } } };
 }

@@ -98,7 +98,7 @@ export class ThreadPool {
     return this.#size;
   }
 
-  /** Changes the size: the workers end, and the next job (or start()) starts as many as it needs. */
+  /** Changes the size: the workers end, and the next job (or start()) starts as many as it needs; a failure to start them is forgotten (tried again). */
   resize(size: number): void {
     this.failure = null;
     if (size === this.#size) return;
