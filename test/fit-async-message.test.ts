@@ -4,7 +4,7 @@
 // It imports the built package (dist/): the workers are dist/async/worker.js and shard-worker.js.
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -208,6 +208,32 @@ console.log(info.threads.mode, shardPool.size.idle, model.nIter > 0);
       expect(r.error).toBeUndefined();
       expect(r.stderr).toBe('');
       expect([r.status, r.stdout.trim()]).toEqual([0, 'message 3 true']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('where shard workers cannot start (a bundle without shard-worker.js), the fit trains in its worker alone, with the same result', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wasmlearn-no-shards-'));
+    try {
+      cpSync(join(root, 'dist'), join(dir, 'dist'), { recursive: true });
+      rmSync(join(dir, 'dist/async/shard-worker.js'));
+      symlinkSync(join(root, 'build'), join(dir, 'build'));
+      const script = join(dir, 'script.mjs');
+      writeFileSync(script, `import { init, LogisticRegression, makeLogistic } from './dist/index.js';
+import { shardPool } from './dist/async/fit-job.js';
+await init({ threads: 2, threadsMode: 'message' });
+const { X, y } = makeLogistic(3000, 6, 1);
+const make = () => new LogisticRegression({ maxIter: 20, dtype: 'float64' });
+const a = (await make().fitAsync(X, Array.from(y))).getParameters();
+const b = (await make().fitAsync(X, Array.from(y))).getParameters();
+const s = make().fit(X, Array.from(y)).getParameters();
+console.log(shardPool.size.idle, a.every((v, i) => Math.abs(v - s[i]) < 1e-9), b.every((v, i) => Object.is(v, a[i])));
+`);
+      const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 20_000 });
+      expect(r.error).toBeUndefined();
+      expect(r.stderr).toBe('');
+      expect([r.status, r.stdout.trim()]).toEqual([0, '0 true true']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

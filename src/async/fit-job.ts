@@ -33,8 +33,24 @@ export function shardCount(job: FitJob): number {
   return n > 1 ? n : 0;
 }
 
-/** n shard workers, all or none. */
+/** Why shard workers could not start here, once one failed: later fits do not try again. */
+let shardsRefused: unknown = null;
+
+/**
+ * n shard workers, all or none. When they cannot start (a bundle that left shard-worker.js out),
+ * none: the fit then trains in its worker alone, as on one thread.
+ */
 async function acquireShards(n: number): Promise<PoolWorker[]> {
+  if (n === 0 || shardsRefused !== null) return [];
+  try {
+    return await acquireAll(n);
+  } catch (e) {
+    shardsRefused = e;
+    return [];
+  }
+}
+
+async function acquireAll(n: number): Promise<PoolWorker[]> {
   const got = await Promise.allSettled(Array.from({ length: n }, () => shardPool.acquire()));
   const workers = got.flatMap((g) => (g.status === 'fulfilled' ? [g.value] : []));
   const failed = got.find((g) => g.status === 'rejected');
@@ -63,13 +79,7 @@ export interface FitResult {
 export async function fitInWorker(job: FitJob, transfer: Transferable[], hooks: FitHooks): Promise<FitResult> {
   if (hooks.signal?.aborted) throw aborted(null);
   const worker = await fitPool.acquire();
-  let shards: PoolWorker[];
-  try {
-    shards = await acquireShards(shardCount(job));
-  } catch (e) {
-    fitPool.release(worker);
-    throw e;
-  }
+  const shards = await acquireShards(shardCount(job));
   return new Promise<FitResult>((resolve, reject) => new FitRun(worker, shards, hooks, resolve, reject).start(job, transfer));
 }
 

@@ -13,7 +13,7 @@ import type { FromShard, ShardBlock, ShardConnect, ShardRecipe, ToShard } from '
 
 /** What the shard needs of an estimator. */
 interface Sharded {
-  shardObjective(rows: number, cols: number, y: unknown, engine: ReturnType<typeof getEngine>): Objective;
+  shardObjectives(rows: number, cols: number, y: unknown): (engine: ReturnType<typeof getEngine>) => Objective;
 }
 
 const MODELS: Record<string, new (options: object) => Sharded> = {
@@ -34,9 +34,10 @@ class Held {
     const engine = getEngine(backend);
     this.#memory = { engine, before: engine.bytesInUse };
     const Model = MODELS[recipe.model] ?? fail('INTERNAL', `fitAsync has no shard for ${recipe.model}`);
-    const model = new Model(recipe.options);
+    // Planned once (y encoded once), then one objective per block.
+    const create = new Model(recipe.options).shardObjectives(recipe.rows, recipe.cols, recipe.y);
     for (const b of blocks) {
-      const objective = model.shardObjective(recipe.rows, recipe.cols, recipe.y, engine);
+      const objective = create(engine);
       this.#blocks.push({ objective, weight: b.weight });
       objective.upload(b.X, b.targets, b.sw);
     }
@@ -96,11 +97,15 @@ async function serve(held: Held, m: ToShard, answer: (m: FromShard, transfer?: T
 
 const WORKER_THREADS = 'node:worker_threads';
 
+// Each says it is ready once listening (spawn.ts waits for it): a shard that cannot start is then
+// known before any fit counts on it.
 if (typeof globalThis.postMessage === 'function') {
   globalThis.addEventListener('message', (e) => connect((e as MessageEvent<ShardConnect>).data.port));
+  globalThis.postMessage({ type: 'ready' });
 } else {
   // No top-level await: bundlers then need no option for it. Node queues messages until the listener is on.
   void (import(/* webpackIgnore: true */ /* @vite-ignore */ WORKER_THREADS) as Promise<typeof import('node:worker_threads')>).then(({ parentPort }) => {
     parentPort!.on('message', (m: ShardConnect) => connect(m.port));
+    parentPort!.postMessage({ type: 'ready' });
   });
 }

@@ -38,14 +38,21 @@ export async function spawnFitWorker(): Promise<PoolWorker> {
   return nodeWorker(new threads.Worker(new URL(WORKER_FILE, import.meta.url)));
 }
 
-/** A worker running src/async/shard-worker.ts: one shard of fitAsync's message-passing threads. */
+/**
+ * A worker running src/async/shard-worker.ts (one shard of fitAsync's message-passing threads),
+ * once it says it is ready; rejects when it cannot start (a bundle without shard-worker.js).
+ */
 export async function spawnShardWorker(): Promise<PoolWorker> {
+  let worker: PoolWorker;
   if (typeof Worker === 'function') {
     const prebundled = viteDepsWorker(VITE_DEPS_SHARD);
-    return webWorker(prebundled ? new Worker(prebundled, { type: 'module' }) : new Worker(new URL('./shard-worker.js', import.meta.url), { type: 'module' }));
+    worker = webWorker(prebundled ? new Worker(prebundled, { type: 'module' }) : new Worker(new URL('./shard-worker.js', import.meta.url), { type: 'module' }));
+  } else {
+    const threads: typeof import('node:worker_threads') = await import(/* webpackIgnore: true */ /* @vite-ignore */ WORKER_THREADS);
+    worker = nodeWorker(new threads.Worker(new URL(SHARD_FILE, import.meta.url)));
   }
-  const threads: typeof import('node:worker_threads') = await import(/* webpackIgnore: true */ /* @vite-ignore */ WORKER_THREADS);
-  return nodeWorker(new threads.Worker(new URL(SHARD_FILE, import.meta.url)));
+  await new Promise<void>((ready, failed) => worker.listen(() => ready(), failed));
+  return worker;
 }
 
 /**

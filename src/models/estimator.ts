@@ -193,13 +193,13 @@ export abstract class Estimator<O extends { backend: BackendChoice; warmStart: b
   }
 
   /**
-   * A fresh objective for a fit of (X, y): what `plan.create` gives, X read for its shape only,
-   * for a fitAsync shard that holds some of the rows (`y`, and fit's options that shape the
-   * model, are those of the whole fit). @internal
+   * How a fit of (X, y) creates its objective (`plan.create`), X read for its shape only: for a
+   * fitAsync shard that holds some of the rows (`y` is the whole fit's, so the classes or
+   * outputs are). @internal
    */
-  shardObjective(rows: number, cols: number, y: Y, engine: Engine): Objective {
+  shardObjectives(rows: number, cols: number, y: Y): (engine: Engine) => Objective {
     const none = { data: new Float64Array(0), rows, cols };
-    return this.plan(none, y, this.fitOptions(undefined, false)).create(engine);
+    return this.plan(none, y, this.fitOptions(undefined, false)).create;
   }
 
   /** The plan's objective with the starting (or warm) parameters; the model is busy from here. */
