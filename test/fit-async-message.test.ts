@@ -137,6 +137,20 @@ describe('fitAsync with message-passing threads', () => {
     expect(shards()).toBe(0);
   });
 
+  it('no more shards than row blocks: 2,500 rows (3 blocks) take 3 of the 4 threads, 1,000 rows (1 block) none', async () => {
+    lib.shutdown();
+    const rows = (n: number) => ({ data: wide.X.data.subarray(0, n * 20), rows: n, cols: 20 });
+    const y = (n: number) => Array.from(wide.y.subarray(0, n));
+    const make = () => new lib.LogisticRegression({ maxIter: 15, dtype: 'float64' });
+    const three = await make().fitAsync(rows(2500), y(2500));
+    expect(shards()).toBe(3);
+    expect(relativeGap(three.getParameters(), make().fit(rows(2500), y(2500)).getParameters())).toBeLessThan(1e-6);
+    lib.shutdown();
+    const one = await make().fitAsync(rows(1000), y(1000));
+    expect(shards()).toBe(0);
+    expect(same(one.getParameters(), make().fit(rows(1000), y(1000)).getParameters())).toBe(true);
+  });
+
   it('epoch solvers (sgd, adam) train in the fit worker alone, as fit does, bit for bit', async () => {
     lib.shutdown();
     const make = () => new lib.MLPClassifier({ hiddenLayerSizes: [5], maxIter: 4, seed: 3 });

@@ -24,12 +24,15 @@ export const fitPool = new WorkerPool(spawnFitWorker);
 /** The shard workers of message-passing threads: as many idle as init's automatic thread count at most. */
 export const shardPool = new WorkerPool(spawnShardWorker, 16);
 
-/** Shard workers a job trains on: message-passing threads for a full-batch solver, the model's nThreads at most; 0 otherwise. */
+/**
+ * Shard workers a job trains on: message-passing threads for a full-batch solver, the model's
+ * nThreads and X's row blocks at most (a shard without a block would idle); 0 when that is one.
+ */
 export function shardCount(job: FitJob): number {
-  const { mode, count } = job.threads;
+  const { mode, count, blocks } = job.threads;
   const { solver, nThreads } = job.options;
   if (mode !== 'message' || (solver !== 'lbfgs' && solver !== 'gd')) return 0;
-  const n = typeof nThreads === 'number' ? Math.min(nThreads, count) : count;
+  const n = Math.min(typeof nThreads === 'number' ? nThreads : count, count, blocks);
   return n > 1 ? n : 0;
 }
 

@@ -36,6 +36,8 @@ export interface FitJob {
 export interface JobThreads {
   mode: 'shared' | 'message' | 'none';
   count: number;
+  /** The row blocks X's rows make: message passing uses no more shards than blocks. */
+  blocks: number;
 }
 
 /** Caller to worker. `control` is an Int32Array over a SharedArrayBuffer, or null where there is none. */

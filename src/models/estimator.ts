@@ -12,6 +12,7 @@ import { describe, strictOptions } from '../core/options.js';
 import type { TrainingTargets } from '../core/targets.js';
 import type { Engine } from '../engine/engine.js';
 import { getEngine, threadsPlan, type BackendChoice } from '../engine/index.js';
+import { blockRows } from '../engine/threads/team.js';
 import type { EpochConfig, Objective } from '../objectives/objective.js';
 import { isConverged, lossAndGradient, partialEpoch, solve, solveAsync, type BatchLog, type EpochLog, type SolveOptions, type SolverResult } from '../solvers/solve.js';
 
@@ -235,7 +236,10 @@ export abstract class Estimator<O extends { backend: BackendChoice; warmStart: b
    * same seed gives the same weights, bit for bit, on the same backend). Arguments are checked
    * here first, with fit's errors; the data crosses to the worker once. onEpochEnd and onBatchEnd
    * run on this thread as training goes, and returning false from onEpochEnd stops it; `signal`
-   * aborts it (rejecting with ABORTED). The model is busy until the promise settles.
+   * aborts it (rejecting with ABORTED). The model is busy until the promise settles. With
+   * message-passing threads (init's threadsMode 'message', the default without shared memory), a
+   * full-batch fit (lbfgs, gd) on more than one block of rows spreads its rows over shard workers:
+   * the same weights on any number of them, equal to fit's to rounding.
    */
   async fitAsync(X: MatrixLike, y: Y, opts?: F & AsyncFitOptions): Promise<this> {
     this.idle();
@@ -256,7 +260,7 @@ export abstract class Estimator<O extends { backend: BackendChoice; warmStart: b
     const job = {
       model: this.modelName, options: { ...this.getParams(), backend: engine.name }, warm,
       X: sent.X, y, fitOptions: rest, onEpochEnd: onEpochEnd !== undefined, onBatchEnd: onBatchEnd !== undefined,
-      threads: { mode: threads.mode, count: threads.count },
+      threads: { mode: threads.mode, count: threads.count, blocks: Math.ceil(Xm.rows / blockRows(Xm.rows)) },
     };
     this.busy = true;
     try {
