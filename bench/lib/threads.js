@@ -128,8 +128,12 @@ export async function threadsRow(group, { name, mode, api, note, setup, make, te
       row.expectIdentical = expectIdentical;
       if (!row.identical) row.difference = difference(results[0], results[1]);
       if (compareTo) {
-        row.identicalTo = { what: compareTo.what, identical: sameBits(results[0], compareTo.values) };
-        if (!row.identicalTo.identical) row.identicalTo.difference = difference(results[0], compareTo.values);
+        // Each count's parameters against another fit's (message mode against shared mode on 1 thread).
+        row.identicalTo = { what: compareTo.what };
+        COUNTS.forEach((t, i) => {
+          row.identicalTo[t] = sameBits(results[i], compareTo.values);
+          if (!row.identicalTo[t]) row.identicalTo[`difference${t}`] = difference(results[i], compareTo.values);
+        });
       }
     }
     row.results = results;
