@@ -36,8 +36,11 @@ export function difference(a, b) {
   return { differ, maxAbs };
 }
 
-/** A 1-thread and a 2-thread sample per round, for at least this many rounds and this long (a full run). */
-const PAIR_BUDGET = { minRounds: 7, maxRounds: 200, maxTimeMs: 5000, warmupMs: 300, minSampleMs: 10 };
+/**
+ * A 1-thread and a 2-thread sample per round, for at least this many rounds and this long (a full
+ * run); a sample spans at least 20 ms, so that another process's burst falls inside one.
+ */
+const PAIR_BUDGET = { minRounds: 7, maxRounds: 200, maxTimeMs: 6000, warmupMs: 300, minSampleMs: 20 };
 
 /**
  * Times the variants ({ threads, run } each, run sync or async), interleaved. Each variant's first
@@ -168,11 +171,11 @@ export function skippedRow(group, name, mode, reason) {
 
 /**
  * Whether fitAsync splits a fit among workers in message mode (threadsMode: 'message'): init
- * accepts the mode and threadsPlan() reports it since 3697e70, but until the message-passing
- * solvers land fitAsync's worker trains the whole fit itself (on its own threads), which is not
- * what the rows mean to measure. The evidence looked for: fitAsync's code (dist/async/, the
- * estimator) consults threadsPlan(), the plan init made. WASMLEARN_BENCH_MESSAGE=1 forces the rows
- * (=0 skips them). Returns null when message mode is there, else why not.
+ * accepted the mode and threadsPlan() reported it (3697e70) before fitAsync had it (7854dbe); a
+ * build from between trains the whole fit in fitAsync's one worker, which is not what the rows
+ * mean to measure. The evidence looked for: fitAsync's code (dist/async/, the estimator) consults
+ * threadsPlan(), the plan init made. WASMLEARN_BENCH_MESSAGE=1 forces the rows (=0 skips them).
+ * Returns null when message mode is there, else why not.
  */
 export function messageModeMissing() {
   const forced = process.env.WASMLEARN_BENCH_MESSAGE;
