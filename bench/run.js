@@ -16,7 +16,7 @@
 // gives the speedups beside #15's goals.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, platform, release, arch, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, platform, release, arch, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasRelaxedSimd, RELAXED_SIMD_FLAG } from '../dist/node-relaunch.js';
@@ -46,6 +46,8 @@ const flags = ['--expose-gc'];
 if (!hasRelaxedSimd() && major < 22) flags.push(RELAXED_SIMD_FLAG);
 
 const t0 = performance.now();
+// The 1-minute load average before and after: a busy machine (another process on a core) spoils the threads figures most.
+const loadStart = loadavg()[0];
 const tmp = mkdtempSync(join(tmpdir(), 'wasmlearn-bench-'));
 const results = [];
 try {
@@ -89,6 +91,7 @@ try {
     wasmlearn: results[0]?.wasmlearn ?? { available: [], unavailable: {} },
     sklearn: sklearn.ok ? { version: sklearn.data.sklearn, python: sklearn.python, threads: sklearn.data.threads } : { version: null, reason: sklearn.reason },
     seconds: (performance.now() - t0) / 1000,
+    load: { start: loadStart, end: loadavg()[0] },
   };
   const targets = checkTargets(workloads);
   const threads = results.find((r) => r.threads)?.threads ?? null;

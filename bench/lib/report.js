@@ -319,7 +319,7 @@ export function markdown(report) {
     `Machine: ${machineLine(env)}.`,
     `Versions: wasmlearn ${env.versions.wasmlearn}, @tensorflow/tfjs ${env.versions.tfjs ?? 'not installed'}, ml-logistic-regression ${env.versions.mlLogisticRegression ?? 'not installed'}, scikit-learn ${env.sklearn.version ?? `not run (${env.sklearn.reason})`}.`,
     `wasmlearn backends: ${env.wasmlearn.available.join(', ')}${Object.keys(env.wasmlearn.unavailable ?? {}).length ? `; unavailable: ${Object.entries(env.wasmlearn.unavailable).map(([k, v]) => `${k} (${v})`).join(', ')}` : ''}.`,
-    `Whole run: ${env.seconds.toFixed(0)} s. Regenerate with \`npm run bench\`.`, '',
+    `Whole run: ${env.seconds.toFixed(0)} s${env.load ? ` (1-minute load average ${env.load.start.toFixed(2)} at the start, ${env.load.end.toFixed(2)} at the end, on ${env.cores} cores)` : ''}. Regenerate with \`npm run bench\`.`, '',
     'Times are medians of repeated calls (IQR = interquartile range as % of the median); "x wasmlearn best" is',
     'the row\'s median over the fastest wasmlearn backend\'s (above 1: slower than wasmlearn); "x roofline" is the',
     'median over a SIMD sum of the same resident X, the time it takes merely to read the data once.',
