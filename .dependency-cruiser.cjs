@@ -78,18 +78,17 @@ module.exports = {
       severity: 'error',
       comment:
         'src/async (the worker pool, the messages, fitAsync\'s caller side) imports only src/core, ' +
-        'so that the engine can later run its threads on the same pool. Only the worker entries ' +
-        '(the fit worker and the shard worker of message-passing threads) reach up to the models ' +
-        'they train.',
-      from: { path: '^src/async/', pathNot: '^src/async/(shard-)?worker[.]ts$' },
+        'so that the engine can later run its threads on the same pool. Only the worker entry and ' +
+        'the shard it can serve as (message-passing threads) reach up to the models they train.',
+      from: { path: '^src/async/', pathNot: '^src/async/(worker|shard)[.]ts$' },
       to: { path: '^src/', pathNot: '^src/(core|async)/' },
     },
     {
       name: 'worker-entry-not-imported',
       severity: 'error',
-      comment: 'src/async/worker.ts and shard-worker.ts are workers\' entries, started by URL (spawn.ts); importing one would run it.',
+      comment: 'src/async/worker.ts is the workers\' entry, started by URL (spawn.ts); importing it would run it.',
       from: { path: '^src/' },
-      to: { path: '^src/async/(shard-)?worker[.]ts$' },
+      to: { path: '^src/async/worker[.]ts$' },
     },
   ],
   options: {

@@ -40,7 +40,7 @@ export function shardCount(job: FitJob): number {
 let shardsRefused: unknown = null;
 
 /**
- * n shard workers, all or none. When they cannot start (a bundle that left shard-worker.js out),
+ * n shard workers, all or none. When they cannot start,
  * none: the fit then trains in its worker alone, as on one thread.
  */
 async function acquireShards(n: number): Promise<PoolWorker[]> {

@@ -57,6 +57,7 @@ export interface WorkerMemory {
 
 /** Worker to caller. */
 export type FromWorker =
+  | { type: 'ready' }
   | { type: 'epoch'; log: unknown }
   | { type: 'batch'; log: unknown }
   | { type: 'done'; parameters: Float64Array; solved: unknown; memory: WorkerMemory }

@@ -6,11 +6,12 @@ import type { Matrix } from '../core/matrix.js';
 import type { TrainingTargets } from '../core/targets.js';
 import type { SentError, WorkerMemory } from './protocol.js';
 
-/** Caller to shard worker: the port its fit worker talks to it on. */
-export interface ShardConnect {
-  type: 'connect';
-  port: MessagePort;
-}
+/**
+ * Caller to a worker it starts as a shard: 'shard' first (the worker answers 'ready': it started),
+ * then, per fit, the port its fit worker talks to it on.
+ */
+export type ToShardWorker = { type: 'shard' } | { type: 'connect'; port: MessagePort };
+export type ShardConnect = Extract<ToShardWorker, { type: 'connect' }>;
 
 /** What a shard needs to build the objective the fit trains: the job's model, options and y, and X's shape. */
 export interface ShardRecipe {

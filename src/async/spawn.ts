@@ -4,6 +4,7 @@
 // and Parcel 2 recognise, bundle and emit, as they do the .wasm builds' `new URL`s; Node's path
 // builds its URL from a constant, so that bundlers leave it alone.
 import { WasmlearnError } from '../core/errors.js';
+import type { ToShardWorker } from './shard-protocol.js';
 
 /** One worker, the same in every runtime. */
 export interface PoolWorker {
@@ -22,13 +23,11 @@ export interface PoolWorker {
 
 const WORKER_THREADS = 'node:worker_threads';
 const WORKER_FILE = './worker.js';
-const SHARD_FILE = './shard-worker.js';
 const VITE_DEPS_WORKER = '../../wasmlearn/dist/async/worker.js';
-const VITE_DEPS_SHARD = '../../wasmlearn/dist/async/shard-worker.js';
 /** How long an idle worker that cannot be unref'd (Deno) waits for the next job before it ends. */
 const IDLE_MS = 1000;
 
-/** A worker running src/async/worker.ts, the fit worker. */
+/** A worker running src/async/worker.ts: the fit worker, or (told so) a shard. */
 export async function spawnFitWorker(): Promise<PoolWorker> {
   if (typeof Worker === 'function') {
     const prebundled = viteDepsWorker(VITE_DEPS_WORKER);
@@ -39,19 +38,14 @@ export async function spawnFitWorker(): Promise<PoolWorker> {
 }
 
 /**
- * A worker running src/async/shard-worker.ts (one shard of fitAsync's message-passing threads),
- * once it says it is ready; rejects when it cannot start (a bundle without shard-worker.js).
+ * A worker serving as one shard of fitAsync's message-passing threads (the same entry as the fit
+ * worker's), once it answers that it started; rejects when it cannot start.
  */
 export async function spawnShardWorker(): Promise<PoolWorker> {
-  let worker: PoolWorker;
-  if (typeof Worker === 'function') {
-    const prebundled = viteDepsWorker(VITE_DEPS_SHARD);
-    worker = webWorker(prebundled ? new Worker(prebundled, { type: 'module' }) : new Worker(new URL('./shard-worker.js', import.meta.url), { type: 'module' }));
-  } else {
-    const threads: typeof import('node:worker_threads') = await import(/* webpackIgnore: true */ /* @vite-ignore */ WORKER_THREADS);
-    worker = nodeWorker(new threads.Worker(new URL(SHARD_FILE, import.meta.url)));
-  }
-  await new Promise<void>((ready, failed) => worker.listen(() => ready(), failed));
+  const worker = await spawnFitWorker();
+  const ready = new Promise<void>((started, failed) => worker.listen(() => started(), failed));
+  worker.post({ type: 'shard' } satisfies ToShardWorker);
+  await ready;
   return worker;
 }
 

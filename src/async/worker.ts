@@ -1,6 +1,7 @@
-// The fit worker's entry: for each 'fit' message, the estimator's own fit on this thread's engine
-// (the backend the caller resolved), then the fitted parameters and the solver's record back.
-// Started by spawn.ts: as a module Web Worker (Deno, Bun, browsers) or by worker_threads (Node).
+// The workers' one entry. A fit worker: for each 'fit' message, the estimator's own fit on this
+// thread's engine (the backend the caller resolved), then the fitted parameters and the solver's
+// record back. A shard worker (shard.ts), when the first message says 'shard'. Started by
+// spawn.ts: as a module Web Worker (Deno, Bun, browsers) or by worker_threads (Node).
 // With shard ports (message-passing threads), a full-batch fit takes its gradients from the
 // shards, which hold the rows, and this worker steers the solver, validation and callbacks.
 import { fail, WasmlearnError } from '../core/errors.js';
@@ -11,6 +12,8 @@ import { LogisticRegression } from '../models/logistic.js';
 import { MLPClassifier } from '../models/mlp.js';
 import { MultiLabelClassifier } from '../models/multilabel.js';
 import { ABORT, ANSWER, PENDING, STOP, sendError, type FitJob, type FitRequest, type FromWorker, type JobThreads, type WorkerMemory } from './protocol.js';
+import { serveShard } from './shard.js';
+import type { ToShardWorker } from './shard-protocol.js';
 import { Shards, type GradientShards } from './shards.js';
 
 type Post = (m: FromWorker, transfer?: Transferable[]) => void;
@@ -110,13 +113,20 @@ function callbacks(job: FitJob, control: Int32Array | null, post: Post): object 
 
 const WORKER_THREADS = 'node:worker_threads';
 
+/** A fit request, or a shard's handshake and connections. */
+function receive(m: FitRequest | ToShardWorker, post: Post): void {
+  if (m.type === 'fit') void run(m, post);
+  else if (m.type === 'shard') post({ type: 'ready' });
+  else serveShard(m.port);
+}
+
 if (typeof globalThis.postMessage === 'function') {
   const post: Post = (m, transfer = []) => globalThis.postMessage(m, { transfer });
-  globalThis.addEventListener('message', (e) => void run((e as MessageEvent<FitRequest>).data, post));
+  globalThis.addEventListener('message', (e) => receive((e as MessageEvent<FitRequest | ToShardWorker>).data, post));
 } else {
   // No top-level await: bundlers then need no option for it. Node queues messages until the listener is on.
   void (import(/* webpackIgnore: true */ /* @vite-ignore */ WORKER_THREADS) as Promise<typeof import('node:worker_threads')>).then(({ parentPort }) => {
     const post: Post = (m, transfer = []) => parentPort!.postMessage(m, transfer as never);
-    parentPort!.on('message', (m: FitRequest) => void run(m, post));
+    parentPort!.on('message', (m: FitRequest | ToShardWorker) => receive(m, post));
   });
 }

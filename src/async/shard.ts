@@ -1,7 +1,8 @@
-// A shard worker's entry, for fitAsync's message-passing threads: it keeps its run of row blocks
-// resident, one objective per block built as the fit's own (the model's plan for the whole fit's
-// shape and y), and answers each gradient request with the blocks' partial sums. Started by
-// spawn.ts and connected by the caller to one fit worker at a time, over a MessagePort.
+// A shard of fitAsync's message-passing threads, in a worker started from the fit worker's own
+// entry (worker.ts; one entry, so that bundlers see no cycle of workers): it keeps its run of row
+// blocks resident, one objective per block built as the fit's own (the model's plan for the whole
+// fit's shape and y), and answers each gradient request with the blocks' partial sums. The caller
+// connects it to one fit worker at a time, over a MessagePort.
 import { fail } from '../core/errors.js';
 import { getEngine, init, type BackendName } from '../engine/index.js';
 import type { Objective } from '../objectives/objective.js';
@@ -9,7 +10,7 @@ import { LogisticRegression } from '../models/logistic.js';
 import { MLPClassifier } from '../models/mlp.js';
 import { MultiLabelClassifier } from '../models/multilabel.js';
 import { sendError, type WorkerMemory } from './protocol.js';
-import type { FromShard, ShardBlock, ShardConnect, ShardRecipe, ToShard } from './shard-protocol.js';
+import type { FromShard, ShardBlock, ShardRecipe, ToShard } from './shard-protocol.js';
 
 /** What the shard needs of an estimator. */
 interface Sharded {
@@ -67,7 +68,7 @@ class Held {
 }
 
 /** Serves one fit worker on `port`, one request at a time, in order (a load awaits init). */
-function connect(port: MessagePort): void {
+export function serveShard(port: MessagePort): void {
   const held = new Held();
   const answer = (m: FromShard, transfer: Transferable[] = []) => port.postMessage(m, transfer);
   let queue = Promise.resolve();
@@ -93,19 +94,4 @@ async function serve(held: Held, m: ToShard, answer: (m: FromShard, transfer?: T
     held.end();
     answer({ type: 'error', error: sendError(error) });
   }
-}
-
-const WORKER_THREADS = 'node:worker_threads';
-
-// Each says it is ready once listening (spawn.ts waits for it): a shard that cannot start is then
-// known before any fit counts on it.
-if (typeof globalThis.postMessage === 'function') {
-  globalThis.addEventListener('message', (e) => connect((e as MessageEvent<ShardConnect>).data.port));
-  globalThis.postMessage({ type: 'ready' });
-} else {
-  // No top-level await: bundlers then need no option for it. Node queues messages until the listener is on.
-  void (import(/* webpackIgnore: true */ /* @vite-ignore */ WORKER_THREADS) as Promise<typeof import('node:worker_threads')>).then(({ parentPort }) => {
-    parentPort!.on('message', (m: ShardConnect) => connect(m.port));
-    parentPort!.postMessage({ type: 'ready' });
-  });
 }
