@@ -502,3 +502,56 @@ document.title = JSON.stringify({
     await page.close();
   });
 });
+
+describe('message-passing threads in Chromium', () => {
+  it('in an ordinary page, init reports message mode on several threads, a fitAsync lbfgs fit on two shard workers equals the sync fit, and an abort ends them', async () => {
+    const { page, errors } = await pageAt('message-threads.html', fitAsyncPage(`
+const { shardPool } = await import('./dist/async/fit-job.js');
+const info = await init({ threads: 2 });
+const { X, y } = makeLogistic(5000, 10, 3);
+const labels = Array.from(y);
+const gap = (a, b) => {
+  let g = 0, s = 1;
+  for (let i = 0; i < b.length; i++) { g = Math.max(g, Math.abs(a[i] - b[i])); s = Math.max(s, Math.abs(b[i])); }
+  return a.length === b.length ? g / s : Infinity;
+};
+const make = () => new LogisticRegression({ maxIter: 50, dtype: 'float64' });
+const sync = make().fit(X, labels);
+const logs = [];
+const model = await make().fitAsync(X, labels, { onEpochEnd: (l) => { logs.push(l.epoch); } });
+const net = () => new MLPClassifier({ solver: 'lbfgs', hiddenLayerSizes: [4], maxIter: 8, seed: 1, dtype: 'float64' });
+const netGap = gap((await net().fitAsync(X, labels)).getParameters(), net().fit(X, labels).getParameters());
+const shards = shardPool.size.idle;
+// Without shared memory an abort ends the fit worker and the shards at once.
+const controller = new AbortController();
+const long = new MLPClassifier({ solver: 'lbfgs', hiddenLayerSizes: [16], maxIter: 100000, tol: 0 });
+const aborted = await long.fitAsync(X, labels, { signal: controller.signal, onEpochEnd: (l) => { if (l.epoch === 2) controller.abort(); } })
+  .then(() => 'resolved', (e) => e.code);
+const shardsAfterAbort = shardPool.size;
+const after = await make().fitAsync(X, labels);
+document.title = JSON.stringify({
+  shards, aborted, shardsAfterAbort, afterGap: gap(after.getParameters(), sync.getParameters()),
+  sab: typeof SharedArrayBuffer, isolated: crossOriginIsolated, threads: info.threads,
+  gap: gap(model.getParameters(), sync.getParameters()), netGap, nIter: [model.nIter, sync.nIter], logs: logs.length,
+});
+`), false);
+    await page.waitForFunction(() => document.title !== '', undefined, { timeout: 60_000 });
+    const r = JSON.parse(await page.title());
+    expect(r.error).toBeUndefined();
+    expect([r.sab, r.isolated]).toEqual(['undefined', false]);
+    expect(r.threads.mode).toBe('message');
+    expect(r.threads.count).toBe(2);
+    expect(r.threads.unavailable.shared).toMatch(/SharedArrayBuffer|isolat/i);
+    expect(r.gap).toBeLessThan(1e-6);
+    expect(r.netGap).toBeLessThan(1e-6);
+    expect(r.nIter[0]).toBe(r.nIter[1]);
+    expect(r.logs).toBe(r.nIter[0]);
+    // The fits ran on two shard workers, idle now; an abort ended them, and the next fit started fresh ones.
+    expect(r.shards).toBe(2);
+    expect(r.aborted).toBe('ABORTED');
+    expect(r.shardsAfterAbort).toEqual({ idle: 0, busy: 0 });
+    expect(r.afterGap).toBeLessThan(1e-6);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
