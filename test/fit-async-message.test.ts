@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as lib from '../dist/index.js';
 import { fitPool, shardPool } from '../dist/async/fit-job.js';
+import { rejected } from './helpers/errors.js';
 import { normals } from './helpers/random.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -70,15 +71,7 @@ function relativeGap(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
 
-async function rejection(p: Promise<unknown>): Promise<lib.WasmlearnError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(lib.WasmlearnError);
-    return e as lib.WasmlearnError;
-  }
-  throw new Error('expected fitAsync to reject');
-}
+const rejection = (p: Promise<unknown>) => rejected(p, lib.WasmlearnError);
 
 /** Shard workers started and not ended. */
 const shards = () => shardPool.size.idle + shardPool.size.busy;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as lib from '../dist/index.js';
 import { fitPool } from '../dist/async/fit-job.js';
+import { rejected } from './helpers/errors.js';
 import { normals } from './helpers/random.js';
 
 const info = await lib.init();
@@ -56,15 +57,7 @@ function fitted(m: Model, Xp: lib.MatrixLike) {
 const fitAsync = (m: Model, Xs: lib.MatrixLike, ys: unknown, opts?: object) => (m.fitAsync as (X: lib.MatrixLike, y: unknown, o?: object) => Promise<Model>)(Xs, ys, opts);
 const fitSync = (m: Model, Xs: lib.MatrixLike, ys: unknown, opts?: object) => (m.fit as (X: lib.MatrixLike, y: unknown, o?: object) => Model)(Xs, ys, opts);
 
-async function rejection(p: Promise<unknown>): Promise<lib.WasmlearnError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(lib.WasmlearnError);
-    return e as lib.WasmlearnError;
-  }
-  throw new Error('expected fitAsync to reject');
-}
+const rejection = (p: Promise<unknown>) => rejected(p, lib.WasmlearnError);
 
 function thrown(fn: () => unknown): lib.WasmlearnError {
   try {

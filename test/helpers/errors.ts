@@ -16,3 +16,14 @@ export function caught(fn: () => unknown): WasmlearnError {
 export function codeOf(fn: () => unknown): string {
   return caught(fn).code;
 }
+
+/** The error p rejects with, failing the test unless it is a `Cls` (dist/'s WasmlearnError, for the tests of the built package). */
+export async function rejected<E>(p: Promise<unknown>, Cls: abstract new (...args: never[]) => E): Promise<E> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(Cls);
+    return e as E;
+  }
+  throw new Error('expected a rejection, but the promise resolved');
+}
