@@ -16,9 +16,13 @@ export function blockRows(n: number): number {
   return Math.max(MIN_BLOCK_ROWS, 4 * Math.ceil(n / (4 * MAX_BLOCKS)));
 }
 
-/** Rows per block of a mini-batch of `batch` rows: at most 16 blocks, at least 32 rows each. */
+/**
+ * Rows per block of a mini-batch of `batch` rows, at least 32: four blocks of a batch below 1,024
+ * rows (each block's gradient is summed into the batch's on this thread, so fewer blocks cost less
+ * there), sixteen of a larger one.
+ */
 export function batchBlockRows(batch: number): number {
-  return Math.max(32, 4 * Math.ceil(batch / 64));
+  return Math.max(32, 4 * Math.ceil(batch / (batch < 1024 ? 16 : 64)));
 }
 
 /** Pointers are byte addresses; values are 4 (float32) or 8 (float64) bytes. */
