@@ -26,14 +26,14 @@ export const shardPool = new WorkerPool(spawnShardWorker, 16);
 
 /**
  * Shard workers a job trains on: message-passing threads for a full-batch solver, the model's
- * nThreads and X's row blocks at most (a shard without a block would idle); 0 when that is one.
+ * nThreads and X's row blocks at most (a shard without a block would idle). One shard even at
+ * nThreads 1, so that the blocks are summed alike whatever nThreads is; none for a single block.
  */
 export function shardCount(job: FitJob): number {
   const { mode, count, blocks } = job.threads;
   const { solver, nThreads } = job.options;
-  if (mode !== 'message' || (solver !== 'lbfgs' && solver !== 'gd')) return 0;
-  const n = Math.min(typeof nThreads === 'number' ? nThreads : count, count, blocks);
-  return n > 1 ? n : 0;
+  if (mode !== 'message' || (solver !== 'lbfgs' && solver !== 'gd') || blocks < 2) return 0;
+  return Math.max(1, Math.min(typeof nThreads === 'number' ? nThreads : count, count, blocks));
 }
 
 /** Why shard workers could not start here, once one failed: later fits do not try again. */
