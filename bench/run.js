@@ -11,9 +11,8 @@
 // under a minute, rough figures) writes to bench/results/quick/ and leaves latest.* alone.
 //
 // Threads: every suite's wasmlearn rows run on one thread (the single-core baseline); the threads
-// suite times the best backend on 1 and 2 threads (shared mode, and message mode once fitAsync has
-// it: until then those rows are skipped, which is not a failure) and the report's Threads section
-// gives the speedups beside #15's goals.
+// suite times the best backend on 1 and 2 threads (shared mode and message mode) and the report's
+// Threads section gives the speedups beside #15's goals.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, arch, tmpdir, totalmem } from 'node:os';
@@ -105,7 +104,6 @@ try {
   if (threadsTargets.length) console.log(`${threadsTargetsTable(threadsTargets).join('\n')}\n`);
   // A contender that failed is a harness (or library) that rotted: say so with the exit code, so
   // that CI's quick run catches it; the figures are still written.
-  // A threads row that is skipped (message mode before it lands) is not a failure; one that threw is.
   const failed = [
     ...workloads.flatMap((w) => w.contenders.filter((c) => c.error).map((c) => `${w.id} ${c.name}: ${c.error}`)),
     ...(threads?.groups ?? []).flatMap((g) => g.rows.filter((r) => r.error).map((r) => `threads ${g.id} ${r.name}: ${r.error}`)),

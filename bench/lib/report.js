@@ -213,8 +213,7 @@ export function checkThreadsTargets(threads) {
     }
     for (const r of g.rows.filter((row) => row.goalRow)) {
       const base = { id: g.id, row: r.name, mode: r.mode, bound: g.bound, goal: g.goal };
-      if (r.skipped) out.push({ ...base, speedup: null, met: null, detail: `skipped: ${r.skipped}` });
-      else if (r.error) out.push({ ...base, speedup: null, met: false, detail: `failed: ${r.error}` });
+      if (r.error) out.push({ ...base, speedup: null, met: false, detail: `failed: ${r.error}` });
       else {
         out.push({
           ...base, speedup: r.speedup, pairedSpeedup: r.pairedSpeedup, met: r.speedup >= g.goal,
@@ -259,8 +258,7 @@ export function threadsSection(threads, quick) {
     '"paired" is the median of the per-round ratios. Shared mode: `engine.withThreads(n)` for the engine-level rows, `nThreads: n` for the fits;',
     'message mode: `fitAsync` with `nThreads: n` after `init({ threads: 2, threadsMode: \'message\' })`. "identical": the parameters (loss and gradient',
     'for the pass) came out the same bits on 1 and 2 threads, from the same start, as nThreads promises (shared mode must; message mode',
-    'promises it too, and its fits are also compared with the shared-mode fit on 1 thread). A message-mode fit that throws is recorded as skipped, with its error,',
-    'while that mode is being built. Goals (#15): at least 1.8x at 2 threads on the',
+    'promises it too, and its fits are also compared with the shared-mode fit on 1 thread). Goals (#15): at least 1.8x at 2 threads on the',
     'compute-bound workloads (B, D, E3), at least 1.3x on the memory-bound one (C); E2 and E4 have none. Every other table of this',
     'report runs on one thread.', '',
   ];
@@ -275,10 +273,6 @@ export function threadsSection(threads, quick) {
     for (const r of g.rows) {
       const goal = r.goalRow && g.goal ? `≥ ${g.goal}x` : '';
       const head = `| ${g.id} | ${g.bound ?? ''} | ${cell(r.name)} | ${r.mode} |`;
-      if (r.skipped) {
-        lines.push(`${head} | | | | ${goal} | skipped | | ${cell(r.skipped)} |`);
-        continue;
-      }
       if (r.error) {
         lines.push(`${head} failed | | | | ${goal} | ${goal ? '**no**' : ''} | | ${cell(r.error)} |`);
         continue;
@@ -299,7 +293,7 @@ export function threadsSection(threads, quick) {
 export function threadsTargetsTable(targets) {
   const lines = ['| threads target | goal | speedup at 2 threads | met | from |', '|---|---:|---:|:---:|---|'];
   for (const t of targets) {
-    const met = t.met === null ? 'skipped' : t.met ? 'yes' : '**no**';
+    const met = t.met ? 'yes' : '**no**';
     lines.push(`| (${t.id}) ${t.bound}${t.row ? `: ${t.row}` : ''} | ≥ ${t.goal}x | ${t.speedup === null ? '—' : x(t.speedup)} | ${met} | ${cell(t.detail)} |`);
   }
   return lines;

@@ -1,10 +1,7 @@
 // The threads dimension (#15): one workload timed on 1 and on 2 threads in the same process,
 // interleaved (a sample on 1, a sample on 2, the next round in the other order), so drift and a
 // neighbour's load fall on both; the speedup is the 1-thread median over the 2-thread median.
-// Also: whether the parameters came out the same bits on both counts, and why message mode is
-// not measured where it is missing.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// Also: whether the parameters came out the same bits on both counts.
 import { budgetFor, fmtMs, gc, isQuick, log, summarize } from './harness.js';
 
 /** The thread counts compared. */
@@ -161,31 +158,4 @@ export async function threadsRow(group, { name, mode, api, note, setup, make, te
   delete row.results;
   group.rows.push(row);
   return row;
-}
-
-/** A row that could not be measured here, and why (not a failure: CI's quick run must pass). */
-export function skippedRow(group, name, mode, reason) {
-  group.rows.push({ name, mode, skipped: reason });
-  log(`  ${name.padEnd(40)} skipped: ${reason}`);
-}
-
-/**
- * Whether fitAsync splits a fit among workers in message mode (threadsMode: 'message'): init
- * accepted the mode and threadsPlan() reported it (3697e70) before fitAsync had it (7854dbe); a
- * build from between trains the whole fit in fitAsync's one worker, which is not what the rows
- * mean to measure. The evidence looked for: fitAsync's code (dist/async/, the estimator) consults
- * threadsPlan(), the plan init made. WASMLEARN_BENCH_MESSAGE=1 forces the rows (=0 skips them).
- * Returns null when message mode is there, else why not.
- */
-export function messageModeMissing() {
-  const forced = process.env.WASMLEARN_BENCH_MESSAGE;
-  if (forced === '1') return null;
-  if (forced === '0') return 'WASMLEARN_BENCH_MESSAGE=0';
-  const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
-  const files = [
-    ...(existsSync(`${dist}async`) ? readdirSync(`${dist}async`).filter((f) => f.endsWith('.js')).map((f) => `${dist}async/${f}`) : []),
-    `${dist}models/estimator.js`,
-  ].filter(existsSync);
-  if (files.some((f) => readFileSync(f, 'utf8').includes('threadsPlan'))) return null;
-  return "threadsMode 'message' has not landed: init accepts it, but fitAsync does not consult threadsPlan() and trains the whole fit in one worker (set WASMLEARN_BENCH_MESSAGE=1 to measure it anyway)";
 }

@@ -6,7 +6,7 @@
 //     (E2), (E3) L-BFGS to convergence and (E4) 100,000 x 256 L-BFGS, 50 iterations at tol 0 (a
 //     fixed amount of work), through fit(), nThreads 1 | 2;
 //   message mode (init({ threads: 2, threadsMode: 'message' }), fitAsync's full-batch solvers):
-//     (E2), (E3), (E4) through fitAsync(), nThreads 1 | 2; skipped, with the reason, until it lands.
+//     (E2), (E3), (E4) through fitAsync(), nThreads 1 | 2.
 // Every other suite runs on one thread: their figures are this suite's 1-thread baseline too.
 // Each row records whether the parameters came out the same bits on 1 and 2 threads (shared mode
 // promises it: blocks of rows reduced in a fixed order, whatever the count).
@@ -14,7 +14,7 @@ import { isQuick, log } from '../lib/harness.js';
 import { dataB, dataC, dataD, dataE4, dataE5, dataLetters, glorotLayers, zeroLayers } from '../lib/data.js';
 import { engineOn, residentLogistic, residentNet, wasmlearnBackends } from '../lib/wasmlearn.js';
 import { threadsPlan } from '../../dist/engine/index.js';
-import { BOUND, GOALS, messageModeMissing, skippedRow, threadsRow } from '../lib/threads.js';
+import { BOUND, GOALS, threadsRow } from '../lib/threads.js';
 import { FIT_EPOCHS } from '../lib/suite.js';
 import { weightsFor } from './fullbatch.js';
 import { options as lbfgsToConvergence } from './e-lbfgs.js';
@@ -138,14 +138,15 @@ async function lbfgs(id, title, best, data, opts, what) {
   return g;
 }
 
-async function messageRows(g, missing) {
+async function messageRows(g, initProblem) {
   const name = `${g.best} via fitAsync(), message mode, nThreads n`;
-  if (missing) {
-    skippedRow(g, name, 'message', missing);
+  if (initProblem) {
+    g.rows.push({ name, mode: 'message', error: initProblem });
+    log(`  ${name.padEnd(40)} failed: ${initProblem}`);
     return;
   }
   const { X, y } = g.data;
-  const row = await fitRow(g, {
+  await fitRow(g, {
     // nThreads: "the same seed gives the same weights on 1 or 16 threads", in message mode too (7854dbe).
     name, mode: 'message', api: 'fitAsync', expectIdentical: true, goalRow: true,
     // The threads a message-mode fit asks for (no pool here: init made it one thread in shared mode).
@@ -154,13 +155,6 @@ async function messageRows(g, missing) {
     fit: (nThreads) => new LogisticRegression({ ...g.opts, backend: g.best, nThreads }).fitAsync(X, y),
     compareTo: g.shared1 ? { what: 'the shared-mode fit on 1 thread', values: g.shared1 } : undefined,
   });
-  // Message mode is being built beside this bench: a fit that throws there is recorded as skipped,
-  // with its error, not as a failed row (CI's quick run must not fail on it).
-  if (row.error) {
-    row.skipped = `message mode failed: ${row.error}`;
-    delete row.error;
-    log(`  (recorded as skipped: ${row.skipped})`);
-  }
 }
 
 export default async function suite() {
@@ -206,19 +200,18 @@ export default async function suite() {
     `LogisticRegression({ solver: "lbfgs", C: 1, tol: 0, maxIter: ${e4.maxIter} })`));
 
   // Message mode: the same L-BFGS fits through fitAsync.
-  let missing = messageModeMissing();
-  if (!missing) {
-    try {
-      const m = await init({ threads: 2, threadsMode: 'message' });
-      log(`\ninit({ threads: 2, threadsMode: 'message' }): ${JSON.stringify(m.threads)}`);
-      if (m.threads.mode !== 'message' || m.threads.count < 2) missing = `init({ threads: 2, threadsMode: 'message' }) gave mode '${m.threads.mode}' on ${m.threads.count} thread(s): ${JSON.stringify(m.threads.unavailable)}`;
-    } catch (e) {
-      missing = `init({ threads: 2, threadsMode: 'message' }) failed: ${e.message}`;
-    }
+  // Node always has workers: an init that does not give message mode on 2 threads is a failure.
+  let initProblem = null;
+  try {
+    const m = await init({ threads: 2, threadsMode: 'message' });
+    log(`\ninit({ threads: 2, threadsMode: 'message' }): ${JSON.stringify(m.threads)}`);
+    if (m.threads.mode !== 'message' || m.threads.count < 2) initProblem = `init({ threads: 2, threadsMode: 'message' }) gave mode '${m.threads.mode}' on ${m.threads.count} thread(s): ${JSON.stringify(m.threads.unavailable)}`;
+  } catch (e) {
+    initProblem = `init({ threads: 2, threadsMode: 'message' }) failed: ${e.message}`;
   }
   for (const g of lb.filter((l) => !l.skipped)) {
     log(`\n${g.title} (message mode)`);
-    await messageRows(g, missing);
+    await messageRows(g, initProblem);
   }
   for (const g of lb) {
     delete g.data;
