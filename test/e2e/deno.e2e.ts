@@ -29,8 +29,8 @@ it('deno test passes on the built package, with the same models as Node', async 
   const output = `${r.stdout}\n${r.stderr}`;
   console.log(output);
   expect(r.status, output).toBe(0);
-  // parity_test.ts 3, fit_async_test.ts 2, threads_test.ts 2.
-  expect(output).toMatch(/ok \| 7 passed \| 0 failed/);
+  // parity_test.ts 3, fit_async_test.ts 2, threads_test.ts 2, threads_message_test.ts 2.
+  expect(output).toMatch(/ok \| 9 passed \| 0 failed/);
 });
 
 it('a Deno script that fits on 2 threads exits by itself when done (idle workers end after 1 s)', () => {
