@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as lib from '../dist/index.js';
 import { fitPool, shardPool } from '../dist/async/fit-job.js';
+import { relativeGap, same } from './helpers/compare.js';
 import { rejected } from './helpers/errors.js';
 import { normals } from './helpers/random.js';
 
@@ -59,17 +60,7 @@ const CASES: Case[] = [
 const fitAsync = (m: Model, X: lib.MatrixLike, y: unknown, opts?: object) => (m.fitAsync as (X: lib.MatrixLike, y: unknown, o?: object) => Promise<Model>)(X, y, opts);
 const fitSync = (m: Model, X: lib.MatrixLike, y: unknown, opts?: object) => (m.fit as (X: lib.MatrixLike, y: unknown, o?: object) => Model)(X, y, opts);
 
-/** The largest difference between a and b, relative to b's largest magnitude (at least 1). */
-function relativeGap(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let gap = 0, scale = 1;
-  for (let i = 0; i < b.length; i++) {
-    gap = Math.max(gap, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return a.length === b.length ? gap / scale : Infinity;
-}
 
-const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
 
 const rejection = (p: Promise<unknown>) => rejected(p, lib.WasmlearnError);
 

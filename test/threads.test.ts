@@ -13,6 +13,7 @@ import * as W from '../src/index.js';
 import { getEngine } from '../src/engine/index.js';
 import type { BackendName } from '../src/engine/engine.js';
 import { backends } from './helpers/backends.js';
+import { firstDifference } from './helpers/compare.js';
 import { caught } from './helpers/errors.js';
 import { normals } from './helpers/random.js';
 
@@ -145,12 +146,6 @@ const CASES: Case[] = [
 
 // ---- comparisons ----
 
-/** The first index where a and b differ as Object.is sees it, or -1. */
-function firstDifference(a: ArrayLike<unknown>, b: ArrayLike<unknown>): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return -1;
-}
 function expectSameBits(a: ArrayLike<unknown>, b: ArrayLike<unknown>, what: string): void {
   const i = firstDifference(a, b);
   expect(i, `${what}: differs at ${i} (${String(a[i])} vs ${String(b[i])}; lengths ${a.length}, ${b.length})`).toBe(-1);

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 // @ts-types="../../dist/index.d.ts" (Deno reads the types of a .js import from here)
 import * as lib from '../../dist/index.js';
+import { firstDifference } from '../helpers/compare.js';
 
 /** A seeded noisy linear problem, n x d: several row blocks of at least 1024 rows. */
 function problem(n: number, d: number, seed: number): { X: lib.Matrix; y: number[] } {
@@ -14,12 +15,6 @@ function problem(n: number, d: number, seed: number): { X: lib.Matrix; y: number
   const data = Float64Array.from({ length: n * d }, next);
   const y = Array.from({ length: n }, (_, i) => (data[i * d]! - data[i * d + 1]! + 0.5 * data[i * d + 2]! + 0.4 * next() > 0 ? 1 : 0));
   return { X: { data, rows: n, cols: d }, y };
-}
-
-function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return -1;
 }
 
 /**
