@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as lib from '../dist/index.js';
-import { fitPool, shardPool } from '../dist/async/fit-job.js';
+import { fitPool, lastExchange, shardPool } from '../dist/async/fit-job.js';
 import { relativeGap, same } from './helpers/compare.js';
 import { rejected } from './helpers/errors.js';
 import { normals } from './helpers/random.js';
@@ -101,6 +101,20 @@ describe('fitAsync with message-passing threads', () => {
       expect(m.history.map((h) => h.loss)).toEqual(four.history.map((h) => h.loss));
     }
     for (const m of [sync, one, two, four]) m.dispose();
+  });
+
+  it('records what the exchange cost: the rows\' load, and per gradient its wall time and the slowest shard\'s compute in it', async () => {
+    const model = await new lib.LogisticRegression({ maxIter: 30, dtype: 'float64' }).fitAsync(wide.X, Array.from(wide.y));
+    const cost = lastExchange!;
+    expect(cost.shards).toBe(4);
+    // lbfgs: the gradient at the start, then at least one per iteration (its line search's).
+    expect(cost.gradients).toBeGreaterThanOrEqual(model.nIter + 1);
+    expect(cost.loadMs).toBeGreaterThan(0);
+    expect(cost.computeMs).toBeGreaterThan(0);
+    expect(cost.gradientMs).toBeGreaterThanOrEqual(cost.computeMs);
+    // A fit of one block trains in its worker alone and records nothing.
+    await new lib.LogisticRegression({ maxIter: 5 }).fitAsync({ data: wide.X.data.subarray(0, 500 * 20), rows: 500, cols: 20 }, Array.from(wide.y.subarray(0, 500)));
+    expect(lastExchange).toBe(cost);
   });
 
   it('init({ threads: 2 }) trains on 2 shards with the bits of 4', async () => {

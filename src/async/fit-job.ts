@@ -14,7 +14,7 @@
 // with the fit worker when it ends cleanly (it has had them free their rows), ended otherwise.
 import { WasmlearnError } from '../core/errors.js';
 import { WorkerPool } from './pool.js';
-import { ABORT, ANSWER, CONTINUE, STOP, receiveError, type FitJob, type FromWorker, type WorkerMemory } from './protocol.js';
+import { ABORT, ANSWER, CONTINUE, STOP, receiveError, type ExchangeCost, type FitJob, type FromWorker, type WorkerMemory } from './protocol.js';
 import type { ShardConnect } from './shard-protocol.js';
 import { spawnFitWorker, spawnShardWorker, type PoolWorker } from './spawn.js';
 
@@ -35,6 +35,9 @@ export function shardCount(job: FitJob): number {
   if (mode !== 'message' || (solver !== 'lbfgs' && solver !== 'gd') || blocks < 2) return 0;
   return Math.max(1, Math.min(typeof nThreads === 'number' ? nThreads : count, count, blocks));
 }
+
+/** What the last fit on message-passing threads spent on its exchange (the bench reports it). @internal */
+export let lastExchange: ExchangeCost | null = null;
 
 /** Why shard workers could not start here, once one failed: later fits do not try again. */
 let shardsRefused: unknown = null;
@@ -131,6 +134,7 @@ class FitRun {
       case 'done':
         if (this.#stopping) return this.#fail(this.#why(m.memory), false);
         this.#settle();
+        if (m.exchange) lastExchange = m.exchange;
         return this.resolve({ parameters: m.parameters, solved: m.solved, memory: m.memory });
       case 'error':
         return this.#fail(this.#stopping ? this.#why(m.memory) : receiveError(m.error), false);

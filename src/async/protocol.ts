@@ -55,12 +55,25 @@ export interface WorkerMemory {
   after: number;
 }
 
+/**
+ * What a fit on message-passing threads spent moving data: the rows' load into the shards, and
+ * the medians, over its gradients, of each gradient's wall time and of the slowest shard's compute
+ * in it (the rest is the exchange: the parameters out, the partials back, their sum).
+ */
+export interface ExchangeCost {
+  shards: number;
+  loadMs: number;
+  gradients: number;
+  gradientMs: number;
+  computeMs: number;
+}
+
 /** Worker to caller. */
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'epoch'; log: unknown }
   | { type: 'batch'; log: unknown }
-  | { type: 'done'; parameters: Float64Array; solved: unknown; memory: WorkerMemory }
+  | { type: 'done'; parameters: Float64Array; solved: unknown; memory: WorkerMemory; exchange: ExchangeCost | null }
   | { type: 'error'; error: SentError; memory: WorkerMemory | null };
 
 /** An error as it crosses: a WasmlearnError keeps its code and message, anything else its name and message. */

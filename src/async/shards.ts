@@ -5,7 +5,7 @@
 import { fail } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import type { TrainingTargets } from '../core/targets.js';
-import { receiveError, type WorkerMemory } from './protocol.js';
+import { receiveError, type ExchangeCost, type WorkerMemory } from './protocol.js';
 import type { FromShard, ShardBlock, ShardRecipe, ToShard } from './shard-protocol.js';
 
 /** The training rows as a plan holds them. */
@@ -86,8 +86,10 @@ export class Shards implements GradientShards {
   #holding: { port: ShardPort; count: number }[] = [];
   #blocks = 0;
   #weight = 0;
-  /** Wall time of each gradient, and the slowest shard's compute time in it, for measuring the exchange. */
-  readonly timings: { ms: number; computeMs: number }[] = [];
+  #loadMs = 0;
+  /** Each gradient's wall time, and the slowest shard's compute in it. */
+  readonly #gradientMs: number[] = [];
+  readonly #computeMs: number[] = [];
 
   constructor(
     ports: MessagePort[],
@@ -100,6 +102,7 @@ export class Shards implements GradientShards {
 
   /** Cuts the rows into blocks and sends each shard its run of them, transferred. */
   async load(train: TrainingRows): Promise<void> {
+    const t0 = performance.now();
     const blocks = cutBlocks(train, this.blockRows(train.X.rows));
     const recipe: ShardRecipe = { ...this.recipe, rows: train.X.rows, cols: train.X.cols };
     const runs = deal(blocks.length, this.#ports.length);
@@ -111,6 +114,7 @@ export class Shards implements GradientShards {
       const transfer = mine.flatMap((b) => [b.X.data.buffer, ...buffers(b)]);
       return this.#holding[s].port.ask({ type: 'load', recipe, blocks: mine }, transfer as Transferable[]);
     }));
+    this.#loadMs = performance.now() - t0;
   }
 
   /** The mean data loss and its gradient at x: the blocks' partials summed in block order, over the total weight. */
@@ -130,8 +134,15 @@ export class Shards implements GradientShards {
     }
     const gradient = new Float64Array(x.length);
     for (let j = 0; j < x.length; j++) gradient[j] = sums[j + 1] / this.#weight;
-    this.timings.push({ ms: performance.now() - t0, computeMs });
+    this.#gradientMs.push(performance.now() - t0);
+    this.#computeMs.push(computeMs);
     return { loss: sums[0] / this.#weight, gradient };
+  }
+
+  /** What this fit's load and gradients cost. */
+  get cost(): ExchangeCost {
+    const median = (v: number[]) => (v.length ? [...v].sort((a, b) => a - b)[v.length >> 1] : 0);
+    return { shards: this.#holding.length, loadMs: this.#loadMs, gradients: this.#gradientMs.length, gradientMs: median(this.#gradientMs), computeMs: median(this.#computeMs) };
   }
 
   /** Blocks dealt by the last load. */

@@ -11,7 +11,7 @@ import { blockRows } from '../engine/threads/team.js';
 import { LogisticRegression } from '../models/logistic.js';
 import { MLPClassifier } from '../models/mlp.js';
 import { MultiLabelClassifier } from '../models/multilabel.js';
-import { ABORT, ANSWER, PENDING, STOP, sendError, type FitJob, type FitRequest, type FromWorker, type JobThreads, type WorkerMemory } from './protocol.js';
+import { ABORT, ANSWER, PENDING, STOP, sendError, type ExchangeCost, type FitJob, type FitRequest, type FromWorker, type JobThreads, type WorkerMemory } from './protocol.js';
 import { serveShard } from './shard.js';
 import type { ToShardWorker } from './shard-protocol.js';
 import { Shards, type GradientShards } from './shards.js';
@@ -51,11 +51,12 @@ async function run({ job, control, shards }: FitRequest, post: Post): Promise<vo
     const model = job.warm ? Model.fromJSON(job.warm, { backend }) : new Model(job.options);
     try {
       const options = { ...job.fitOptions, ...callbacks(job, control, post) };
-      if (shards.length > 0) await fitSharded(model, job, options, shards, control);
+      let exchange: ExchangeCost | null = null;
+      if (shards.length > 0) exchange = await fitSharded(model, job, options, shards, control);
       else model.fit(job.X, job.y, options);
       const { parameters, solved } = model.fittedRecord();
       model.dispose();
-      post({ type: 'done', parameters, solved, memory: { before, after: engine.bytesInUse } }, [parameters.buffer]);
+      post({ type: 'done', parameters, solved, memory: { before, after: engine.bytesInUse }, exchange }, [parameters.buffer]);
     } catch (e) {
       model.dispose();
       memory = { before, after: engine.bytesInUse };
@@ -68,9 +69,9 @@ async function run({ job, control, shards }: FitRequest, post: Post): Promise<vo
 
 /**
  * The fit on the shards: each gradient first checks the caller's abort flag; the shards free
- * their rows before the result (or the error) goes back.
+ * their rows before the result (or the error) goes back. Resolves with what the exchange cost.
  */
-async function fitSharded(model: Trainable, job: FitJob, options: object, ports: MessagePort[], control: Int32Array | null): Promise<void> {
+async function fitSharded(model: Trainable, job: FitJob, options: object, ports: MessagePort[], control: Int32Array | null): Promise<ExchangeCost> {
   const shards = new Shards(ports, { model: job.model, options: job.options, y: job.y }, blockRows);
   try {
     await model.fitSharded(job.X, job.y, options, {
@@ -80,6 +81,7 @@ async function fitSharded(model: Trainable, job: FitJob, options: object, ports:
         return shards.gradient(x);
       },
     });
+    return shards.cost;
   } finally {
     await shards.end();
   }
