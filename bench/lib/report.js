@@ -234,6 +234,10 @@ const threadsCount = (r) => {
   return fewer.length ? `ran on ${fewer.map(([asked, ran]) => `${ran} thread(s) when ${asked} were asked for`).join(', ')}` : '';
 };
 
+/** A message-mode row's exchange: the rows' load, and per gradient the wall time over the slowest shard's compute. */
+const exchangeNote = (r) => Object.entries(r.exchange ?? {}).filter(([, c]) => c).map(([n, c]) =>
+  `exchange on ${n} thread(s) (${c.shards} shard(s)): load ${fmtMs(c.loadMs)} ms, per gradient ${fmtMs(c.gradientMs)} ms of which ${fmtMs(c.computeMs)} ms the slowest shard's compute (median of ${c.gradients})`).join('; ');
+
 function identicalCell(r) {
   if (r.identical === undefined) return '';
   // The same bits on any thread count: nThreads' promise, in either mode.
@@ -281,7 +285,7 @@ export function threadsSection(threads, quick) {
       const it = r.info?.[1]?.nIter !== undefined ? [r.info[1].nIter, r.info[2].nIter] : null;
       const iters = it ? (it[0] === it[1] ? `nIter ${it[0]} on both` : `nIter ${it[0]} on 1 thread, **${it[1]} on 2**`) : '';
       const first = r.stats[1].firstRunOnly ? 'timed by its first run alone (slow)' : `n = ${r.stats[1].samples}, IQR ${r.stats[1].iqrPct.toFixed(0)}% / ${r.stats[2].iqrPct.toFixed(0)}%`;
-      const notes = [r.note, iters, threadsCount(r), first].filter(Boolean).join('; ');
+      const notes = [r.note, iters, threadsCount(r), exchangeNote(r), first].filter(Boolean).join('; ');
       lines.push(`${head} ${fmtMs(r.stats[1].medianMs)} | ${fmtMs(r.stats[2].medianMs)} | ${x(r.speedup)} | ${x(r.pairedSpeedup)} | ${goal} | ${met} | ${identicalCell(r)} | ${cell(notes)} |`);
     }
   }

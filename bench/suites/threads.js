@@ -14,6 +14,7 @@ import { isQuick, log } from '../lib/harness.js';
 import { dataB, dataC, dataD, dataE4, dataE5, dataLetters, glorotLayers, zeroLayers } from '../lib/data.js';
 import { engineOn, residentLogistic, residentNet, wasmlearnBackends } from '../lib/wasmlearn.js';
 import { threadsPlan } from '../../dist/engine/index.js';
+import { lastExchange } from '../../dist/async/fit-job.js';
 import { BOUND, GOALS, threadsRow } from '../lib/threads.js';
 import { FIT_EPOCHS } from '../lib/suite.js';
 import { weightsFor } from './fullbatch.js';
@@ -154,15 +155,21 @@ async function messageRows(g, initProblem, goalRow) {
     return;
   }
   const { X, y } = g.data;
-  await fitRow(g, {
+  // What the exchange cost, of each count's last fit.
+  const exchange = {};
+  const row = await fitRow(g, {
     // nThreads: "the same seed gives the same weights on 1 or 16 threads", in message mode too (7854dbe).
     name, mode: 'message', api: 'fitAsync', expectIdentical: true, goalRow,
     // The threads a message-mode fit asks for (no pool here: init made it one thread in shared mode).
     threadsOf: (nThreads) => Math.min(nThreads, threadsPlan().count),
     note: `${g.what}.fitAsync(X, y) with nThreads after init({ threads: 2, threadsMode: 'message' }): the workers' start, the transfer and the solve`,
-    fit: (nThreads) => new LogisticRegression({ ...g.opts, backend: g.best, nThreads }).fitAsync(X, y),
+    fit: (nThreads) => new LogisticRegression({ ...g.opts, backend: g.best, nThreads }).fitAsync(X, y).then((m) => {
+      exchange[nThreads] = lastExchange;
+      return m;
+    }),
     compareTo: g.shared1 ? { what: 'the shared-mode fit on 1 thread', values: g.shared1 } : undefined,
   });
+  row.exchange = exchange;
 }
 
 export default async function suite() {
