@@ -31,6 +31,11 @@ export async function serve(root: string, headers: Record<string, string> = {}):
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
+    // Chromium keeps sockets open for requests it may make (preconnects); close() would wait for
+    // them until Node's header timeout, a minute or more.
+    close: () => new Promise<void>((ok) => {
+      server.close(() => ok());
+      server.closeAllConnections();
+    }),
   };
 }
