@@ -3,6 +3,7 @@
 // It must reach the sync fit on one thread (to rounding), and the same bits on 2 and 4 threads.
 // It imports the built package (dist/): the fit and shard workers both run dist/async/worker.js.
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -115,6 +116,37 @@ describe('fitAsync with message-passing threads', () => {
     // A fit of one block trains in its worker alone and records nothing.
     await new lib.LogisticRegression({ maxIter: 5 }).fitAsync({ data: wide.X.data.subarray(0, 500 * 20), rows: 500, cols: 20 }, Array.from(wide.y.subarray(0, 500)));
     expect(lastExchange).toBe(cost);
+  });
+
+  it('any drawn full-batch fit: the same bits on 1, 2, 3 and 4 threads, and fit\'s model to rounding', async () => {
+    // Shapes across block boundaries (blocks of 1,024 rows), narrow and wide rows, weights. A fixed
+    // seed: the gap to fit is rounding, which a long enough run of draws could grow past 1e-6.
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          n: fc.integer({ min: 1025, max: 4500 }),
+          d: fc.integer({ min: 1, max: 24 }),
+          solver: fc.constantFrom('lbfgs' as const, 'gd' as const),
+          weighted: fc.boolean(),
+          seed: fc.nat(10_000),
+        }),
+        async ({ n, d, solver, weighted, seed }) => {
+          const X = { data: Float64Array.from(normals(n * d, seed)), rows: n, cols: d };
+          const noise = normals(n, seed + 1);
+          const y = Array.from({ length: n }, (_, i) => (i < 2 ? i : X.data[i * d]! - 0.5 * X.data[i * d + d - 1]! + noise[i]! > 0 ? 1 : 0));
+          const opts = weighted ? { sampleWeight: Array.from({ length: n }, (_, i) => 0.5 + (i % 5)) } : undefined;
+          const make = (nThreads: number) => new lib.LogisticRegression({ nThreads, solver, maxIter: 15, tol: 0, learningRate: 0.5, dtype: 'float64' });
+          const fits = [];
+          for (const t of [1, 2, 3, 4]) fits.push(await make(t).fitAsync(X, y, opts));
+          const what = `${solver}, ${n} x ${d}${weighted ? ', weighted' : ''}`;
+          for (const m of fits.slice(1)) expect(same(m.getParameters(), fits[0]!.getParameters()), what).toBe(true);
+          const sync = make(1).fit(X, y, opts);
+          expect(relativeGap(fits[0]!.getParameters(), sync.getParameters()), what).toBeLessThan(1e-6);
+          for (const m of [...fits, sync]) m.dispose();
+        },
+      ),
+      { numRuns: 12, seed: 15 },
+    );
   });
 
   it('init({ threads: 2 }) trains on 2 shards with the bits of 4', async () => {
