@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as lib from '../dist/index.js';
 import { fitPool, lastExchange, shardPool } from '../dist/async/fit-job.js';
+import type { PoolWorker } from '../dist/async/spawn.js';
 import { relativeGap, same } from './helpers/compare.js';
 import { rejected } from './helpers/errors.js';
 import { normals } from './helpers/random.js';
@@ -238,6 +239,29 @@ describe('fitAsync with message-passing threads', () => {
     expect([e.code, e.message]).toEqual([syncError!.code, syncError!.message]);
     expect(shardPool.size.busy).toBe(0);
     expect(shards()).toBeGreaterThan(0);
+  });
+
+  it('a shard worker that dies during a fit rejects it with a typed error, not a hang, and the next fit trains on fresh shards', async () => {
+    const taken: PoolWorker[] = [];
+    const acquire = shardPool.acquire.bind(shardPool);
+    shardPool.acquire = async () => {
+      const w = await acquire();
+      taken.push(w);
+      return w;
+    };
+    try {
+      const make = () => new lib.LogisticRegression({ maxIter: 50, tol: 0, dtype: 'float64' });
+      // A message the shard cannot handle throws in it: the worker dies, as on a crash.
+      const crash = (l: lib.EpochLog) => void (l.epoch === 2 && taken.at(-1)!.post({ type: 'connect', port: null }));
+      const e = await rejection(make().fitAsync(wide.X, Array.from(wide.y), { onEpochEnd: crash }));
+      expect(e.code).toBe('INTERNAL');
+      expect(e.message).toMatch(/the fitAsync worker (failed|exited)/);
+      expect([shardPool.size.busy, fitPool.size.busy]).toEqual([0, 0]);
+      const model = await make().fitAsync(wide.X, Array.from(wide.y));
+      expect(relativeGap(model.getParameters(), make().fit(wide.X, Array.from(wide.y)).getParameters())).toBeLessThan(1e-6);
+    } finally {
+      shardPool.acquire = acquire;
+    }
   });
 
   it('a Node script that fits with message-passing threads exits by itself', () => {

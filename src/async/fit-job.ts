@@ -36,7 +36,7 @@ export function shardCount(job: FitJob): number {
   return Math.max(1, Math.min(typeof nThreads === 'number' ? nThreads : count, count, blocks));
 }
 
-/** What the last fit on message-passing threads spent on its exchange (the bench reports it). @internal */
+/** What the last fit on message-passing threads spent on its exchange (the bench reports it). */
 export let lastExchange: ExchangeCost | null = null;
 
 /** Why shard workers could not start here, once one failed: later fits do not try again. */
