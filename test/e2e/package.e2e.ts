@@ -154,3 +154,70 @@ describe('fitAsync in the packed package, bundled by Vite', () => {
     }
   });
 });
+
+/**
+ * A third page: it trains on 2 threads, counting the workers it starts (the page's own: the
+ * threads pool's, fitAsync's worker and its shards) and the shards that started and were used,
+ * and reports whether the fits agree.
+ */
+const MAIN_THREADS = `import { init, LogisticRegression, makeLogistic } from 'wasmlearn';
+let workers = 0, shards = 0;
+const PageWorker = globalThis.Worker;
+globalThis.Worker = class extends PageWorker {
+  constructor(...args) {
+    super(...args);
+    workers++;
+  }
+  postMessage(m, transfer) {
+    // A shard worker that started is handed its port to the fit worker.
+    if (m?.type === 'connect') shards++;
+    super.postMessage(m, transfer);
+  }
+};
+const info = await init({ threads: 2 });
+const { X, y } = makeLogistic(5000, 10, 3);
+const labels = Array.from(y);
+const make = (nThreads) => new LogisticRegression({ nThreads, maxIter: 30, dtype: 'float64' });
+const one = make(1).fit(X, labels).getParameters();
+const two = make(2).fit(X, labels).getParameters();
+const inWorker = (await make(2).fitAsync(X, labels)).getParameters();
+let gap = 0;
+for (let i = 0; i < one.length; i++) gap = Math.max(gap, Math.abs(inWorker[i] - one[i]) / Math.max(1, Math.abs(one[i])));
+document.title = JSON.stringify({
+  isolated: crossOriginIsolated, mode: info.threads.mode, count: info.threads.count, workers, shards,
+  same: one.every((v, i) => Object.is(v, two[i])), gap, changed: one.some((v) => v !== 0),
+});
+`;
+
+describe('threads in the packed package, bundled by Vite', () => {
+  const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
+  beforeAll(async () => {
+    writeFileSync(join(app, 'threads.html'), '<!doctype html><title></title><script type="module" src="./threads.js"></script>\n');
+    writeFileSync(join(app, 'threads.js'), MAIN_THREADS);
+    await build({ root: app, logLevel: 'error', build: { target: 'es2022', outDir: 'dist-threads', rollupOptions: { input: join(app, 'threads.html') } } });
+  });
+
+  it('a cross-origin-isolated page shares memory: the pool\'s worker and fitAsync\'s, and 2 threads give the bits of 1', async () => {
+    const server = await serve(join(app, 'dist-threads'), ISOLATION);
+    try {
+      const r = await titleOf(`${server.url}threads.html`) as unknown as Record<string, unknown>;
+      expect(r).toMatchObject({ isolated: true, mode: 'shared', count: 2, same: true, gap: 0, changed: true });
+      expect([r.workers, r.shards]).toEqual([2, 0]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('an ordinary page passes messages: fitAsync\'s worker and two shard workers, and the fit agrees with fit to rounding', async () => {
+    const server = await serve(join(app, 'dist-threads'));
+    try {
+      const r = await titleOf(`${server.url}threads.html`) as unknown as Record<string, unknown>;
+      expect(r).toMatchObject({ isolated: false, mode: 'message', count: 2, same: true, changed: true });
+      expect(r.gap).toBeLessThan(1e-6);
+      expect([r.workers, r.shards]).toEqual([3, 2]);
+    } finally {
+      await server.close();
+    }
+  });
+});
