@@ -12,6 +12,8 @@ export const DONE = 3; // workers finished with the job
 export const FAILED = 4; // 1 when a kernel threw in a worker
 export const READY = 5; // workers that instantiated the builds
 export const STOP = 6; // 1: workers leave their loop
+export const SLEEPING = 7; // workers in Atomics.wait for the next job: only then does a job notify
+export const WAITING = 8; // 1 while the caller sleeps in Atomics.wait for DONE: only then does a worker notify
 /** Loads of a control slot a thread spins through before it sleeps in Atomics.wait (waking costs tens of microseconds). */
 export const SPIN = 4000;
 /** The most blocks a job is cut into (one more for the blocked layout's last block). */

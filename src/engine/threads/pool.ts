@@ -1,13 +1,14 @@
 // The pool of threads one process shares: size - 1 workers (worker.ts) beside the calling thread,
 // every threads build instantiated in each on the build's one shared WebAssembly.Memory. A job is
-// run synchronously: the caller writes its arguments to the control block, wakes the workers
-// (Atomics.notify), claims blocks itself as thread 0, then waits for the others (Atomics.wait; a
-// spin on a browser's main thread, where waiting is not allowed). Node and Deno start the workers
+// run synchronously: the caller writes its arguments to the control block and bumps its
+// generation (spinning workers see it; sleeping ones are notified), claims blocks itself as thread
+// 0, then waits for the others (a spin, then Atomics.wait; only the spin on a browser's main
+// thread, where waiting is not allowed). Node and Deno start the workers
 // at the first job and wait for them there; a browser cannot (a worker starts only once the page
 // yields), so init() starts them there. Idle workers never keep a Node process alive (unref'd);
 // Deno cannot unref a worker, so there they end after IDLE_MS idle and start again when needed.
 import { fail } from '../../core/errors.js';
-import { ACTIVE, ARGS, CONTROL_BYTES, controlViews, DONE, FAILED, GEN, NEXT, READY, runBlocks, SPIN, STOP, type Control, type Exports } from './jobs.js';
+import { ACTIVE, ARGS, CONTROL_BYTES, controlViews, DONE, FAILED, GEN, NEXT, READY, runBlocks, SLEEPING, SPIN, STOP, WAITING, type Control, type Exports } from './jobs.js';
 import type { ThreadStart } from './worker.js';
 
 /** A started worker, the same in every runtime. */
@@ -155,7 +156,8 @@ export class ThreadPool {
     Atomics.store(c.ctrl, ACTIVE, active);
     if (active > 1) {
       Atomics.add(c.ctrl, GEN, 1);
-      Atomics.notify(c.ctrl, GEN);
+      // Spinning workers see GEN change; only sleeping ones need the (microsecond) notify.
+      if (Atomics.load(c.ctrl, SLEEPING) > 0) Atomics.notify(c.ctrl, GEN);
     }
     let thrown: unknown = null;
     try {
@@ -165,7 +167,12 @@ export class ThreadPool {
     }
     // The others may still be writing to memory the caller frees next: wait for them in any case.
     for (let done = Atomics.load(c.ctrl, DONE), spin = 0; done < active - 1; done = Atomics.load(c.ctrl, DONE)) {
-      if (this.#blocking && ++spin > SPIN) Atomics.wait(c.ctrl, DONE, done);
+      if (this.#blocking && ++spin > SPIN) {
+        // Set before the wait: a worker that finishes after it notifies, one that finished before is seen by the wait.
+        Atomics.store(c.ctrl, WAITING, 1);
+        Atomics.wait(c.ctrl, DONE, done);
+        Atomics.store(c.ctrl, WAITING, 0);
+      }
     }
     if (isDeno && active > 1) {
       clearTimeout(this.#idle);
