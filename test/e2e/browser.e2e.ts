@@ -343,7 +343,7 @@ async function pageAt(path: string, html: string, isolated: boolean): Promise<{ 
 const fitAsyncPage = (body: string) => `<!doctype html><title></title>
 <script type="importmap">{ "imports": { "wasmlearn": "./dist/index.js" } }</script>
 <script type="module">
-import { init, MLPClassifier, LogisticRegression, makeLogistic } from 'wasmlearn';
+import { init, MLPClassifier, LogisticRegression, MultiLabelClassifier, makeLogistic } from 'wasmlearn';
 try {
 ${body}
 } catch (e) {
@@ -405,6 +405,39 @@ document.title = JSON.stringify({
     // makeLogistic's labels are drawn from the logistic model: about 0.75 is the best any model scores.
     expect(r.accuracy).toBeGreaterThan(0.7);
     expect(r.predict).toHaveLength(3);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it.each([false, true])('reaches fit\'s model bit for bit on every estimator and solver kind (cross-origin isolated: %s)', async (isolated) => {
+    const { page, errors } = await pageAt(`fit-async-estimators-${isolated}.html`, fitAsyncPage(`
+const info = await init();
+// 1,000 rows: one block, so an ordinary page's message-passing threads keep the fit in one worker, as fit.
+const { X, y } = makeLogistic(1000, 6, 7);
+const labels = Array.from(y);
+const Y = { data: Float64Array.from({ length: 2000 }, (_, k) => (X.data[(k >> 1) * 6 + (k & 1)] > 0 ? 1 : 0)), rows: 1000, cols: 2 };
+const cases = {
+  'LogisticRegression lbfgs': [() => new LogisticRegression({ maxIter: 30 }), labels],
+  'LogisticRegression sgd': [() => new LogisticRegression({ solver: 'sgd', maxIter: 5, seed: 3 }), labels],
+  'MLPClassifier adam': [() => new MLPClassifier({ hiddenLayerSizes: [5], maxIter: 6, seed: 1 }), labels],
+  'MLPClassifier lbfgs': [() => new MLPClassifier({ solver: 'lbfgs', hiddenLayerSizes: [4], maxIter: 10, seed: 2 }), labels],
+  'MultiLabelClassifier lbfgs': [() => new MultiLabelClassifier({ maxIter: 30 }), Y],
+  'MultiLabelClassifier adam': [() => new MultiLabelClassifier({ solver: 'sgd', optimizer: 'adam', maxIter: 4, seed: 4 }), Y],
+};
+const same = {};
+for (const [name, [make, t]] of Object.entries(cases)) {
+  const a = await make().fitAsync(X, t), b = make().fit(X, t);
+  same[name] = a.nIter === b.nIter && a.getParameters().every((v, i) => Object.is(v, b.getParameters()[i]));
+}
+document.title = JSON.stringify({ isolated: crossOriginIsolated, mode: info.threads.mode, same });
+`), isolated);
+    await page.waitForFunction(() => document.title !== '', undefined, { timeout: 60_000 });
+    const r = JSON.parse(await page.title());
+    expect(r.error).toBeUndefined();
+    expect(r.isolated).toBe(isolated);
+    expect(r.mode).toBe(isolated ? 'shared' : 'message');
+    expect(Object.values(r.same)).toHaveLength(6);
+    expect(r.same).toEqual(Object.fromEntries(Object.keys(r.same).map((k) => [k, true])));
     expect(errors).toEqual([]);
     await page.close();
   });
