@@ -62,8 +62,6 @@ const CASES: Case[] = [
 const fitAsync = (m: Model, X: lib.MatrixLike, y: unknown, opts?: object) => (m.fitAsync as (X: lib.MatrixLike, y: unknown, o?: object) => Promise<Model>)(X, y, opts);
 const fitSync = (m: Model, X: lib.MatrixLike, y: unknown, opts?: object) => (m.fit as (X: lib.MatrixLike, y: unknown, o?: object) => Model)(X, y, opts);
 
-
-
 const rejection = (p: Promise<unknown>) => rejected(p, lib.WasmlearnError);
 
 /** Shard workers started and not ended. */
